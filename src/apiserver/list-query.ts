@@ -1,0 +1,80 @@
+// List options: label and field selectors, and `limit` + `continue` paging.
+import { ApiError, badRequest } from "./api-error.ts";
+import type { ResourceType } from "./resources/resource-type.ts";
+import { parseFieldSelector, parseLabelSelector, SelectorError, type ObjectPredicate } from "./selectors.ts";
+import type { KubeObject } from "./types.ts";
+
+export interface ListQuery {
+  matches: ObjectPredicate;
+  limit?: number;
+  continueAfter?: string;
+}
+
+export function parseListQuery(query: URLSearchParams, type: ResourceType): ListQuery {
+  const predicates: ObjectPredicate[] = [];
+  try {
+    const labelSelector = query.get("labelSelector");
+    if (labelSelector) predicates.push(parseLabelSelector(labelSelector));
+    const fieldSelector = query.get("fieldSelector");
+    if (fieldSelector)
+      predicates.push(
+        parseFieldSelector(
+          fieldSelector,
+          type.kind,
+          type.group,
+          type.crdName === undefined ? undefined : { clusterScoped: !type.namespaced },
+        ),
+      );
+  } catch (error) {
+    if (error instanceof SelectorError) throw badRequest(error.message);
+    throw error;
+  }
+  const limitText = query.get("limit");
+  const limit = limitText ? Number(limitText) : undefined;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    throw badRequest(`invalid limit "${limitText}"`);
+  }
+  const token = query.get("continue");
+  return {
+    matches: (object) => predicates.every((predicate) => predicate(object)),
+    ...(limit && { limit }),
+    ...(token && { continueAfter: decodeContinue(token) }),
+  };
+}
+
+export interface Page {
+  items: KubeObject[];
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+/** One page of the matching objects; `objects` is sorted by namespace and name. */
+export function paginate(objects: KubeObject[], query: ListQuery): Page {
+  let matching = objects.filter(query.matches);
+  if (query.continueAfter !== undefined) {
+    const after = query.continueAfter;
+    matching = matching.filter((object) => keyOf(object) > after);
+  }
+  if (query.limit === undefined || matching.length <= query.limit) return { items: matching };
+  const items = matching.slice(0, query.limit);
+  const last = items[items.length - 1] as KubeObject;
+  return {
+    items,
+    continueToken: Buffer.from(JSON.stringify({ after: keyOf(last) })).toString("base64url"),
+    remainingItemCount: matching.length - items.length,
+  };
+}
+
+function keyOf(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ""}\u0000${object.metadata.name ?? ""}`;
+}
+
+function decodeContinue(token: string): string {
+  try {
+    const decoded = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { after?: unknown };
+    if (typeof decoded.after === "string") return decoded.after;
+  } catch {
+    // Falls through to the error below: the token was not one of ours.
+  }
+  throw new ApiError(400, "BadRequest", "continue key is not valid: incorrect encoded start resourceVersion");
+}
