@@ -10,7 +10,15 @@ export interface ListQuery {
   continueAfter?: string;
 }
 
-export function parseListQuery(query: URLSearchParams, type: ResourceType): ListQuery {
+/**
+ * `view` turns a stored object into what the client sees (events.k8s.io Events are stored as core
+ * Events): selectors are written against that view.
+ */
+export function parseListQuery(
+  query: URLSearchParams,
+  type: ResourceType,
+  view: (object: KubeObject) => KubeObject = (object) => object,
+): ListQuery {
   const predicates: ObjectPredicate[] = [];
   try {
     const labelSelector = query.get("labelSelector");
@@ -36,7 +44,11 @@ export function parseListQuery(query: URLSearchParams, type: ResourceType): List
   }
   const token = query.get("continue");
   return {
-    matches: (object) => predicates.every((predicate) => predicate(object)),
+    matches: (object) => {
+      if (predicates.length === 0) return true;
+      const seen = view(object);
+      return predicates.every((predicate) => predicate(seen));
+    },
     ...(limit && { limit }),
     ...(token && { continueAfter: decodeContinue(token) }),
   };

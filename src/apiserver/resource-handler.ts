@@ -94,6 +94,11 @@ export function rendering(request: ResourceRequest): Rendering {
   };
 }
 
+/** How the client sees a stored object, for selectors. */
+export function clientView(request: ResourceRequest): (object: KubeObject) => KubeObject {
+  return (object) => request.cluster.present(request.type, request.version, object);
+}
+
 function namespaceOf(request: ResourceRequest): string {
   return request.type.namespaced ? (request.path.namespace ?? "") : "";
 }
@@ -105,7 +110,7 @@ function serveGet(request: ResourceRequest): void {
 
 function serveList(request: ResourceRequest): void {
   const { cluster, type } = request;
-  const query = parseListQuery(request.query, type);
+  const query = parseListQuery(request.query, type, clientView(request));
   const objects = cluster.list(type, type.namespaced ? request.path.namespace : undefined);
   const page = paginate(objects, query);
   const listMetadata = {
@@ -374,7 +379,7 @@ async function serveDelete(request: ResourceRequest): Promise<void> {
 
 function serveDeleteCollection(request: ResourceRequest): void {
   const { cluster, type } = request;
-  const query = parseListQuery(request.query, type);
+  const query = parseListQuery(request.query, type, clientView(request));
   const dryRun = writeOptions(request).dryRun ?? false;
   const objects = cluster
     .list(type, type.namespaced ? request.path.namespace : undefined)

@@ -1,6 +1,7 @@
 // Label and field selectors in their query-string form (?labelSelector=…&fieldSelector=…), parsed,
 // validated and matched the way kube-apiserver does it. The error messages keep kube-apiserver's
 // wording because clients print them verbatim ("Error from server (BadRequest): …").
+import { isBuiltInGroup } from "./resources/builtin-groups.ts";
 import { Buffer } from "node:buffer";
 import { toCoreEvent } from "./event-versions.ts";
 import { matchesLabelRequirement, parseInt64, type LabelRequirement } from "./security/label-selector.ts";
@@ -335,7 +336,7 @@ export function parseFieldSelector(
   group: string,
   customResource: CustomResourceFieldOptions = {},
 ): ObjectPredicate {
-  const fields = BUILTIN_GROUPS.has(group)
+  const fields = isBuiltInGroup(group)
     ? (BUILTIN_FIELDS[`${group}/${kind}`] ?? OBJECT_META_ONLY)
     : customResourceFields(customResource);
   const terms = parseFieldTerms(text).map((term) => {
@@ -430,33 +431,6 @@ interface SelectableFields {
   readers: Record<string, FieldReader>;
   reject: (field: string) => string;
 }
-
-const BUILTIN_GROUPS = new Set([
-  "",
-  "admissionregistration.k8s.io",
-  "apiextensions.k8s.io",
-  "apiregistration.k8s.io",
-  "apps",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "autoscaling",
-  "batch",
-  "certificates.k8s.io",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "events.k8s.io",
-  "flowcontrol.apiserver.k8s.io",
-  "internal.apiserver.k8s.io",
-  "metrics.k8s.io",
-  "networking.k8s.io",
-  "node.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "resource.k8s.io",
-  "scheduling.k8s.io",
-  "storage.k8s.io",
-  "storagemigration.k8s.io",
-]);
 
 /** A JSON value as a field selector compares it: Go's string form, "" when absent. */
 function fieldText(value: unknown): string {

@@ -3,7 +3,7 @@
 import { ApiError } from "./api-error.ts";
 import { parseListQuery } from "./list-query.ts";
 import { renderObject, type Rendering } from "./output-format.ts";
-import type { ResourceRequest } from "./resource-handler.ts";
+import { clientView, type ResourceRequest } from "./resource-handler.ts";
 import { apiVersionOf } from "./resources/resource-type.ts";
 import type { StoreChange, WatchEventType } from "./store.ts";
 import type { KubeObject } from "./types.ts";
@@ -12,7 +12,7 @@ export function serveWatch(request: ResourceRequest, rendering: Rendering): void
   const { cluster, type, res, req, query } = request;
   const collection = cluster.collectionOf(type);
   const namespace = type.namespaced ? request.path.namespace : undefined;
-  const listQuery = parseListQuery(query, type);
+  const listQuery = parseListQuery(query, type, clientView(request));
   const byName = request.path.name;
   const fits = (object: KubeObject) =>
     (namespace === undefined || object.metadata.namespace === namespace) &&

@@ -34,8 +34,8 @@ export async function runApiServerCommand(args: string[]): Promise<void> {
     console.log(APISERVER_HELP);
     return;
   }
-  const sources = clusterSources(values.demo ?? false, values.load ?? []);
   const port = values.port === undefined ? 0 : parsePort(values.port);
+  const sources = clusterSources(values.demo ?? false, values.load ?? []);
   let clusters;
   try {
     clusters = await Promise.all(sources.map((source) => loadCluster(source)));

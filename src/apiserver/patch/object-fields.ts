@@ -1,6 +1,7 @@
 // Walks an object as server-side apply sees it: which fields are tracked at all, the path of every
 // node, and how two versions of an object differ field by field.
-import { groupOfApiVersion, isBuiltInGroup } from "./builtin-groups.ts";
+import { groupOf } from "../../flux/kinds.ts";
+import { isBuiltInGroup } from "../resources/builtin-groups.ts";
 import { canonicalJson, isJsonObject, jsonEqual, type JsonObject } from "./json-value.ts";
 import { effectiveListType, isAtomicMap, itemKeyOf } from "./list-types.ts";
 import {
@@ -23,7 +24,7 @@ export interface TrackingScope {
 }
 
 export function trackingScope(apiVersion: string, subresource: "status" | undefined, ignoreStatus: boolean) {
-  const scope: TrackingScope = { builtIn: isBuiltInGroup(groupOfApiVersion(apiVersion)), ignoreStatus };
+  const scope: TrackingScope = { builtIn: isBuiltInGroup(groupOf(apiVersion)), ignoreStatus };
   if (subresource) scope.subresource = subresource;
   return scope;
 }

@@ -2,7 +2,7 @@
 // built-in kinds. Kubernetes drives it from Go struct tags; we approximate them with the field
 // names in list-types.ts: merge-patch semantics, except keyed lists merge item by item, primitive
 // "merge" lists (finalizers) merge as sets, and the $-directives below steer the merge.
-import { isBuiltInGroup } from "./builtin-groups.ts";
+import { isBuiltInGroup } from "../resources/builtin-groups.ts";
 import { canonicalJson, cloneJson, isJsonObject, jsonEqual, type JsonObject } from "./json-value.ts";
 import { declaredListType } from "./list-types.ts";
 import { INVALID_REQUEST_MESSAGE, PatchError } from "./patch-error.ts";

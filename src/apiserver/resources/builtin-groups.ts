@@ -1,5 +1,6 @@
-// API groups whose kinds are compiled into Kubernetes (as opposed to served from CRDs). Only these
-// accept strategic merge patch and get the schema-driven list handling of server-side apply.
+// API groups whose kinds are compiled into Kubernetes or its aggregated APIs (as opposed to served
+// from CRDs). Only these accept strategic merge patch, get the schema-driven list handling of
+// server-side apply, and have field selectors beyond metadata.name and metadata.namespace.
 
 const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
   "",
@@ -17,6 +18,7 @@ const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
   "events.k8s.io",
   "flowcontrol.apiserver.k8s.io",
   "internal.apiserver.k8s.io",
+  "metrics.k8s.io",
   "networking.k8s.io",
   "node.k8s.io",
   "policy",
@@ -30,10 +32,4 @@ const BUILTIN_GROUPS: ReadonlySet<string> = new Set([
 /** Exact match: CRD groups such as snapshot.storage.k8s.io only look built-in. */
 export function isBuiltInGroup(group: string): boolean {
   return BUILTIN_GROUPS.has(group);
-}
-
-/** The group of an apiVersion: "apps/v1" is "apps", "v1" is the core group "". */
-export function groupOfApiVersion(apiVersion: string): string {
-  const slash = apiVersion.indexOf("/");
-  return slash === -1 ? "" : apiVersion.slice(0, slash);
 }
