@@ -85,8 +85,7 @@ export function readPodLog(pod: KubeObject, logs: PodLogs | undefined, query: Lo
   const podName = pod.metadata.name ?? "";
   validateOptions(podName, query);
   const container = resolveContainer(pod, query.container);
-  if (logs === undefined) return "";
-  const stored = logs.containers.get(container);
+  const stored = logs?.containers.get(container);
   let text = stored?.log ?? "";
   if (query.previous) {
     if (stored?.previous === undefined) {

@@ -214,7 +214,10 @@ describe("readPodLog", () => {
 
   test("no stored logs: the container is still checked, then the log is empty", () => {
     assert.equal(readPodLog(onePod, undefined, { now }), "");
-    assert.equal(readPodLog(onePod, undefined, { now, previous: true }), "");
+    assert.throws(
+      () => readPodLog(onePod, undefined, { now, previous: true }),
+      /previous terminated container "manager" in pod "source-controller-7d9f" not found/,
+    );
     assert.throws(() => readPodLog(onePod, undefined, { now, container: "x" }), LogError);
     const started = pod({ containers: [{ name: "manager" }, { name: "unlogged" }] });
     assert.equal(read({ container: "unlogged" }, started), "");
