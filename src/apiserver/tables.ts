@@ -3,7 +3,7 @@
 // NAME and AGE. Custom resources print their CRD's additionalPrinterColumns, built-in kinds the
 // columns kube-apiserver prints for them, anything else Name + Age.
 import { ageSince, parseTimestamp } from "./human-duration.ts";
-import { findJsonPath } from "./kube-jsonpath.ts";
+import { findJsonPath } from "../kube/jsonpath.ts";
 import type { PrinterColumn, ResourceType } from "./resources/resource-type.ts";
 import {
   AGE_COLUMN,

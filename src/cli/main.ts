@@ -1,11 +1,12 @@
 // Entry point of the flux-mcp binary: picks the subcommand and turns usage errors into one line.
-import { runApiServerCommand } from "./apiserver.ts";
 import { UsageError } from "./usage-error.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
 const HELP = `flux-mcp: a Model Context Protocol server for Kubernetes clusters run by Flux.
 
 Usage:
+  flux-mcp serve [--transport stdio|sse|http] [--read-only] [--demo] ...
+                     serve MCP to an AI assistant (stdio by default)
   flux-mcp apiserver [--demo] [--load FILE|DIR]... [--kubeconfig FILE] [--port N]
                      run the in-memory Kubernetes API server in the foreground
   flux-mcp --version print the version
@@ -14,7 +15,11 @@ Usage:
 Run 'flux-mcp COMMAND --help' for the flags of a command.`;
 
 type Command = (args: string[]) => Promise<void>;
-const commands: Record<string, Command> = { apiserver: runApiServerCommand };
+// Loaded on demand: `serve` must not pay for the in-memory API server's code, nor the reverse.
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import("./serve.ts")).runServeCommand,
+  apiserver: async () => (await import("./apiserver.ts")).runApiServerCommand,
+};
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
@@ -26,8 +31,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(packageJson.version);
     return;
   }
-  const command = commands[first];
-  if (!command) throw new UsageError(`unknown command "${first}"; run 'flux-mcp --help' for the list`);
+  const load = commands[first];
+  if (!load) throw new UsageError(`unknown command "${first}"; run 'flux-mcp --help' for the list`);
+  const command = await load();
   await command(rest);
 }
 

@@ -21,6 +21,8 @@ export interface FluxKind {
   controller: FluxController;
   /** Kinds without a status (Alert, Provider) cannot be reconciled on request. */
   reconcilable: boolean;
+  /** Alert and Provider have no status at all: they are always "ready", never failing. */
+  hasStatus: boolean;
   suspend: SuspendMechanism;
   /** Kinds that accept reconcile.fluxcd.io/forceAt. */
   forceable: boolean;
@@ -47,6 +49,7 @@ function toolkitKind(
     plural,
     controller,
     reconcilable: true,
+    hasStatus: true,
     suspend: "spec",
     forceable: false,
     ...extra,
@@ -65,8 +68,14 @@ export const FLUX_KINDS: readonly FluxKind[] = [
   }),
   toolkitKind("Kustomization", "kustomize.toolkit.fluxcd.io", "v1", "kustomize-controller"),
   toolkitKind("HelmRelease", "helm.toolkit.fluxcd.io", "v2", "helm-controller", { forceable: true }),
-  toolkitKind("Alert", notification, "v1beta3", "notification-controller", { reconcilable: false }),
-  toolkitKind("Provider", notification, "v1beta3", "notification-controller", { reconcilable: false }),
+  toolkitKind("Alert", notification, "v1beta3", "notification-controller", {
+    reconcilable: false,
+    hasStatus: false,
+  }),
+  toolkitKind("Provider", notification, "v1beta3", "notification-controller", {
+    reconcilable: false,
+    hasStatus: false,
+  }),
   toolkitKind("Receiver", notification, "v1", "notification-controller"),
   toolkitKind("ImageRepository", image, "v1", "image-reflector-controller"),
   toolkitKind("ImagePolicy", image, "v1", "image-reflector-controller"),
@@ -90,4 +99,9 @@ export function findFluxKind(group: string, kind: string): FluxKind | undefined 
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf("/");
   return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+/** Flux toolkit (`*.toolkit.fluxcd.io`) and Flux Operator (`fluxcd.controlplane.io`) API groups. */
+export function isFluxGroup(group: string): boolean {
+  return /(^|\.)fluxcd\.(io|controlplane\.io)$/.test(group);
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ageSince, humanDuration } from "../../src/apiserver/human-duration.ts";
-import { findJsonPath, toJsonPathPlus } from "../../src/apiserver/kube-jsonpath.ts";
+import { findJsonPath, toJsonPathPlus } from "../../src/kube/jsonpath.ts";
 import { BUILTIN_TYPES } from "../../src/apiserver/resources/builtin-types.ts";
 import type { PrinterColumn, ResourceType } from "../../src/apiserver/resources/resource-type.ts";
 import { toTable } from "../../src/apiserver/tables.ts";

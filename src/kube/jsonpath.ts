@@ -1,6 +1,7 @@
-// Evaluates the JSONPath dialect of CRD printer columns (`.status.conditions[?(@.type=="Ready")].status`,
-// `.metadata.labels.app\.kubernetes\.io/name`) with jsonpath-plus, which speaks the `$`-rooted
-// dialect: the path is rewritten first, then every match is returned in document order.
+// Evaluates kubectl's JSONPath dialect (`.status.conditions[?(@.type=="Ready")].status`,
+// `.metadata.labels.app\.kubernetes\.io/name`), as CRD printer columns and the `fields` projection of
+// the tools use it, with jsonpath-plus, which speaks the `$`-rooted dialect: the path is rewritten
+// first, then every match is returned in document order. Pure: no Kubernetes client involved.
 import { JSONPath } from "jsonpath-plus";
 
 /** All values the path selects in `document`; empty when nothing matches or the path is invalid. */

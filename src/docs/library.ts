@@ -1,0 +1,191 @@
+// The offline documentation behind search_flux_docs and read_flux_doc, from three sources: the
+// knowledge base shipped with the package, the schemas of the Flux CRDs in the cluster of the call
+// (cached per context), and Markdown files from --docs-dir. Nothing is read before the first use.
+import { createHash } from "node:crypto";
+import { KubeError, type Kube } from "../kube/types.ts";
+import { createSchemaCache, DEFAULT_SCHEMA_TTL_MS, type SchemaCache } from "./cluster-schemas.ts";
+import { closestPaths } from "./closest-paths.ts";
+import { loadKnowledgeBase } from "./knowledge-base.ts";
+import type { Doc } from "./markdown.ts";
+import { readMarkdownTree } from "./markdown-files.ts";
+import { createSectionIndex, type SectionHit } from "./section-index.ts";
+
+export interface DocsLibraryOptions {
+  /** A directory of Markdown files to search too (e.g. a copy of the Flux website docs). */
+  docsDir?: string;
+  /** Another knowledge base directory than the package's (tests). */
+  knowledgeDir?: string;
+  schemaTtlMs?: number;
+  /**
+   * How long a call waits for its cluster's CRD schemas before answering without them; the fetch
+   * goes on and the next call gets them.
+   */
+  schemaWaitMs?: number;
+}
+
+const DEFAULT_SCHEMA_WAIT_MS = 5000;
+
+/** The documents one call can see: the shared ones plus its cluster's CRD schemas. */
+export interface DocsView {
+  /** One line per source that could not be read, e.g. the cluster's schemas; empty when all were. */
+  notes: string[];
+  search(query: string, options: { path?: string; limit: number }): SectionHit[];
+  document(path: string): Doc | undefined;
+  /** Paths of this view closest to one that does not exist. */
+  closest(path: string, count: number): string[];
+}
+
+export interface DocsLibrary {
+  /** `kube` gives the call's cluster; when it fails with a KubeError, the view goes without schemas. */
+  view(kube: () => Promise<Kube>): Promise<DocsView>;
+}
+
+/** Where documents from --docs-dir live, so they never collide with the knowledge base. */
+const LOCAL_PREFIX = "local/";
+
+export function createDocsLibrary(options: DocsLibraryOptions = {}): DocsLibrary {
+  const index = createSectionIndex();
+  const schemas: SchemaCache = createSchemaCache(options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS);
+  /** Which contexts use each indexed schema document: it leaves the index when none does. */
+  const schemaUsers = new Map<string, Set<string>>();
+  const schemaKeysByContext = new Map<string, string[]>();
+  let shared: Promise<{ docs: Doc[]; notes: string[] }> | undefined;
+
+  function loadShared() {
+    shared ??= (async () => {
+      const notes: string[] = [];
+      const docs = await loadKnowledgeBase(options.knowledgeDir);
+      if (options.docsDir !== undefined) {
+        try {
+          docs.push(...(await readMarkdownTree(options.docsDir, LOCAL_PREFIX)));
+        } catch (error) {
+          notes.push(`--docs-dir ${options.docsDir} was not read: ${(error as Error).message}`);
+        }
+      }
+      for (const doc of docs) index.add(doc.path, doc);
+      return { docs, notes };
+    })();
+    return shared;
+  }
+
+  const schemaKeys = new WeakMap<Doc, string>();
+
+  /** The index key of a schema document: contexts serving the same schema share its sections. */
+  function schemaKey(doc: Doc): string {
+    let key = schemaKeys.get(doc);
+    if (key === undefined) {
+      key = `${doc.path}@${createHash("sha256").update(doc.lines.join("\n")).digest("hex")}`;
+      schemaKeys.set(doc, key);
+    }
+    return key;
+  }
+
+  /** Indexes a context's schema documents and drops those no context uses any more; their keys. */
+  function useSchemas(context: string, docs: Doc[]): string[] {
+    const keys = docs.map((doc) => {
+      const key = schemaKey(doc);
+      index.add(key, doc);
+      const users = schemaUsers.get(key) ?? new Set();
+      users.add(context);
+      schemaUsers.set(key, users);
+      return key;
+    });
+    for (const old of schemaKeysByContext.get(context) ?? []) {
+      if (keys.includes(old)) continue;
+      const users = schemaUsers.get(old);
+      users?.delete(context);
+      if (users?.size === 0) {
+        schemaUsers.delete(old);
+        index.remove(old);
+      }
+    }
+    schemaKeysByContext.set(context, keys);
+    return keys;
+  }
+
+  async function clusterSchemas(
+    kube: () => Promise<Kube>,
+  ): Promise<{ docs: Doc[]; keys: string[]; note?: string }> {
+    try {
+      const cluster = await kube();
+      const docs = await withinWait(schemas.docs(cluster), options.schemaWaitMs ?? DEFAULT_SCHEMA_WAIT_MS);
+      if (docs === undefined) {
+        return {
+          docs: [],
+          keys: [],
+          note: "Flux CRD schemas of the cluster are still loading: ask again shortly",
+        };
+      }
+      return { docs, keys: useSchemas(`${cluster.context}\u0000${cluster.identity}`, docs) };
+    } catch (error) {
+      if (!(error instanceof KubeError)) throw error;
+      return {
+        docs: [],
+        keys: [],
+        note: `Flux CRD schemas of the cluster are not included: ${error.message}`,
+      };
+    }
+  }
+
+  return {
+    async view(kube) {
+      const [base, cluster] = await Promise.all([loadShared(), clusterSchemas(kube)]);
+      const docs = [...base.docs, ...cluster.docs];
+      const byPath = new Map(docs.map((doc) => [doc.path.toLowerCase(), doc]));
+      const visible = new Set([...base.docs.map((doc) => doc.path), ...cluster.keys]);
+      return {
+        notes: cluster.note ? [...base.notes, cluster.note] : base.notes,
+        search(query, { path, limit }) {
+          const prefix = path === undefined ? "" : normalizePath(path).toLowerCase();
+          return index.search(
+            query,
+            (key, doc) => visible.has(key) && doc.path.toLowerCase().startsWith(prefix),
+            limit,
+          );
+        },
+        document: (path) => byPath.get(normalizePath(path).toLowerCase()),
+        closest: (path, count) =>
+          closestPaths(
+            normalizePath(path),
+            docs.map((doc) => doc.path),
+            count,
+          ),
+      };
+    },
+  };
+}
+
+/** The value of `promise`, or undefined when it takes longer than `ms`. */
+async function withinWait<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Accepts the ways people write a path: leading slash, ./, trailing slash, a .md extension. */
+function normalizePath(path: string): string {
+  return path
+    .trim()
+    .replace(/^\.?\/+/, "")
+    .replace(/\/+$/, "")
+    .replace(/\.(md|markdown|mdx)$/i, "");
+}
+
+let current: DocsLibrary | undefined;
+
+/** Makes `library` the one the docs tools use (the server calls this once with --docs-dir). */
+export function useDocsLibrary(library: DocsLibrary): void {
+  current = library;
+}
+
+/** The library the docs tools use: the one set by useDocsLibrary, else the knowledge base alone. */
+export function currentDocsLibrary(): DocsLibrary {
+  current ??= createDocsLibrary();
+  return current;
+}

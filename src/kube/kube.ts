@@ -1,0 +1,332 @@
+// The Kube of one context: REST calls over the context's transport, shared discovery and Secret
+// values, and errors worded for the user. A ContextClient lives as long as the provider; a Kube is
+// a view of it for one tool call, whose requests that call's signal aborts.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Discovery } from "./discovery.ts";
+import { statusError, transportError, type RequestOrigin, type RequestTarget } from "./errors.ts";
+import type { HttpRequest, Transport } from "./transport.ts";
+import {
+  KubeError,
+  type DeleteOptions,
+  type Kube,
+  type KubeObject,
+  type ListOptions,
+  type ListResult,
+  type PatchType,
+  type ResolvedKind,
+  type WriteOptions,
+} from "./types.ts";
+
+export interface ContextClient {
+  origin: RequestOrigin;
+  /** The context's namespace, for namespaced objects given without one. */
+  namespace: string;
+  readOnly: boolean;
+  transport: Transport;
+  discovery: Discovery;
+  secretValues(signal?: AbortSignal): Promise<ReadonlySet<string>>;
+}
+
+const patchContentTypes: Record<PatchType | "apply", string> = {
+  merge: "application/merge-patch+json",
+  json: "application/json-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+  apply: "application/apply-patch+yaml",
+};
+
+const DEFAULT_FIELD_MANAGER = "flux-mcp";
+/** Throttled reads are sent again this many times, after the wait the server asks for (capped). */
+const THROTTLE_RETRIES = 3;
+const MAX_THROTTLE_WAIT_SECONDS = 5;
+const SECRETS_PAGE_SIZE = 500;
+
+/** Sends a request and answers its body, or rejects with a KubeError worded for `target`. */
+export async function send(
+  client: ContextClient,
+  request: HttpRequest,
+  target: RequestTarget,
+): Promise<Buffer> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await client.transport.send(request);
+    if (response.status < 400) return response.body;
+    if (response.status === 429 && request.method === "GET" && attempt < THROTTLE_RETRIES) {
+      const seconds = Math.min(response.retryAfterSeconds ?? 1, MAX_THROTTLE_WAIT_SECONDS);
+      try {
+        await sleep(seconds * 1000, undefined, request.signal && { signal: request.signal });
+      } catch (error) {
+        throw transportError(error, client.origin, request.signal);
+      }
+      continue;
+    }
+    throw statusError(response.status, response.body, target, client.origin);
+  }
+}
+
+export async function sendJson<T>(
+  client: ContextClient,
+  request: HttpRequest,
+  target: RequestTarget,
+): Promise<T> {
+  const body = await send(client, request, target);
+  try {
+    return JSON.parse(body.toString("utf8")) as T;
+  } catch (error) {
+    throw new KubeError(
+      "ServerError",
+      `the Kubernetes API of context ${client.origin.context} answered ${target.verb} ${target.description} with something that is not JSON`,
+      { cause: error },
+    );
+  }
+}
+
+/** Lists every Secret of the cluster, page by page, for the scrubbing of Secret values. */
+export async function listAllSecrets(client: ContextClient, signal: AbortSignal): Promise<KubeObject[]> {
+  const kube = kubeForCall(client, signal);
+  const secrets = await kube.resolveKind("Secret", "v1");
+  const items: KubeObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await kube.list(secrets, { limit: SECRETS_PAGE_SIZE, ...(token && { continue: token }) });
+    items.push(...page.items);
+    token = page.continue;
+  } while (token);
+  return items;
+}
+
+export function kubeForCall(client: ContextClient, signal: AbortSignal | undefined): Kube {
+  const { origin } = client;
+  const withSignal = (request: HttpRequest): HttpRequest => (signal ? { ...request, signal } : request);
+  const call = <T>(request: HttpRequest, target: RequestTarget) =>
+    sendJson<T>(client, withSignal(request), target);
+  /** Shared work (discovery, Secret values) rejects with the signal's reason when this call stops waiting. */
+  const shared = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      throw signal?.aborted ? transportError(error, origin, signal) : error;
+    }
+  };
+  const namespaceFor = (kind: ResolvedKind, namespace: string | undefined) =>
+    kind.namespaced ? namespace || client.namespace : undefined;
+  // A dry run persists nothing, so read-only mode lets it through: diff_kubernetes_manifest needs it.
+  const refuseWrite = (verb: string, description: string, options: { dryRun?: boolean } | undefined) => {
+    if (client.readOnly && !options?.dryRun) {
+      throw new KubeError(
+        "ReadOnly",
+        `refusing to ${verb} ${description} in context ${origin.context}: the server is in read-only mode`,
+      );
+    }
+  };
+  const writeQuery = (options: WriteOptions | undefined, fieldManager?: string) => ({
+    ...(options?.dryRun && { dryRun: "All" }),
+    ...((options?.fieldManager ?? fieldManager) !== undefined && {
+      fieldManager: options?.fieldManager ?? fieldManager,
+    }),
+  });
+
+  return {
+    context: origin.context,
+    identity: origin.identity,
+
+    resolveKind: (kind, apiVersion) => shared(client.discovery.resolve(kind, apiVersion, signal)),
+    kinds: () => shared(client.discovery.kinds(signal)),
+
+    async serverVersion() {
+      const version = await call<{ gitVersion?: string }>(
+        { method: "GET", path: "/version" },
+        { description: "the server version", verb: "get" },
+      );
+      return version.gitVersion ?? "";
+    },
+
+    async get(kind, name, namespace) {
+      const ns = namespaceFor(kind, namespace);
+      const object = await call<KubeObject>(
+        { method: "GET", path: objectPath(kind, name, ns) },
+        { description: describeObject(kind, name, ns), verb: "get" },
+      );
+      return withType(object, kind);
+    },
+
+    async list(kind, options: ListOptions = {}) {
+      const ns = kind.namespaced ? options.namespace : undefined;
+      const list = await call<{
+        items?: KubeObject[];
+        metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+      }>(
+        {
+          method: "GET",
+          path: collectionPath(kind, ns),
+          query: {
+            labelSelector: options.labelSelector || undefined,
+            fieldSelector: options.fieldSelector || undefined,
+            limit: options.limit === undefined ? undefined : String(options.limit),
+            continue: options.continue || undefined,
+          },
+        },
+        { description: describeCollection(kind, ns), verb: "list" },
+      );
+      const metadata = list.metadata ?? {};
+      const result: ListResult = {
+        items: (list.items ?? []).map((item) => withType(item, kind)),
+        resourceVersion: metadata.resourceVersion ?? "",
+      };
+      if (metadata.continue) result.continue = metadata.continue;
+      if (metadata.remainingItemCount !== undefined) result.remainingItemCount = metadata.remainingItemCount;
+      return result;
+    },
+
+    getPath(path, query) {
+      return call<unknown>(
+        { method: "GET", path, ...(query && { query }) },
+        { description: path, verb: "get" },
+      );
+    },
+
+    async podLogs(namespace, pod, options = {}) {
+      const number = (value: number | undefined) => (value === undefined ? undefined : String(value));
+      const body = await send(
+        client,
+        withSignal({
+          method: "GET",
+          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+          accept: "text/plain",
+          query: {
+            container: options.container,
+            tailLines: number(options.tailLines),
+            sinceSeconds: number(options.sinceSeconds),
+            limitBytes: number(options.limitBytes),
+            previous: options.previous ? "true" : undefined,
+            timestamps: options.timestamps ? "true" : undefined,
+          },
+        }),
+        { description: `the logs of Pod ${namespace}/${pod}`, verb: "get" },
+      );
+      return body.toString("utf8");
+    },
+
+    async create(kind, object, options) {
+      const ns = namespaceFor(kind, object.metadata.namespace);
+      const description = describeObject(
+        kind,
+        object.metadata.name ?? String(object.metadata.generateName ?? ""),
+        ns,
+      );
+      refuseWrite("create", description, options);
+      const created = await call<KubeObject>(
+        {
+          method: "POST",
+          path: collectionPath(kind, ns),
+          query: writeQuery(options),
+          body: requestBody(object, kind, ns),
+        },
+        { description, verb: "create" },
+      );
+      return withType(created, kind);
+    },
+
+    async patch(kind, name, namespace, patch, type, options) {
+      const ns = namespaceFor(kind, namespace);
+      const description = describeObject(kind, name, ns);
+      refuseWrite("patch", description, options);
+      const patched = await call<KubeObject>(
+        {
+          method: "PATCH",
+          path: objectPath(kind, name, ns, options?.subresource),
+          query: writeQuery(options),
+          contentType: patchContentTypes[type],
+          body: typeof patch === "string" ? patch : JSON.stringify(patch),
+        },
+        { description, verb: "patch" },
+      );
+      return withType(patched, kind);
+    },
+
+    async apply(kind, object, options) {
+      const name = object.metadata.name ?? "";
+      const ns = namespaceFor(kind, object.metadata.namespace);
+      const description = describeObject(kind, name, ns);
+      refuseWrite("apply", description, options);
+      const applied = await call<KubeObject>(
+        {
+          method: "PATCH",
+          path: objectPath(kind, name, ns, options.subresource),
+          query: { ...writeQuery(options, DEFAULT_FIELD_MANAGER), ...(options.force && { force: "true" }) },
+          contentType: patchContentTypes.apply,
+          // JSON is YAML: the apply content type takes it as it is.
+          body: requestBody(object, kind, ns),
+        },
+        { description, verb: "apply" },
+      );
+      return withType(applied, kind);
+    },
+
+    async delete(kind, name, namespace, options: DeleteOptions = {}) {
+      const ns = namespaceFor(kind, namespace);
+      const description = describeObject(kind, name, ns);
+      refuseWrite("delete", description, options);
+      const answer = await call<KubeObject>(
+        {
+          method: "DELETE",
+          path: objectPath(kind, name, ns),
+          query: {
+            ...(options.dryRun && { dryRun: "All" }),
+            ...(options.propagationPolicy && { propagationPolicy: options.propagationPolicy }),
+          },
+        },
+        { description, verb: "delete" },
+      );
+      // Most kinds answer with the object (now carrying deletionTimestamp); some with a Status.
+      return answer.kind === "Status" ? undefined : withType(answer, kind);
+    },
+
+    secretValues: () => shared(client.secretValues(signal)),
+  };
+}
+
+function groupVersionPath(kind: ResolvedKind): string {
+  return kind.group === "" ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
+}
+
+function collectionPath(kind: ResolvedKind, namespace: string | undefined): string {
+  const scope = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
+  return `${groupVersionPath(kind)}${scope}/${kind.plural}`;
+}
+
+function objectPath(
+  kind: ResolvedKind,
+  name: string,
+  namespace: string | undefined,
+  subresource?: string,
+): string {
+  if (name === "") throw new KubeError("BadRequest", `a ${kind.kind} needs a name`);
+  return `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ""}`;
+}
+
+function describeObject(kind: ResolvedKind, name: string, namespace: string | undefined): string {
+  return `${kind.kind} ${namespace ? `${namespace}/` : ""}${name}`;
+}
+
+function describeCollection(kind: ResolvedKind, namespace: string | undefined): string {
+  const resource = kind.group === "" ? kind.plural : `${kind.plural}.${kind.group}`;
+  if (!kind.namespaced) return resource;
+  return namespace ? `${resource} in namespace ${namespace}` : `${resource} in all namespaces`;
+}
+
+/** Lists leave apiVersion and kind out of their items: filled in place, the answer is ours. */
+function withType(object: KubeObject, kind: ResolvedKind): KubeObject {
+  object.apiVersion ||= kind.apiVersion;
+  object.kind ||= kind.kind;
+  object.metadata ??= {};
+  return object;
+}
+
+/** The object to send: typed, and in the namespace the request goes to. */
+function requestBody(object: KubeObject, kind: ResolvedKind, namespace: string | undefined): string {
+  return JSON.stringify({
+    ...object,
+    apiVersion: object.apiVersion || kind.apiVersion,
+    kind: object.kind || kind.kind,
+    metadata: { ...object.metadata, ...(namespace && { namespace }) },
+  });
+}

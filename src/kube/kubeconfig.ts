@@ -1,0 +1,180 @@
+// Reads kubeconfig files and merges them the way kubectl merges a KUBECONFIG list: for every
+// named cluster, user and context the first file that defines it wins, current-context comes from
+// the first file that sets one, missing files are skipped, and relative file references are
+// resolved against the directory of the file that holds them. Also builds the equivalent config of
+// an in-cluster service account.
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, sep } from "node:path";
+import { parse } from "yaml";
+import { oneLine } from "./errors.ts";
+import { KubeError } from "./types.ts";
+
+type Section = Record<string, unknown>;
+
+export interface KubeconfigContext {
+  cluster: string;
+  user: string;
+  namespace?: string;
+}
+
+export interface MergedKubeconfig {
+  /** The `cluster` sections by name, file references absolute. */
+  clusters: Map<string, Section>;
+  /** The `user` sections by name, file references absolute. */
+  users: Map<string, Section>;
+  contexts: Map<string, KubeconfigContext>;
+  currentContext?: string;
+  /** Where the config came from, for messages. */
+  source: string;
+}
+
+export interface InClusterLocation {
+  host: string;
+  port: string;
+  tokenFile?: string;
+  caFile?: string;
+  namespaceFile?: string;
+}
+
+export const IN_CLUSTER_CONTEXT = "in-cluster";
+const serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+export function defaultKubeconfigPath(): string {
+  return join(homedir(), ".kube", "config");
+}
+
+export async function loadKubeconfigs(paths: string[]): Promise<MergedKubeconfig> {
+  const files = paths.length > 0 ? paths : [defaultKubeconfigPath()];
+  const merged: MergedKubeconfig = {
+    clusters: new Map(),
+    users: new Map(),
+    contexts: new Map(),
+    source: files.join(", "),
+  };
+  const missing: string[] = [];
+  for (const file of files) {
+    const document = await readKubeconfig(file);
+    if (document === undefined) missing.push(file);
+    else mergeInto(merged, document, dirname(file), file);
+  }
+  if (missing.length === files.length) {
+    throw new KubeError("Config", `no kubeconfig found: ${missing.join(", ")} does not exist`);
+  }
+  return merged;
+}
+
+export async function inClusterKubeconfig(location: InClusterLocation): Promise<MergedKubeconfig> {
+  const host = location.host.includes(":") ? `[${location.host}]` : location.host;
+  const namespaceFile = location.namespaceFile ?? join(serviceAccountDirectory, "namespace");
+  const namespace = await readFile(namespaceFile, "utf8").then(
+    (text) => text.trim() || undefined,
+    () => undefined,
+  );
+  return {
+    clusters: new Map([
+      [
+        IN_CLUSTER_CONTEXT,
+        {
+          server: `https://${host}:${location.port}`,
+          "certificate-authority": location.caFile ?? join(serviceAccountDirectory, "ca.crt"),
+        },
+      ],
+    ]),
+    users: new Map([
+      [IN_CLUSTER_CONTEXT, { tokenFile: location.tokenFile ?? join(serviceAccountDirectory, "token") }],
+    ]),
+    contexts: new Map([
+      [IN_CLUSTER_CONTEXT, { cluster: IN_CLUSTER_CONTEXT, user: IN_CLUSTER_CONTEXT, namespace }],
+    ]),
+    currentContext: IN_CLUSTER_CONTEXT,
+    source: "the in-cluster service account",
+  };
+}
+
+async function readKubeconfig(file: string): Promise<Section | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new KubeError("Config", `cannot read kubeconfig ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new KubeError(
+      "Config",
+      `kubeconfig ${file} is not valid YAML: ${oneLine((error as Error).message)}`,
+    );
+  }
+  if (document === null || document === undefined) return {};
+  if (typeof document !== "object" || Array.isArray(document)) {
+    throw new KubeError("Config", `kubeconfig ${file} is not a kubeconfig (expected a mapping)`);
+  }
+  return document as Section;
+}
+
+function mergeInto(merged: MergedKubeconfig, document: Section, directory: string, file: string): void {
+  const current = document["current-context"];
+  if (merged.currentContext === undefined && typeof current === "string" && current !== "") {
+    merged.currentContext = current;
+  }
+  for (const [name, cluster] of namedEntries(document, "clusters", "cluster", file)) {
+    if (!merged.clusters.has(name)) merged.clusters.set(name, resolveClusterPaths(cluster, directory));
+  }
+  for (const [name, user] of namedEntries(document, "users", "user", file)) {
+    if (!merged.users.has(name)) merged.users.set(name, resolveUserPaths(user, directory));
+  }
+  for (const [name, context] of namedEntries(document, "contexts", "context", file)) {
+    if (merged.contexts.has(name)) continue;
+    merged.contexts.set(name, {
+      cluster: typeof context.cluster === "string" ? context.cluster : "",
+      user: typeof context.user === "string" ? context.user : "",
+      ...(typeof context.namespace === "string" && context.namespace !== ""
+        ? { namespace: context.namespace }
+        : {}),
+    });
+  }
+}
+
+function namedEntries(document: Section, list: string, field: string, file: string): [string, Section][] {
+  const entries = document[list];
+  if (entries === undefined || entries === null) return [];
+  if (!Array.isArray(entries)) throw new KubeError("Config", `kubeconfig ${file}: ${list} is not a list`);
+  return entries.flatMap((entry: unknown, index) => {
+    const { name, [field]: section } = (entry ?? {}) as Section;
+    if (typeof name !== "string" || name === "") {
+      throw new KubeError("Config", `kubeconfig ${file}: ${list}[${index}] has no name`);
+    }
+    return [[name, section !== null && typeof section === "object" ? { ...(section as Section) } : {}]];
+  });
+}
+
+function resolveClusterPaths(cluster: Section, directory: string): Section {
+  return resolvePaths(cluster, ["certificate-authority"], directory);
+}
+
+function resolveUserPaths(user: Section, directory: string): Section {
+  const resolved = resolvePaths(user, ["client-certificate", "client-key", "tokenFile"], directory);
+  const exec = user.exec as Section | undefined;
+  // Like kubectl: a command with a path separator is a file next to the kubeconfig, a bare name is looked up in PATH.
+  if (exec && typeof exec.command === "string" && exec.command.includes(sep) && !isAbsolute(exec.command)) {
+    resolved.exec = { ...exec, command: join(directory, exec.command) };
+  }
+  return resolved;
+}
+
+function resolvePaths(section: Section, fields: string[], directory: string): Section {
+  const resolved = { ...section };
+  for (const field of fields) {
+    const value = resolved[field];
+    if (typeof value === "string" && value !== "" && !isAbsolute(value)) {
+      resolved[field] = join(directory, value);
+    }
+  }
+  return resolved;
+}

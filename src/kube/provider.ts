@@ -1,0 +1,169 @@
+// The KubeProvider: reads the kubeconfig (or the in-cluster service account) on first use, and
+// keeps one client per context, each with its own connections, credentials, discovery and Secret
+// values. Creating it does nothing: the Kubernetes client library is imported on the first call
+// that needs a cluster, so the MCP handshake never pays for it, and a bad kubeconfig surfaces as a
+// KubeError from the calls rather than at startup.
+import { contextKubeConfig, type ClientLibrary } from "./client-config.ts";
+import { createDiscovery } from "./discovery.ts";
+import type { RequestOrigin } from "./errors.ts";
+import { createSecretValues } from "./secret-values.ts";
+import { kubeForCall, listAllSecrets, sendJson, type ContextClient } from "./kube.ts";
+import {
+  IN_CLUSTER_CONTEXT,
+  inClusterKubeconfig,
+  loadKubeconfigs,
+  type InClusterLocation,
+  type MergedKubeconfig,
+} from "./kubeconfig.ts";
+import { createTransport, type Impersonation } from "./transport.ts";
+import { KubeError, type ContextInfo, type Kube, type KubeProvider } from "./types.ts";
+
+export interface KubeProviderOptions {
+  /**
+   * Kubeconfig paths, merged like kubectl merges KUBECONFIG (first file wins per named entry;
+   * current-context from the first file that sets it). Empty: in-cluster when `inCluster` is given,
+   * else ~/.kube/config.
+   */
+  kubeconfigPaths: string[];
+  /** --kube-context: the default context. */
+  context?: string;
+  /** --kube-as / --kube-as-group: impersonation on every request. */
+  impersonate?: { user?: string; groups?: string[] };
+  /** Refuse every write verb (create/update/patch/delete) before any request is sent. */
+  readOnly: boolean;
+  /** KUBERNETES_SERVICE_HOST/PORT when set, and the service account files (overridable for tests). */
+  inCluster?: InClusterLocation;
+}
+
+export function createKubeProvider(options: KubeProviderOptions): KubeProvider {
+  const inCluster = options.kubeconfigPaths.length === 0 && options.inCluster !== undefined;
+  let config: Promise<MergedKubeconfig> | undefined;
+  const clients = new Map<string, Promise<ContextClient>>();
+
+  const loadConfig = (): Promise<MergedKubeconfig> => {
+    if (!config) {
+      const loading =
+        inCluster && options.inCluster
+          ? inClusterKubeconfig(options.inCluster)
+          : loadKubeconfigs(options.kubeconfigPaths);
+      config = loading;
+      // A kubeconfig fixed after a failure is read again on the next call.
+      loading.catch(() => {
+        if (config === loading) config = undefined;
+      });
+    }
+    return config;
+  };
+
+  const defaultContext = async (): Promise<string> => {
+    const merged = await loadConfig();
+    if (inCluster) return IN_CLUSTER_CONTEXT;
+    const name = options.context ?? merged.currentContext;
+    if (name === undefined) {
+      const known = [...merged.contexts.keys()].join(", ") || "none";
+      throw new KubeError(
+        "Config",
+        `the kubeconfig (${merged.source}) sets no current-context: choose one with --kube-context (contexts: ${known})`,
+      );
+    }
+    return name;
+  };
+
+  const clientFor = (name: string): Promise<ContextClient> => {
+    let client = clients.get(name);
+    if (!client) {
+      const creating = createContextClient(name, loadConfig(), options);
+      client = creating;
+      clients.set(name, creating);
+      creating.catch(() => {
+        if (clients.get(name) === creating) clients.delete(name);
+      });
+    }
+    return client;
+  };
+
+  return {
+    inCluster,
+    async contexts(): Promise<ContextInfo[]> {
+      if (inCluster) return [];
+      const merged = await loadConfig();
+      const current = options.context ?? merged.currentContext;
+      return [...merged.contexts].map(([name, context]) => ({
+        name,
+        cluster: context.cluster,
+        user: context.user,
+        ...(context.namespace !== undefined && { namespace: context.namespace }),
+        current: name === current,
+      }));
+    },
+    defaultContext,
+    async forContext(context, signal): Promise<Kube> {
+      const name = context ?? (await defaultContext());
+      if (inCluster && name !== IN_CLUSTER_CONTEXT) {
+        throw new KubeError(
+          "Config",
+          `context "${name}" does not exist in-cluster: the only one is ${IN_CLUSTER_CONTEXT}`,
+        );
+      }
+      return kubeForCall(await clientFor(name), signal);
+    },
+  };
+}
+
+let library: Promise<ClientLibrary> | undefined;
+/** The client library takes most of a second to load: imported once, when a cluster is first needed. */
+function clientLibrary(): Promise<ClientLibrary> {
+  library ??= import("@kubernetes/client-node");
+  return library;
+}
+
+async function createContextClient(
+  name: string,
+  loadingConfig: Promise<MergedKubeconfig>,
+  options: KubeProviderOptions,
+): Promise<ContextClient> {
+  const [merged, k8s] = await Promise.all([loadingConfig, clientLibrary()]);
+  const kubeConfig = contextKubeConfig(k8s, merged, name);
+  const context = merged.contexts.get(name);
+  const user = merged.users.get(context?.user ?? "") ?? {};
+  const flags = options.impersonate;
+  // --kube-as / --kube-as-group win over the kubeconfig user's own `as` / `as-groups`.
+  const impersonation: Impersonation | undefined =
+    flags?.user !== undefined || flags?.groups?.length
+      ? flags
+      : typeof user.as === "string"
+        ? { user: user.as, groups: Array.isArray(user["as-groups"]) ? user["as-groups"].map(String) : [] }
+        : undefined;
+  const origin: RequestOrigin = {
+    context: name,
+    server: kubeConfig.getCurrentCluster()?.server ?? "",
+    identity: describeIdentity(impersonation),
+    ...(impersonation?.user !== undefined && { user: impersonation.user }),
+  };
+  const client: ContextClient = {
+    origin,
+    namespace: context?.namespace ?? "default",
+    readOnly: options.readOnly,
+    transport: createTransport(kubeConfig, origin, impersonation),
+    discovery: createDiscovery(
+      (path, signal) =>
+        sendJson(
+          client,
+          { method: "GET", path, signal },
+          { description: `API discovery (${path})`, verb: "get" },
+        ),
+      name,
+    ),
+    secretValues: createSecretValues((signal) => listAllSecrets(client, signal)),
+  };
+  return client;
+}
+
+/** `as user "bob" with groups "dev", "ops"`; empty when the kubeconfig's own identity is used. */
+function describeIdentity(impersonation: Impersonation | undefined): string {
+  if (!impersonation) return "";
+  const groups = (impersonation.groups ?? []).map((group) => JSON.stringify(group)).join(", ");
+  const user = impersonation.user === undefined ? "" : `as user ${JSON.stringify(impersonation.user)}`;
+  const inGroups = groups ? `with groups ${groups}` : "";
+  return [user, inGroups].filter(Boolean).join(" ");
+}

@@ -1,0 +1,238 @@
+// HTTP to one context's API server: the client library supplies the TLS material and credentials
+// (client certificates, tokens, token files, exec plugins, auth providers) for every request, we
+// keep one keep-alive agent per context, add the impersonation headers, and map what fails on the
+// way into KubeErrors. Answers of any status come back as they are; the caller words those.
+import http from "node:http";
+import https from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { oneLine, transportError, type RequestOrigin } from "./errors.ts";
+import { KubeError } from "./types.ts";
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  /** The API path (`/api/v1/pods`), appended to the server URL's own path. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: string;
+  contentType?: string;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: Buffer;
+  /** The Retry-After header of a throttled answer, in seconds. */
+  retryAfterSeconds?: number;
+}
+
+export interface Transport {
+  send(request: HttpRequest): Promise<HttpResponse>;
+  close(): void;
+}
+
+export interface Impersonation {
+  user?: string;
+  groups?: string[];
+}
+
+/** How long opening a connection (TCP and TLS) may take before the cluster counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 10_000;
+const MAX_SOCKETS = 32;
+
+export function createTransport(
+  kubeConfig: KubeConfig,
+  origin: RequestOrigin,
+  impersonation: Impersonation | undefined,
+): Transport {
+  const base = new URL(origin.server);
+  const secure = base.protocol === "https:";
+  const prefix = base.pathname.replace(/\/+$/, "");
+  const proxied = Boolean(kubeConfig.getCurrentCluster()?.proxyUrl);
+  const impersonationHeaders: http.OutgoingHttpHeaders = {
+    ...(impersonation?.user !== undefined && { "Impersonate-User": impersonation.user }),
+    ...(impersonation?.groups?.length && { "Impersonate-Group": impersonation.groups }),
+  };
+  let pooled: { key: string; agent: http.Agent } | undefined;
+
+  /** The keep-alive agent for this TLS material; a new one when an exec plugin rotates the client certificate. */
+  const agentFor = (options: https.RequestOptions): http.Agent => {
+    if (proxied && options.agent instanceof http.Agent) return options.agent;
+    const key = [options.ca, options.cert, options.key, options.rejectUnauthorized, options.servername]
+      .map(String)
+      .join("\0");
+    if (pooled?.key !== key) {
+      pooled?.agent.destroy();
+      const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
+      const agent = secure
+        ? new https.Agent({
+            ...agentOptions,
+            ca: options.ca,
+            cert: options.cert,
+            key: options.key,
+            servername: options.servername,
+            ...(options.rejectUnauthorized !== undefined && {
+              rejectUnauthorized: options.rejectUnauthorized,
+            }),
+          })
+        : new http.Agent(agentOptions);
+      pooled = { key, agent };
+    }
+    return pooled.agent;
+  };
+
+  const fetchCredentials = async (): Promise<https.RequestOptions> => {
+    const options: https.RequestOptions = { headers: {} };
+    try {
+      await kubeConfig.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw credentialError(error, origin.context);
+    }
+    const headers = options.headers as http.OutgoingHttpHeaders;
+    // Token files usually end with a newline, which is not part of the token.
+    if (typeof headers.Authorization === "string") headers.Authorization = headers.Authorization.trim();
+    return options;
+  };
+  // Requests sent together (discovery sends dozens) share one lookup: an exec plugin runs once, not once each.
+  let pendingCredentials: Promise<https.RequestOptions> | undefined;
+  const credentials = (): Promise<https.RequestOptions> => {
+    if (!pendingCredentials) {
+      const pending = fetchCredentials();
+      pendingCredentials = pending;
+      const clear = () => {
+        if (pendingCredentials === pending) pendingCredentials = undefined;
+      };
+      pending.then(clear, clear);
+    }
+    return pendingCredentials;
+  };
+
+  const attempt = (
+    request: HttpRequest,
+    options: https.RequestOptions,
+    retryStale: boolean,
+  ): Promise<HttpResponse> =>
+    new Promise((resolve, reject) => {
+      const query = new URLSearchParams(
+        Object.entries(request.query ?? {}).filter(
+          (entry): entry is [string, string] => entry[1] !== undefined,
+        ),
+      ).toString();
+      const body = request.body === undefined ? undefined : Buffer.from(request.body);
+      const fail = (error: unknown) => reject(transportError(error, origin, request.signal));
+      const req = (secure ? https : http).request(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname.replace(/^\[|\]$/g, ""),
+          port: base.port || (secure ? 443 : 80),
+          path: `${prefix}${request.path}${query ? `?${query}` : ""}`,
+          method: request.method,
+          agent: agentFor(options),
+          ...(options.auth !== undefined && { auth: options.auth }),
+          ...(request.signal && { signal: request.signal }),
+          headers: {
+            ...options.headers,
+            ...impersonationHeaders,
+            Accept: request.accept ?? "application/json",
+            "User-Agent": "flux-mcp",
+            ...(body && {
+              "Content-Type": request.contentType ?? "application/json",
+              "Content-Length": body.length,
+            }),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            const retryAfter = Number(res.headers["retry-after"]);
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks),
+              ...(Number.isFinite(retryAfter) && { retryAfterSeconds: retryAfter }),
+            });
+          });
+          res.on("error", fail);
+          res.on("close", () => {
+            if (!res.complete)
+              fail(Object.assign(new Error("the connection closed mid-answer"), { code: "ECONNRESET" }));
+          });
+        },
+      );
+      req.on("error", (error) => {
+        // A kept-alive connection the server had already closed: safe to send an idempotent request again.
+        if (
+          retryStale &&
+          req.reusedSocket &&
+          request.method === "GET" &&
+          (error as NodeJS.ErrnoException).code === "ECONNRESET"
+        ) {
+          reject(new StaleConnection());
+        } else {
+          fail(error);
+        }
+      });
+      req.on("socket", (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => {
+          req.destroy(Object.assign(new Error("connection timed out"), { code: "ETIMEDOUT" }));
+        }, CONNECT_TIMEOUT_MS);
+        timer.unref();
+        const connected = () => clearTimeout(timer);
+        socket.once(secure ? "secureConnect" : "connect", connected);
+        socket.once("close", connected);
+      });
+      req.end(body);
+    });
+
+  return {
+    async send(request) {
+      if (request.signal?.aborted) throw transportError(request.signal.reason, origin, request.signal);
+      const options = await credentials();
+      try {
+        return await attempt(request, options, true);
+      } catch (error) {
+        if (error instanceof StaleConnection) return attempt(request, options, false);
+        throw error;
+      }
+    },
+    close() {
+      pooled?.agent.destroy();
+      pooled = undefined;
+    },
+  };
+}
+
+class StaleConnection extends Error {}
+
+function credentialError(error: unknown, context: string): KubeError {
+  const { code, syscall, path } = error as NodeJS.ErrnoException;
+  if (syscall?.startsWith("spawn")) {
+    return new KubeError(
+      "Config",
+      `the exec credential plugin of context ${context} cannot run: ${syscall.slice("spawn ".length)} ${code === "ENOENT" ? "not found" : code}`,
+      { cause: error },
+    );
+  }
+  if (code === "ENOENT" || code === "EACCES") {
+    return new KubeError(
+      "Config",
+      `cannot read ${path} for context ${context}: ${code === "ENOENT" ? "no such file" : "permission denied"}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const detail = error instanceof Error ? firstLine(error.message) : String(error);
+  return new KubeError(
+    "Unauthorized",
+    `cannot get credentials for context ${context}: ${detail || "the credential plugin failed"}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+function firstLine(text: string): string {
+  return oneLine(text.split("\n").find((line) => line.trim() !== "") ?? "").slice(0, 300);
+}

@@ -1,0 +1,93 @@
+// Starts flux-mcp on the chosen transport: the tool catalogue filtered for the mode, the shared
+// call runtime (lazy Kubernetes provider, timeout, size limit, masking, call log), and stdio or
+// the HTTP server.
+import type { KubeProvider } from "../kube/types.ts";
+import type { Tool } from "../tools/tool.ts";
+import { createCallLog } from "./call-log.ts";
+import { startHttpServer, type HttpOptions } from "./http-server.ts";
+import { createInFlight } from "./in-flight.ts";
+import { defineServer, type ServerDefinition } from "./mcp-server.ts";
+import { serveStdio } from "./stdio.ts";
+import type { CallRuntime } from "./tool-call.ts";
+
+export type TransportName = "stdio" | "sse" | "http";
+
+export interface ServeOptions {
+  transport: TransportName;
+  http: Omit<HttpOptions, "drainTimeoutMs">;
+  tools: readonly Tool[];
+  readOnly: boolean;
+  inCluster: boolean;
+  maskSecrets: boolean;
+  timeoutMs: number;
+  responseLimit: number;
+  callLogFile?: string;
+  /** Creates the Kubernetes provider; called on the first tool call, not at startup. */
+  createProvider(): Promise<KubeProvider>;
+  version: string;
+  log(message: string): void;
+}
+
+export interface RunningMcpServer {
+  definition: ServerDefinition;
+  /** The HTTP base URL; undefined on stdio. */
+  url?: string;
+  /** Resolves when the client went away (stdin closed); never for HTTP. */
+  ended: Promise<void>;
+  /** Graceful stop: calls in flight finish and are answered first. */
+  close(): Promise<void>;
+}
+
+export async function startMcpServer(options: ServeOptions): Promise<RunningMcpServer> {
+  const callLog =
+    options.callLogFile === undefined ? undefined : createCallLog(options.callLogFile, options.log);
+  const runtime: CallRuntime = {
+    provider: lazyProvider(options.createProvider),
+    maskSecrets: options.maskSecrets,
+    timeoutMs: options.timeoutMs,
+    responseLimit: options.responseLimit,
+    ...(callLog && { callLog }),
+    calls: createInFlight(),
+    log: options.log,
+  };
+  const mode = { readOnly: options.readOnly, inCluster: options.inCluster };
+  const definition = defineServer(options.tools, mode, runtime, options.version);
+  const flushLog = async () => callLog?.flush();
+
+  if (options.transport === "stdio") {
+    const stdio = serveStdio(definition);
+    return {
+      definition,
+      ended: stdio.closed,
+      async close() {
+        await stdio.close();
+        await flushLog();
+      },
+    };
+  }
+  const http = await startHttpServer(definition, {
+    ...options.http,
+    drainTimeoutMs: options.timeoutMs + 5_000,
+  });
+  return {
+    definition,
+    url: http.url,
+    ended: new Promise(() => {}),
+    async close() {
+      await http.close();
+      await flushLog();
+    },
+  };
+}
+
+/** One provider for the process, made on first use; a failed attempt is retried on the next call. */
+function lazyProvider(create: () => Promise<KubeProvider>): () => Promise<KubeProvider> {
+  let pending: Promise<KubeProvider> | undefined;
+  return () => {
+    pending ??= create().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}

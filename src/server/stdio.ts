@@ -1,0 +1,32 @@
+// MCP over stdin/stdout: one session for the life of the process. The SDK's entry picks the
+// protocol era from the client's opening message (2025-era initialize, or 2026-07-28 discover).
+import { serveStdio as serveStdioEntry, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { buildMcpServer, type ServerDefinition } from "./mcp-server.ts";
+
+export interface StdioServer {
+  /** Resolves when the client closes stdin. */
+  closed: Promise<void>;
+  /** Waits for calls in flight, then closes the connection. */
+  close(): Promise<void>;
+}
+
+export function serveStdio(definition: ServerDefinition): StdioServer {
+  const state = { context: undefined };
+  const closed = new Promise<void>((resolve) => {
+    process.stdin.once("end", resolve);
+    process.stdin.once("close", resolve);
+  });
+  const handle = serveStdioEntry(() => buildMcpServer(definition, { state, stateless: false }), {
+    transport: new StdioServerTransport(),
+    onerror: (error) => definition.runtime.log(`stdio: ${error.message}`),
+  });
+  return {
+    closed,
+    async close() {
+      await definition.runtime.calls.idle();
+      // The answers of those calls are sent once their handlers' promises settle: let that happen.
+      await new Promise((resolve) => setImmediate(resolve));
+      await handle.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// Streamable HTTP at /mcp, for every protocol revision in use: 2026-07-28 requests (which carry
+// their protocol version in `_meta`) are served statelessly by the SDK's per-request handler;
+// 2025-era clients (2025-03-26 … 2025-11-25, and 2024-11-05 clients trying it) get a real session
+// (Mcp-Session-Id), so the context they switch to stays theirs.
+import { randomUUID } from "node:crypto";
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  WebStandardStreamableHTTPServerTransport,
+  type McpServer,
+} from "@modelcontextprotocol/server";
+import { buildMcpServer, type ServerDefinition } from "./mcp-server.ts";
+import type { McpSession } from "./tool-call.ts";
+
+export const MCP_PATH = "/mcp";
+
+/** A 2025-era session nobody used for this long is closed. */
+const SESSION_IDLE_MS = 60 * 60_000;
+
+interface LegacySession {
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: McpServer;
+  lastUsed: number;
+}
+
+export interface StreamableHttpEndpoint {
+  fetch(request: Request): Promise<Response>;
+  readonly sessionCount: number;
+  close(): Promise<void>;
+}
+
+export function createStreamableHttpEndpoint(
+  definition: ServerDefinition,
+  maxBodyBytes: number,
+): StreamableHttpEndpoint {
+  const log = (error: Error) => definition.runtime.log(`http: ${error.message}`);
+  const modern = createMcpHandler(
+    () => buildMcpServer(definition, { state: { context: undefined }, stateless: true }),
+    { legacy: "reject", onerror: log, maxRequestBodySize: maxBodyBytes },
+  );
+  const sessions = new Map<string, LegacySession>();
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const entry of sessions.values()) {
+      if (now - entry.lastUsed > SESSION_IDLE_MS) void entry.server.close();
+    }
+  }, 60_000).unref();
+
+  async function openSession(request: Request): Promise<Response> {
+    const session: McpSession = { state: { context: undefined }, stateless: false };
+    const server = buildMcpServer(definition, session);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      maxRequestBodySize: maxBodyBytes,
+      onsessioninitialized: (id) => {
+        session.id = id;
+        sessions.set(id, { transport, server, lastUsed: Date.now() });
+      },
+    });
+    await server.connect(transport);
+    server.server.onclose = () => {
+      if (session.id !== undefined) sessions.delete(session.id);
+    };
+    const response = await transport.handleRequest(request);
+    // Anything but a successful initialize leaves no session behind.
+    if (session.id === undefined) await server.close();
+    return response;
+  }
+
+  return {
+    async fetch(request) {
+      if (!(await isLegacyRequest(request, undefined, { maxRequestBodySize: maxBodyBytes }))) {
+        return modern.fetch(request);
+      }
+      const id = request.headers.get("mcp-session-id");
+      if (id === null) return openSession(request);
+      const entry = sessions.get(id);
+      if (!entry) return jsonRpcError(404, -32001, "Session not found: start a new one with initialize");
+      entry.lastUsed = Date.now();
+      return entry.transport.handleRequest(request);
+    },
+    get sessionCount() {
+      return sessions.size;
+    },
+    async close() {
+      clearInterval(sweeper);
+      await modern.close();
+      await Promise.all([...sessions.values()].map((entry) => entry.server.close()));
+    },
+  };
+}
+
+function jsonRpcError(status: number, code: number, message: string): Response {
+  return Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status });
+}

@@ -1,0 +1,263 @@
+// One tools/call, from raw arguments to the text the client reads: argument validation, the
+// ToolContext (session context, --timeout combined with the client's cancellation, progress), error
+// mapping, the size guard, secret scrubbing as the very last pass, and the call log line.
+import { KubeError, type KubeProvider } from "../kube/types.ts";
+import { formatAge } from "../tools/output/durations.ts";
+import type { ToolContext, ToolResult } from "../tools/tool.ts";
+import type { CallLog, CallOutcome } from "./call-log.ts";
+import type { InFlight } from "./in-flight.ts";
+import { guardResponseSize } from "./response-guard.ts";
+import { createSecretScrubber, type SecretScrubber } from "./secret-scrubber.ts";
+import { describeInvalidArguments, type OfferedTool } from "./tool-catalogue.ts";
+import { createToolContext, type SessionState } from "./tool-context.ts";
+
+/** What every call of the process shares. */
+export interface CallRuntime {
+  /** The Kubernetes provider, created on first use (after the MCP handshake). */
+  provider(): Promise<KubeProvider>;
+  maskSecrets: boolean;
+  timeoutMs: number;
+  responseLimit: number;
+  callLog?: CallLog;
+  calls: InFlight;
+  /** Diagnostics for the operator, on stderr. */
+  log(message: string): void;
+}
+
+/** One MCP session: its current context, and whether it outlives a single request. */
+export interface McpSession {
+  id?: string;
+  state: SessionState;
+  /**
+   * A stateless exchange (2026-07-28 over HTTP) has no session to remember a context switch in:
+   * set_kubeconfig_context is refused with a hint to pass `context` on each call instead.
+   */
+  stateless: boolean;
+}
+
+export interface CallRequest {
+  arguments: Record<string, unknown> | undefined;
+  /** The client's cancellation (notifications/cancelled, or a dropped HTTP request). */
+  signal: AbortSignal;
+  /** Sends a progress notification; absent when the client gave no progressToken. */
+  progress?: (message: string, progress: number, total?: number) => void;
+}
+
+export interface CallAnswer {
+  text: string;
+  isError: boolean;
+}
+
+/** Thrown for a failure that is a bug, not something a user can fix; the protocol layer reports it. */
+export class ToolCallBug extends Error {}
+
+export async function runToolCall(
+  runtime: CallRuntime,
+  session: McpSession,
+  offered: OfferedTool,
+  request: CallRequest,
+): Promise<CallAnswer> {
+  const done = runtime.calls.begin();
+  const started = performance.now();
+  const scrubber = createSecretScrubber(async (context) =>
+    (await (await runtime.provider()).forContext(context)).secretValues(),
+  );
+  let outcome: CallOutcome = "failed";
+  let failure: string | undefined;
+  try {
+    let result: Outcome;
+    try {
+      result = await execute(runtime, session, offered, request, scrubber);
+    } catch (error) {
+      // A bug: the protocol layer reports it in one (scrubbed) line; the stack goes to stderr.
+      runtime.log(
+        `tool ${offered.tool.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
+      );
+      failure = (await masked(runtime, session, request, scrubber, { text: messageOf(error), isError: true }))
+        .text;
+      throw new ToolCallBug(`${offered.tool.name} failed: ${failure}`);
+    }
+    outcome = result.outcome;
+    const guarded = guardResponseSize(offered.tool, result, runtime.responseLimit);
+    // Timeouts, cancellations and argument errors are our own words: nothing of the cluster's in them.
+    const answer =
+      outcome === "ok" || outcome === "error"
+        ? await masked(runtime, session, request, scrubber, guarded)
+        : guarded;
+    if (answer.isError) {
+      failure = answer.text;
+      if (outcome === "ok") outcome = "error";
+    }
+    return { text: answer.text, isError: answer.isError === true };
+  } finally {
+    if (runtime.callLog) {
+      await runtime.callLog.write({
+        time: new Date().toISOString(),
+        ...(session.id !== undefined && { session: session.id }),
+        tool: offered.tool.name,
+        arguments: await argumentsForLog(runtime, session, request, scrubber),
+        outcome,
+        durationMs: Math.round(performance.now() - started),
+        ...(failure !== undefined && { error: failure }),
+      });
+    }
+    done();
+  }
+}
+
+/**
+ * The result with Secret values scrubbed, as the very last step. Should the values be unreadable,
+ * an answer is withheld rather than let out unscrubbed; an error, built by us from the call's own
+ * inputs, is kept so the user still learns what went wrong.
+ */
+async function masked(
+  runtime: CallRuntime,
+  session: McpSession,
+  request: CallRequest,
+  scrubber: SecretScrubber,
+  result: ToolResult,
+): Promise<ToolResult> {
+  if (!runtime.maskSecrets) return result;
+  // A call that touched no cluster may still echo its arguments (a context name, a path): those
+  // are scrubbed with the session's cluster, when its values can be read at all.
+  const touchedCluster = scrubber.tracksAny;
+  if (!touchedCluster) await trackSessionCluster(runtime, session, request, scrubber);
+  try {
+    return { ...result, text: await scrubber.scrub(result.text) };
+  } catch (error) {
+    if (result.isError || !touchedCluster) return result;
+    return {
+      text: `the answer was withheld: the Secret values to mask in it could not be read (${messageOf(error)})`,
+      isError: true,
+    };
+  }
+}
+
+type Outcome = ToolResult & { outcome: CallOutcome };
+
+async function execute(
+  runtime: CallRuntime,
+  session: McpSession,
+  offered: OfferedTool,
+  request: CallRequest,
+  scrubber: SecretScrubber,
+): Promise<Outcome> {
+  const parsed = offered.arguments.safeParse(request.arguments ?? {});
+  if (!parsed.success) {
+    return { text: describeInvalidArguments(offered, parsed.error), isError: true, outcome: "invalid" };
+  }
+  const { context: callContext, ...arguments_ } = parsed.data as Record<string, unknown>;
+  const timeout = AbortSignal.timeout(runtime.timeoutMs);
+  const signal = AbortSignal.any([request.signal, timeout]);
+  const interrupted = (): Outcome => {
+    if (timeout.aborted) {
+      const after = formatAge(runtime.timeoutMs);
+      return {
+        text: `${offered.tool.name} timed out after ${after} (--timeout); narrow the request or raise --timeout`,
+        isError: true,
+        outcome: "timeout",
+      };
+    }
+    return { text: `${offered.tool.name} was cancelled by the client`, isError: true, outcome: "cancelled" };
+  };
+
+  const run = async (): Promise<Outcome> => {
+    const provider = await runtime.provider();
+    const ctx = toolContext(provider, session, runtime, request, signal, scrubber, callContext);
+    return { ...(await offered.tool.handler(arguments_, ctx)), outcome: "ok" };
+  };
+  try {
+    // A tool that ignores its signal still answers on time: the call settles at the deadline.
+    const result = await Promise.race([run(), abortion(signal)]);
+    return result ?? interrupted();
+  } catch (error) {
+    if (signal.aborted) return interrupted();
+    if (error instanceof KubeError) return { text: error.message, isError: true, outcome: "error" };
+    throw error;
+  }
+}
+
+function toolContext(
+  provider: KubeProvider,
+  session: McpSession,
+  runtime: CallRuntime,
+  request: CallRequest,
+  signal: AbortSignal,
+  scrubber: SecretScrubber,
+  callContext: unknown,
+): ToolContext {
+  const ctx = createToolContext({
+    provider,
+    session: session.state,
+    ...(typeof callContext === "string" && { callContext }),
+    maskSecrets: runtime.maskSecrets,
+    signal,
+    ...(request.progress && { progress: request.progress }),
+  });
+  return {
+    ...ctx,
+    kube: async (context) => scrubber.track(await ctx.kube(context)),
+    setContext: session.stateless
+      ? async (name) => {
+          throw new KubeError(
+            "Config",
+            `cannot switch to context "${name}": this connection is stateless (MCP 2026-07-28 over HTTP); pass context: "${name}" on each call instead`,
+          );
+        }
+      : ctx.setContext,
+  };
+}
+
+/**
+ * The call's arguments as the log keeps them: with masking on, scrubbed of the Secret values of the
+ * cluster the call used, or, when it used none (invalid arguments, a tool that needs no cluster),
+ * of the session's cluster. Withheld when those values cannot be read.
+ */
+async function argumentsForLog(
+  runtime: CallRuntime,
+  session: McpSession,
+  request: CallRequest,
+  scrubber: SecretScrubber,
+): Promise<unknown> {
+  const arguments_ = request.arguments ?? {};
+  if (!runtime.maskSecrets) return arguments_;
+  try {
+    if (!scrubber.tracksAny) await trackSessionCluster(runtime, session, request, scrubber);
+    return await scrubber.scrubJson(arguments_);
+  } catch (error) {
+    runtime.log(`cannot mask the arguments for the tool call log: ${messageOf(error)}`);
+    return "[withheld: the Secret values to mask them with could not be read]";
+  }
+}
+
+/**
+ * Has the scrubber also cover the cluster the call names in `context`, else the session's (best
+ * effort: when that cluster cannot even be opened, there is nothing of it to scrub).
+ */
+async function trackSessionCluster(
+  runtime: CallRuntime,
+  session: McpSession,
+  request: CallRequest,
+  scrubber: SecretScrubber,
+): Promise<void> {
+  const named = request.arguments?.context;
+  try {
+    const provider = await runtime.provider();
+    scrubber.track(await provider.forContext(typeof named === "string" ? named : session.state.context));
+  } catch {
+    // No cluster to read Secret values from: nothing of one can be in the text either.
+  }
+}
+
+/** Resolves with undefined once the signal aborts (never rejects). */
+function abortion(signal: AbortSignal): Promise<undefined> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    else signal.addEventListener("abort", () => resolve(undefined), { once: true });
+  });
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0] ?? text;
+}

@@ -1,0 +1,79 @@
+// Which tools a server offers and how tools/list shows them: the catalogue filtered by mode, each
+// tool's input schema (its zod shape, plus the per-call `context` argument for cluster tools)
+// converted once to JSON Schema.
+import { z } from "zod";
+import type { Tool } from "../tools/tool.ts";
+
+export interface CatalogueMode {
+  /** --read-only: tools that write are not offered (and so cannot be called). */
+  readOnly: boolean;
+  /** Running in a pod: tools that work on the local kubeconfig are not offered. */
+  inCluster: boolean;
+}
+
+/** A tool as this server offers it: the argument parser and the tools/list entry. */
+export interface OfferedTool {
+  tool: Tool;
+  /** Parses the call's arguments; unknown argument names are refused. */
+  arguments: z.ZodObject;
+  /** The tools/list entry, computed once. */
+  listing: ListedTool;
+}
+
+export interface ListedTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: { type: "object"; [keyword: string]: unknown };
+  annotations: Tool["annotations"];
+}
+
+const CONTEXT_ARGUMENT = z
+  .string()
+  .min(1)
+  .optional()
+  .describe("Kubeconfig context to run this call against; omit for the session's current context.");
+
+export function selectTools(tools: readonly Tool[], mode: CatalogueMode): Tool[] {
+  return tools.filter((tool) => !(mode.readOnly && tool.writes) && !(mode.inCluster && tool.kubeconfigOnly));
+}
+
+export function offerTools(tools: readonly Tool[], mode: CatalogueMode): OfferedTool[] {
+  return selectTools(tools, mode).map((tool) => offerTool(tool, mode));
+}
+
+function offerTool(tool: Tool, mode: CatalogueMode): OfferedTool {
+  // In a pod there is one cluster and no kubeconfig: a context argument would only mislead.
+  const shape =
+    tool.usesCluster && !mode.inCluster ? { ...tool.input, context: CONTEXT_ARGUMENT } : tool.input;
+  const parser = z.strictObject(shape);
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(parser, { io: "input" });
+  return {
+    tool,
+    arguments: parser,
+    listing: {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: { ...schema, type: "object", properties: schema.properties ?? {} },
+      annotations: tool.annotations,
+    },
+  };
+}
+
+/** One line naming every problem with the arguments, e.g. `limit: expected number, received string`. */
+export function describeInvalidArguments(offered: OfferedTool, error: z.ZodError): string {
+  const accepted = Object.keys(offered.arguments.shape);
+  const problems = error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const names = issue.keys.map((key) => `"${key}"`).join(", ");
+      return `unknown argument ${names} (accepted: ${accepted.join(", ") || "none"})`;
+    }
+    const at = issue.path.map(String).join(".");
+    const message = issue.message
+      .replace(/^Invalid input: /, "")
+      .replace(/^[A-Z]/, (first) => first.toLowerCase());
+    return at ? `${at}: ${message}` : message;
+  });
+  return `invalid arguments for ${offered.tool.name}: ${problems.join("; ")}`;
+}

@@ -1,0 +1,36 @@
+// set_kubeconfig_context: switches the context this MCP session uses. Other sessions, the process
+// and the kubeconfig file are left as they are.
+import { z } from "zod";
+import { KubeError } from "../../kube/types.ts";
+import { defineTool, toolError } from "../tool.ts";
+
+export const setKubeconfigContext = defineTool({
+  name: "set_kubeconfig_context",
+  title: "Switch kubeconfig context",
+  area: "clusters",
+  description: [
+    "Makes this session's later tool calls use another kubeconfig context (see get_kubeconfig_contexts).",
+    "Affects this MCP session only; the kubeconfig file and other sessions are unchanged. To act on another cluster for one call only, pass context to that call instead.",
+  ].join(" "),
+  input: {
+    name: z.string().min(1).describe("Name of the context, as get_kubeconfig_contexts lists it"),
+  },
+  // Only session state changes: nothing in a cluster or on disk, hence read-only and allowed with --read-only.
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  writes: false,
+  kubeconfigOnly: true,
+  usesCluster: false,
+  async handler(args, ctx) {
+    try {
+      await ctx.setContext(args.name);
+    } catch (error) {
+      if (error instanceof KubeError && error.reason === "Config") return toolError(error.message);
+      throw error;
+    }
+    const context = (await ctx.contexts()).find((entry) => entry.name === args.name);
+    const details = context
+      ? ` (cluster ${context.cluster}, user ${context.user}${context.namespace ? `, namespace ${context.namespace}` : ""})`
+      : "";
+    return { text: `This session now uses context ${args.name}${details}\n` };
+  },
+});

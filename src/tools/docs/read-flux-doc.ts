@@ -1,0 +1,83 @@
+// read_flux_doc: pages through one document of the offline Flux documentation, from a line or from
+// a heading, within a size budget.
+import { z } from "zod";
+import { currentDocsLibrary } from "../../docs/library.ts";
+import { findSection, outline, sliceLines } from "../../docs/reading.ts";
+import { defineTool, toolError } from "../tool.ts";
+
+export const DEFAULT_READ_LINES = 400;
+const MAX_READ_LINES = 1000;
+const MAX_READ_CHARS = 30_000;
+const SUGGESTED_PATHS = 5;
+
+export const readFluxDoc = defineTool({
+  name: "read_flux_doc",
+  title: "Read Flux documentation",
+  area: "docs",
+  description: [
+    "Reads a document of the offline Flux documentation by the path search_flux_docs gave, from a line (offset) or a heading, up to limit lines (about 30 KB at most).",
+    'Ends with "Next: offset=N" when more is left. An unknown heading lists the document\'s headings; an unknown path suggests the closest ones.',
+  ].join(" "),
+  input: {
+    path: z
+      .string()
+      .min(1)
+      .max(300)
+      .describe("Document path from search_flux_docs, e.g. kinds/helmrelease or crd/kustomization/v1"),
+    heading: z
+      .string()
+      .max(200)
+      .optional()
+      .describe(
+        "Read the section under this heading, given as anchor (#remediation) or text; offset is then ignored",
+      ),
+    offset: z.number().int().min(1).optional().describe("First line to read, 1-based (default 1)"),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_READ_LINES)
+      .optional()
+      .describe(`Lines to read (default ${DEFAULT_READ_LINES})`),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  writes: false,
+  usesCluster: true,
+  async handler({ path, heading, offset, limit = DEFAULT_READ_LINES }, ctx) {
+    const view = await currentDocsLibrary().view(() => ctx.kube());
+    const [documentPath = path, anchor] = path.split("#", 2);
+    const doc = view.document(documentPath);
+    if (!doc) {
+      const closest = view.closest(documentPath, SUGGESTED_PATHS);
+      const notes = view.notes.map((note) => `Note: ${note}`);
+      return toolError(
+        [`No document at path "${documentPath}". Closest: ${closest.join(", ")}`, ...notes].join("\n"),
+      );
+    }
+    const headingWanted = heading ?? anchor;
+    let first = offset ?? 1;
+    let last = doc.lines.length;
+    if (headingWanted) {
+      const section = findSection(doc, headingWanted);
+      if (!section) {
+        return toolError(`No heading "${headingWanted}" in ${doc.path}. Headings:\n${outline(doc)}`);
+      }
+      first = section.startLine;
+      last = section.end;
+    }
+    if (first > doc.lines.length) {
+      return toolError(`${doc.path} has ${doc.lines.length} lines: offset ${first} is past its end`);
+    }
+    const slice = sliceLines(doc, first, last, limit, MAX_READ_CHARS);
+    const ending = slice.next === undefined ? "End of document." : `Next: offset=${slice.next}`;
+    return {
+      text: [
+        `Title: ${doc.title}`,
+        `Path: ${doc.path}`,
+        `Lines: ${slice.first}-${slice.last} of ${doc.lines.length}`,
+        slice.text,
+        ending,
+      ].join("\n"),
+    };
+  },
+});

@@ -1,0 +1,100 @@
+// search_flux_docs: full-text search over the offline Flux documentation, answered as sections
+// (title with heading trail, path, line range, an excerpt) that read_flux_doc continues.
+import { z } from "zod";
+import { currentDocsLibrary } from "../../docs/library.ts";
+import { sectionBody } from "../../docs/markdown.ts";
+import type { SectionHit } from "../../docs/section-index.ts";
+import { defineTool, toolError } from "../tool.ts";
+
+export const DEFAULT_SEARCH_LIMIT = 8;
+const EXCERPT_CHARS = 2000;
+/** `format: complete` shows whole sections, still within reason for a model's context. */
+const COMPLETE_CHARS = 12_000;
+
+export const searchFluxDocs = defineTool({
+  name: "search_flux_docs",
+  title: "Search Flux documentation",
+  area: "docs",
+  description: [
+    "Searches the Flux documentation, offline: a knowledge base on Flux concepts, every Flux and Flux Operator kind, condition reasons with their fixes, troubleshooting playbooks and this server's tools;",
+    "the schemas of the Flux CRDs installed in the cluster (field paths with descriptions, matching its versions; paths crd/<kind>/<version>);",
+    "and local Markdown docs when the server runs with --docs-dir (paths local/...).",
+    "Returns the best sections: title with heading trail, path, line range and an excerpt; read more with read_flux_doc.",
+    "Query with an error message, a condition reason (DependencyNotReady), a field path (helmrelease spec.install.remediation.retries) or a question.",
+  ].join(" "),
+  input: {
+    query: z
+      .string()
+      .min(2)
+      .max(200)
+      .describe("What to look for: words, an error message, a reason or a field path"),
+    path: z
+      .string()
+      .max(300)
+      .optional()
+      .describe(
+        "Only documents under this path prefix: concepts, kinds, reference, troubleshooting, operator, mcp, crd, local",
+      ),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .optional()
+      .describe(`Sections to return (default ${DEFAULT_SEARCH_LIMIT})`),
+    format: z
+      .enum(["concise", "complete"])
+      .optional()
+      .describe("Legacy: concise (default) gives excerpts of about 2000 characters, complete whole sections"),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  writes: false,
+  usesCluster: true,
+  async handler({ query, path, limit = DEFAULT_SEARCH_LIMIT, format = "concise" }, ctx) {
+    const view = await currentDocsLibrary().view(() => ctx.kube());
+    const hits = view.search(query, { ...(path !== undefined && { path }), limit });
+    const notes = view.notes.map((note) => `Note: ${note}`);
+    if (hits.length === 0) {
+      const where = path === undefined ? "" : ` under path "${path}"`;
+      const advice = path === undefined ? "try other words" : "try other words or drop path";
+      return toolError([`No documentation matches "${query}"${where}: ${advice}.`, ...notes].join("\n"));
+    }
+    const maxChars = format === "complete" ? COMPLETE_CHARS : EXCERPT_CHARS;
+    return { text: [...notes, ...hits.map((hit) => formatHit(hit, maxChars))].join("\n---\n") + "\n" };
+  },
+});
+
+function formatHit({ doc, section }: SectionHit, maxChars: number): string {
+  const title = section.trail.length > 0 ? `${doc.title} — ${section.trail.join(" › ")}` : doc.title;
+  const body = sectionBody(doc, section);
+  const shown = excerpt(body.text, maxChars);
+  const lines = [
+    `Title: ${title}`,
+    `Path: ${doc.path}`,
+    `Lines: ${section.startLine}-${section.bodyEnd} of ${doc.lines.length}`,
+    shown.text,
+  ];
+  if (shown.resumeAt !== undefined) {
+    lines.push(`[more: read_flux_doc path="${doc.path}" offset=${body.firstLine + shown.resumeAt}]`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The whole lines that fit in `maxChars` (a first line longer than that is cut at a word), and the
+ * index of the first line not shown in full.
+ */
+function excerpt(text: string, maxChars: number): { text: string; resumeAt?: number } {
+  if (text.length <= maxChars) return { text };
+  const lines = text.split("\n");
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (size + line.length > maxChars) break;
+    kept.push(line);
+    size += line.length + 1;
+  }
+  if (kept.length > 0) return { text: kept.join("\n"), resumeAt: kept.length };
+  const cut = (lines[0] ?? "").slice(0, maxChars);
+  return { text: `${cut.slice(0, Math.max(cut.lastIndexOf(" "), 1))} …`, resumeAt: 0 };
+}

@@ -1,0 +1,53 @@
+// Parameters the operation tools share, under the reference server's names.
+import { z } from "zod";
+
+export const apiVersionParam = z
+  .string()
+  .min(1)
+  .optional()
+  .describe(
+    "API version, e.g. apps/v1 or kustomize.toolkit.fluxcd.io/v1; omit to use the cluster's preferred one.",
+  );
+
+export const kindParam = z.string().min(1).describe("Kind, e.g. Deployment or Kustomization.");
+
+export const nameParam = z.string().min(1).describe("Name of the object.");
+
+export const namespaceParam = z.string().min(1).describe("Namespace of the object.");
+
+export const optionalNamespaceParam = z
+  .string()
+  .min(1)
+  .optional()
+  .describe("Namespace of the object; omit for cluster-scoped kinds.");
+
+export const withSourceParam = z
+  .boolean()
+  .default(false)
+  .describe(
+    "Reconcile the object's source first (spec.chartRef, spec.sourceRef, or the HelmChart generated from spec.chart), and that source's own source.",
+  );
+
+export const waitParam = z
+  .boolean()
+  .default(true)
+  .describe(
+    "Wait until the controller has handled the request and report the outcome (Ready, reason, message, revision); false returns as soon as it is requested.",
+  );
+
+export const overwriteParam = z
+  .boolean()
+  .default(false)
+  .describe(
+    "Also change objects that Flux manages (labelled by a Kustomization, HelmRelease, FluxInstance or ResourceSet); Flux reverts such changes at its next reconciliation unless the source changes too.",
+  );
+
+export const dryRunParam = z
+  .boolean()
+  .default(false)
+  .describe("Have the API server validate the change without persisting it.");
+
+export const yamlContentParam = z
+  .string()
+  .min(1)
+  .describe("Kubernetes objects as YAML or JSON: several documents separated by ---, or a kind: List.");

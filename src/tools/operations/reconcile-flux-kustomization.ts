@@ -1,0 +1,25 @@
+import { defineTool } from "../tool.ts";
+import { nameParam, namespaceParam, waitParam, withSourceParam } from "./params.ts";
+import { reconcileFluxObject } from "./reconcile-flow.ts";
+
+export const reconcileFluxKustomization = defineTool({
+  name: "reconcile_flux_kustomization",
+  title: "Reconcile a Flux Kustomization",
+  description:
+    "Asks kustomize-controller to reconcile a Kustomization now, optionally its source first (with_source), and waits for the outcome: Ready or not, reason, message, applied revision. Refuses a suspended Kustomization. reconcile_flux_resource does the same for any Flux kind.",
+  area: "operations",
+  input: { name: nameParam, namespace: namespaceParam, with_source: withSourceParam, wait: waitParam },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  writes: true,
+  usesCluster: true,
+  handler: (args, ctx) =>
+    reconcileFluxObject(ctx, {
+      kind: "Kustomization",
+      apiVersion: "kustomize.toolkit.fluxcd.io",
+      name: args.name,
+      namespace: args.namespace,
+      withSource: args.with_source,
+      force: false,
+      wait: args.wait,
+    }),
+});

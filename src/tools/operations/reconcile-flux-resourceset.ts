@@ -1,0 +1,25 @@
+import { defineTool } from "../tool.ts";
+import { nameParam, namespaceParam, waitParam } from "./params.ts";
+import { reconcileFluxObject } from "./reconcile-flow.ts";
+
+export const reconcileFluxResourceSet = defineTool({
+  name: "reconcile_flux_resourceset",
+  title: "Reconcile a Flux ResourceSet",
+  description:
+    "Asks the Flux Operator to reconcile a ResourceSet now and waits for the outcome: Ready or not, reason, message. Refuses a ResourceSet whose reconciliation is disabled (resume it first).",
+  area: "operations",
+  input: { name: nameParam, namespace: namespaceParam, wait: waitParam },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  writes: true,
+  usesCluster: true,
+  handler: (args, ctx) =>
+    reconcileFluxObject(ctx, {
+      kind: "ResourceSet",
+      apiVersion: "fluxcd.controlplane.io",
+      name: args.name,
+      namespace: args.namespace,
+      withSource: false,
+      force: false,
+      wait: args.wait,
+    }),
+});

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { defineTool } from "../tool.ts";
+import { nameParam, namespaceParam, waitParam } from "./params.ts";
+import { reconcileFluxObject } from "./reconcile-flow.ts";
+
+const SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket", "HelmChart", "HelmRepository"] as const;
+
+export const reconcileFluxSource = defineTool({
+  name: "reconcile_flux_source",
+  title: "Reconcile a Flux source",
+  description:
+    "Asks source-controller to fetch a source now (GitRepository, OCIRepository, Bucket, HelmChart, HelmRepository) and waits for the outcome: Ready or not, reason, message, fetched revision. Refuses a suspended source and static OCI HelmRepositories.",
+  area: "operations",
+  input: {
+    kind: z.enum(SOURCE_KINDS).describe("Source kind."),
+    name: nameParam,
+    namespace: namespaceParam,
+    wait: waitParam,
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  writes: true,
+  usesCluster: true,
+  handler: (args, ctx) =>
+    reconcileFluxObject(ctx, {
+      kind: args.kind,
+      apiVersion: "source.toolkit.fluxcd.io",
+      name: args.name,
+      namespace: args.namespace,
+      withSource: false,
+      force: false,
+      wait: args.wait,
+    }),
+});

@@ -1,0 +1,151 @@
+// get_kubernetes_events: a timeline of core Events, one line each, newest last, filtered by object,
+// type, age and a pattern.
+import { z } from "zod";
+import { groupOf } from "../../flux/kinds.ts";
+import type { Kube, ListOptions, ResolvedKind } from "../../kube/types.ts";
+import { durationArgument, parseDuration } from "../input/duration.ts";
+import { byTime, compactEvent, eventLine, formatRef, type CompactEvent } from "../output/events.ts";
+import { defineTool, toolError } from "../tool.ts";
+
+export const DEFAULT_EVENT_LIMIT = 100;
+/** Events are read in pages of this size, so a busy cluster's events never arrive in one response. */
+const PAGE_SIZE = 500;
+
+export const getKubernetesEvents = defineTool({
+  name: "get_kubernetes_events",
+  title: "Get Kubernetes events",
+  area: "reporting",
+  description: [
+    "Gets recent Kubernetes events, one line each: `age type reason Kind/namespace/name: message (xN)`, newest last, with totals.",
+    "Use it for what happened lately to an object or a namespace (failed reconciliations, health checks, crash loops); narrow with kind and name, type Warning, since and grep.",
+    "Kubernetes keeps events for about an hour. get_kubernetes_resources already shows a Flux object's latest events.",
+  ].join(" "),
+  input: {
+    apiVersion: z
+      .string()
+      .optional()
+      .describe("apiVersion of the object the events are about, e.g. helm.toolkit.fluxcd.io/v2; needs kind"),
+    kind: z.string().optional().describe("Kind of the object the events are about, e.g. HelmRelease, Pod"),
+    name: z.string().optional().describe("Name of the object the events are about"),
+    namespace: z.string().optional().describe("Namespace; omit for all namespaces"),
+    type: z.enum(["Normal", "Warning"]).optional().describe("Only events of this type"),
+    since: durationArgument().optional().describe("Only events newer than this, e.g. 30m, 2h, 1h30m"),
+    grep: z
+      .string()
+      .optional()
+      .describe(
+        "Case-insensitive regular expression matched against reason, message and Kind/namespace/name",
+      ),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(DEFAULT_EVENT_LIMIT)
+      .describe("Maximum events shown, the newest ones"),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  writes: false,
+  usesCluster: true,
+  async handler(args, ctx) {
+    if (args.apiVersion && !args.kind) return toolError("apiVersion narrows a kind: give kind as well");
+    const sinceMs = args.since === undefined ? undefined : parseDuration(args.since);
+    let pattern: RegExp | undefined;
+    try {
+      pattern = args.grep === undefined ? undefined : new RegExp(args.grep, "i");
+    } catch (error) {
+      return toolError(`invalid grep pattern: ${(error as Error).message}`);
+    }
+
+    const kube = await ctx.kube();
+    const about = args.kind ? await kube.resolveKind(args.kind, args.apiVersion) : undefined;
+    const now = Date.now();
+    const fieldSelector = [
+      about && `involvedObject.kind=${about.kind}`,
+      args.name && `involvedObject.name=${args.name}`,
+      args.type && `type=${args.type}`,
+    ]
+      .filter(Boolean)
+      .join(",");
+    const events = (await listEvents(kube, { namespace: args.namespace, fieldSelector })).filter(
+      (event) =>
+        sameGroup(event, about) &&
+        (sinceMs === undefined || event.time >= now - sinceMs) &&
+        (!pattern || pattern.test(`${event.reason}\n${event.message}\n${formatRef(event.object)}`)),
+    );
+
+    const filters = describeFilters(args);
+    const context = ` context ${kube.context}`;
+    const scope = args.namespace ? ` in namespace ${args.namespace} of${context}` : ` in${context}`;
+    if (events.length === 0) {
+      const object =
+        args.kind || args.name ? ` for ${args.kind ?? "objects"}${args.name ? ` ${args.name}` : ""}` : "";
+      return {
+        text: `No events found${object}${scope}${filters} (Kubernetes keeps events for about an hour)`,
+      };
+    }
+
+    const timeline = byTime(mergeRepeats(events));
+    const shown = timeline.slice(-args.limit);
+    const objects = new Set(shown.map((event) => formatRef(event.object)));
+    // Every line about the same object: it is named once, here, instead of on each line.
+    const single = objects.size === 1 ? ` of ${[...objects][0]} in${context}` : undefined;
+    const warnings = timeline.filter((event) => event.type === "Warning").length;
+    const omitted = timeline.length - shown.length;
+    const header = [
+      `# ${timeline.length} ${timeline.length === 1 ? "event" : "events"} (${warnings} Warning)${single ?? scope}${filters}, newest last`,
+      omitted > 0 ? `; ${omitted} older not shown: narrow with since, type or grep, or raise limit` : "",
+    ].join("");
+    const lines = shown.map((event) => eventLine(event, now, { withObject: single === undefined }));
+    return { text: [header, ...lines].join("\n") + "\n" };
+  },
+});
+
+async function listEvents(
+  kube: Kube,
+  options: { namespace: string | undefined; fieldSelector: string },
+): Promise<CompactEvent[]> {
+  const eventKind = await kube.resolveKind("Event", "v1");
+  const query: ListOptions = {
+    ...(options.namespace && { namespace: options.namespace }),
+    ...(options.fieldSelector && { fieldSelector: options.fieldSelector }),
+    limit: PAGE_SIZE,
+  };
+  const events: CompactEvent[] = [];
+  let continueToken: string | undefined;
+  do {
+    const page = await kube.list(eventKind, { ...query, ...(continueToken && { continue: continueToken }) });
+    events.push(...page.items.map(compactEvent));
+    continueToken = page.continue;
+  } while (continueToken);
+  return events;
+}
+
+/** A kind name can exist in several groups (Kustomization): keep the events of the one asked for. */
+function sameGroup(event: CompactEvent, about: ResolvedKind | undefined): boolean {
+  return !about || !event.object.apiVersion || groupOf(event.object.apiVersion) === about.group;
+}
+
+/** The same thing happening again is one line with a count, at the time it last happened. */
+function mergeRepeats(events: CompactEvent[]): CompactEvent[] {
+  const merged = new Map<string, CompactEvent>();
+  for (const event of events) {
+    const key = [formatRef(event.object), event.type, event.reason, event.message].join("\n");
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...event });
+    else {
+      seen.count += event.count;
+      if (!(seen.time >= event.time)) seen.time = event.time;
+    }
+  }
+  return [...merged.values()];
+}
+
+function describeFilters(args: { type?: string; since?: string; grep?: string }): string {
+  const filters = [
+    args.type && `type ${args.type}`,
+    args.since && `since ${args.since}`,
+    args.grep && `grep ${JSON.stringify(args.grep)}`,
+  ].filter(Boolean);
+  return filters.length > 0 ? ` with ${filters.join(", ")}` : "";
+}

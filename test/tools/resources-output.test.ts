@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { KubeObject } from "../../src/kube/types.ts";
+import {
+  decodeHelmRelease,
+  groupManagedObjects,
+  inventoryObjects,
+  manifestObjects,
+  parseInventoryId,
+} from "../../src/tools/output/managed-objects.ts";
+import { viewObject } from "../../src/tools/output/object-view.ts";
+import { invalidFieldExpression, projectObject } from "../../src/tools/output/projection.ts";
+import { helmStorageSecret } from "../helpers/tools.ts";
+
+// blockOwnerDeletion is part of real owner references, though KubeObject does not name it.
+const namespaceOwner = {
+  apiVersion: "v1",
+  kind: "Namespace",
+  name: "frontend",
+  uid: "9c1e",
+  controller: true,
+  blockOwnerDeletion: true,
+};
+
+const release: KubeObject = {
+  apiVersion: "helm.toolkit.fluxcd.io/v2",
+  kind: "HelmRelease",
+  metadata: {
+    name: "podinfo",
+    namespace: "frontend",
+    uid: "0b7f",
+    resourceVersion: "42",
+    generation: 3,
+    labels: { "app.kubernetes.io/name": "podinfo" },
+    ownerReferences: [namespaceOwner],
+  },
+  spec: { interval: "30m", suspend: false },
+  status: {
+    conditions: [
+      { type: "Ready", status: "False", reason: "UpgradeFailed", message: "boom" },
+      { type: "Released", status: "False", reason: "UpgradeFailed", message: "boom" },
+    ],
+  },
+};
+
+describe("viewObject", () => {
+  it("drops the identifiers only the API server needs and keeps generation", () => {
+    const viewed = viewObject(release, { maskSecrets: true });
+    assert.deepEqual(viewed.metadata, {
+      name: "podinfo",
+      namespace: "frontend",
+      generation: 3,
+      labels: { "app.kubernetes.io/name": "podinfo" },
+      ownerReferences: [{ apiVersion: "v1", kind: "Namespace", name: "frontend", controller: true }],
+    });
+    assert.equal(release.metadata.uid, "0b7f", "the input is not changed");
+  });
+});
+
+describe("fields projection", () => {
+  it("keeps the identity and one key per expression that matches", () => {
+    const fields = [
+      '{.status.conditions[?(@.type=="Ready")].reason}',
+      "spec.suspend",
+      ".status.conditions[*].type",
+      ".nope",
+    ];
+    assert.equal(invalidFieldExpression(fields), undefined);
+    assert.deepEqual(projectObject(release, fields), {
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: { name: "podinfo", namespace: "frontend" },
+      '{.status.conditions[?(@.type=="Ready")].reason}': "UpgradeFailed",
+      "spec.suspend": false,
+      ".status.conditions[*].type": ["Ready", "Released"],
+    });
+  });
+
+  it("refuses expressions it cannot read, naming them", () => {
+    assert.match(invalidFieldExpression([".status[0"]) ?? "", /invalid fields expression "\.status\[0"/);
+    assert.match(invalidFieldExpression(["{.a}{.b}"]) ?? "", /one JSONPath per entry/);
+    assert.match(invalidFieldExpression(["{}"]) ?? "", /invalid fields expression/);
+  });
+});
+
+describe("inventory ids", () => {
+  it("reads Flux's <namespace>_<name>_<group>_<kind>", () => {
+    assert.deepEqual(parseInventoryId("frontend_podinfo_apps_Deployment"), {
+      apiVersion: "apps",
+      kind: "Deployment",
+      namespace: "frontend",
+      name: "podinfo",
+    });
+    assert.deepEqual(parseInventoryId("frontend_podinfo__Service"), {
+      apiVersion: "",
+      kind: "Service",
+      namespace: "frontend",
+      name: "podinfo",
+    });
+    assert.deepEqual(parseInventoryId("_system__metrics-server_rbac.authorization.k8s.io_ClusterRole"), {
+      apiVersion: "rbac.authorization.k8s.io",
+      kind: "ClusterRole",
+      name: "system:metrics-server",
+    });
+    assert.equal(parseInventoryId("garbage"), undefined);
+  });
+
+  it("groups objects by apiVersion and kind", () => {
+    const object = {
+      ...release,
+      status: {
+        inventory: {
+          entries: [
+            { id: "frontend_podinfo_apps_Deployment", v: "v1" },
+            { id: "frontend_podinfo__Service", v: "v1" },
+            { id: "frontend_cart_apps_Deployment", v: "v1" },
+            { id: "_frontend__Namespace", v: "v1" },
+          ],
+        },
+      },
+    };
+    assert.deepEqual(groupManagedObjects(inventoryObjects(object) ?? []), {
+      "apps/v1 Deployment": ["frontend/podinfo", "frontend/cart"],
+      "v1 Service": ["frontend/podinfo"],
+      "v1 Namespace": ["frontend"],
+    });
+    assert.equal(inventoryObjects(release), undefined);
+  });
+});
+
+describe("Helm storage", () => {
+  it("decodes a release Secret down to the objects of its manifest", () => {
+    const manifest = [
+      "---\n# Source: podinfo/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: podinfo\n",
+      "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: podinfo\n  namespace: frontend\n",
+      "---\n# an empty document\n",
+    ].join("");
+    const secret = helmStorageSecret({ name: "podinfo", namespace: "frontend", version: 9, manifest });
+    const decoded = decodeHelmRelease(secret);
+    assert.equal(decoded.namespace, "frontend");
+    assert.deepEqual(manifestObjects(decoded.manifest), [
+      { apiVersion: "v1", kind: "Service", name: "podinfo" },
+      { apiVersion: "apps/v1", kind: "Deployment", namespace: "frontend", name: "podinfo" },
+    ]);
+  });
+
+  it("says what is wrong with a Secret that holds no release", () => {
+    const empty: KubeObject = { apiVersion: "v1", kind: "Secret", metadata: { name: "x" }, data: {} };
+    assert.throws(() => decodeHelmRelease(empty), /no data.release/);
+  });
+});
