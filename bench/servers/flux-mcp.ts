@@ -1,0 +1,80 @@
+// flux-mcp, the built CLI (`npm run build`), started like users start it.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import packageJson from "../../package.json" with { type: "json" };
+import { DEMO_CONTEXT, FLEET_CONTEXT, FLUX_KINDS_WITH_STATUS } from "../questions.ts";
+import { cleanEnvironment, type ServerUnderTest } from "./server.ts";
+
+const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const READY = '.status.conditions[?(@.type=="Ready")]';
+/** Ready status and reason of every object, and the message of each condition that is False. */
+const HEALTH_FIELDS = [
+  `${READY}.status`,
+  `${READY}.reason`,
+  '.status.conditions[?(@.status=="False")].message',
+];
+
+export const fluxMcp: ServerUnderTest = {
+  id: "flux-mcp",
+  label: `flux-mcp ${packageJson.version}`,
+  unavailable: () => (existsSync(CLI) ? undefined : `${CLI} is missing: run npm run build`),
+  launch: (kubeconfigPath, home) => ({
+    command: process.execPath,
+    args: [CLI, "serve", "--kubeconfig", kubeconfigPath, "--kube-context", DEMO_CONTEXT],
+    env: cleanEnvironment(home),
+  }),
+  calls: {
+    helmreleases: [
+      {
+        tool: "get_kubernetes_resources",
+        args: {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          fields: [`${READY}.status`, `${READY}.message`],
+        },
+      },
+    ],
+    failing: FLUX_KINDS_WITH_STATUS.map(({ kind, group, version }) => ({
+      tool: "get_kubernetes_resources",
+      args: { apiVersion: `${group}/${version}`, kind, fields: HEALTH_FIELDS },
+    })),
+    "crashloop-logs": [
+      {
+        tool: "get_kubernetes_logs",
+        args: { name: "cart-qchb76nwf7-hmt8b", namespace: "frontend", container: "cart", previous: true },
+      },
+    ],
+    "kustomization-events": [
+      {
+        tool: "get_kubernetes_events",
+        args: { kind: "Kustomization", name: "monitoring", namespace: "flux-system" },
+      },
+    ],
+    "helmrelease-yaml": [
+      {
+        tool: "get_kubernetes_resources",
+        args: {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          name: "kube-prometheus-stack",
+          namespace: "monitoring",
+        },
+      },
+    ],
+    "pod-metrics": [{ tool: "get_kubernetes_metrics", args: { namespace: "flux-system" } }],
+    "flux-api-versions": [{ tool: "get_kubernetes_api_versions", args: {} }],
+    "fleet-kustomizations": [
+      {
+        tool: "get_kubernetes_resources",
+        args: {
+          apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+          kind: "Kustomization",
+          fields: HEALTH_FIELDS,
+          limit: 300,
+          context: FLEET_CONTEXT,
+        },
+        followContinue: true,
+      },
+    ],
+  },
+};
