@@ -1,5 +1,6 @@
-// kubernetes-mcp-server (containers/kubernetes-mcp-server), the Go binary from its npm package,
-// spawned directly (not through the package's node wrapper) so its own process is measured. Default
+// kubernetes-mcp-server (containers/kubernetes-mcp-server), the Go binary from its platform npm
+// package (a dev dependency for linux/amd64, the kind our machines are: the registry here carries no
+// other platform's build), spawned directly so its own process is measured. Default
 // toolsets (core, config); it follows the kubeconfig's current context and takes `context` per call.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,7 +20,7 @@ function binaryPath(): string | undefined {
 }
 
 function version(): string {
-  const manifest = require.resolve("kubernetes-mcp-server/package.json");
+  const manifest = require.resolve(`${platformPackage}/package.json`);
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
