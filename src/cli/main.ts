@@ -1,4 +1,5 @@
 // Entry point of the flux-mcp binary: picks the subcommand and turns usage errors into one line.
+import { enableCompileCache } from "node:module";
 import { UsageError } from "./usage-error.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
@@ -13,6 +14,10 @@ Usage:
   flux-mcp --help    print this help
 
 Run 'flux-mcp COMMAND --help' for the flags of a command.`;
+
+// A server is spawned for every assistant session: Node's on-disk compile cache saves most of the
+// time spent compiling the command's code again each time (it must be on before that code loads).
+enableCompileCache();
 
 type Command = (args: string[]) => Promise<void>;
 // Loaded on demand: `serve` must not pay for the in-memory API server's code, nor the reverse.
