@@ -1,3 +1,4 @@
+import { durationArgument } from "../input/duration.ts";
 import { z } from "zod";
 import { generationProgress } from "../../flux/reconcile.ts";
 import { groupOf } from "../../flux/kinds.ts";
@@ -41,6 +42,11 @@ export const installFluxInstance = defineTool({
       ),
     overwrite: overwriteParam,
     wait: waitParam,
+    timeout: durationArgument()
+      .optional()
+      .describe(
+        "Accepted for compatibility with flux-operator-mcp; the wait is bounded by the server's per-call --timeout.",
+      ),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   writes: true,
