@@ -1,5 +1,6 @@
 // get_kubernetes_logs: the tail of a pod's container logs, or of every pod of a workload, filtered by
 // age and a pattern, with JSON log lines compacted and a hint toward the crashed instance's log.
+import { disagreeingNames } from "../input/renamed-parameters.ts";
 import { z } from "zod";
 import { KubeError, type Kube, type KubeObject, type LogOptions } from "../../kube/types.ts";
 import { durationArgument, durationSeconds } from "../input/duration.ts";
@@ -151,16 +152,12 @@ function resolveTarget(args: {
   pod_namespace?: string;
   container_name?: string;
 }): Target | string {
-  const pairs = [
+  const disagreement = disagreeingNames([
     ["name", args.name, "pod_name", args.pod_name],
     ["namespace", args.namespace, "pod_namespace", args.pod_namespace],
     ["container", args.container, "container_name", args.container_name],
-  ] as const;
-  for (const [current, value, older, alias] of pairs) {
-    if (value !== undefined && alias !== undefined && value !== alias) {
-      return `${current} "${value}" and ${older} "${alias}" disagree: give only ${current}`;
-    }
-  }
+  ]);
+  if (disagreement) return disagreement;
   const name = args.name ?? args.pod_name;
   const namespace = args.namespace ?? args.pod_namespace;
   if (name === undefined) return "name is required: the pod's name, or the workload's with kind";

@@ -1,5 +1,6 @@
 // get_kubernetes_metrics: CPU and memory of pods from metrics.k8s.io (metrics-server), one row per
 // container with totals, as compact YAML.
+import { disagreeingNames } from "../input/renamed-parameters.ts";
 import { Document } from "yaml";
 import { z } from "zod";
 import { KubeError, type Kube } from "../../kube/types.ts";
@@ -42,16 +43,12 @@ export const getKubernetesMetrics = defineTool({
   writes: false,
   usesCluster: true,
   async handler(args, ctx) {
-    const pairs = [
+    const disagreement = disagreeingNames([
       ["namespace", args.namespace, "pod_namespace", args.pod_namespace],
       ["name", args.name, "pod_name", args.pod_name],
       ["selector", args.selector, "pod_selector", args.pod_selector],
-    ] as const;
-    for (const [current, value, older, alias] of pairs) {
-      if (value !== undefined && alias !== undefined && value !== alias) {
-        return toolError(`${current} "${value}" and ${older} "${alias}" disagree: give only ${current}`);
-      }
-    }
+    ]);
+    if (disagreement) return toolError(disagreement);
     const namespace = args.namespace ?? args.pod_namespace;
     const name = args.name ?? args.pod_name;
     const selector = args.selector ?? args.pod_selector;
