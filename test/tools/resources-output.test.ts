@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/kube/types.ts";
@@ -9,7 +10,7 @@ import {
   parseInventoryId,
 } from "../../src/tools/output/managed-objects.ts";
 import { viewObject } from "../../src/tools/output/object-view.ts";
-import { invalidFieldExpression, projectObject } from "../../src/tools/output/projection.ts";
+import { invalidFieldExpression, projectRows } from "../../src/tools/output/projection.ts";
 import { helmStorageSecret } from "../helpers/tools.ts";
 
 // blockOwnerDeletion is part of real owner references, though KubeObject does not name it.
@@ -58,7 +59,7 @@ describe("viewObject", () => {
 });
 
 describe("fields projection", () => {
-  it("keeps the identity and one key per expression that matches", () => {
+  it("writes the kind and the columns once, then one row per object", () => {
     const fields = [
       '{.status.conditions[?(@.type=="Ready")].reason}',
       "spec.suspend",
@@ -66,14 +67,16 @@ describe("fields projection", () => {
       ".nope",
     ];
     assert.equal(invalidFieldExpression(fields), undefined);
-    assert.deepEqual(projectObject(release, fields), {
-      apiVersion: "helm.toolkit.fluxcd.io/v2",
-      kind: "HelmRelease",
-      metadata: { name: "podinfo", namespace: "frontend" },
-      '{.status.conditions[?(@.type=="Ready")].reason}': "UpgradeFailed",
-      "spec.suspend": false,
-      ".status.conditions[*].type": ["Ready", "Released"],
+    const kind = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", namespaced: true };
+    assert.deepEqual(parse(projectRows(kind, [release], fields)), {
+      kind: "HelmRelease (helm.toolkit.fluxcd.io/v2)",
+      columns: ["namespace", "name", ...fields],
+      rows: [["frontend", "podinfo", "UpgradeFailed", false, ["Ready", "Released"], null]],
     });
+    assert.match(
+      projectRows(kind, [release, release], fields),
+      /\n {2}- \[frontend, podinfo, UpgradeFailed, false, \[Ready, Released\], null\]\n/,
+    );
   });
 
   it("refuses expressions it cannot read, naming them", () => {

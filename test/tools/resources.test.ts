@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -124,17 +125,19 @@ describe("get_kubernetes_resources on the demo fleet", () => {
         ".status.nothing",
       ],
     });
-    const list = documents({ text: ok(result) });
-    const monitoring = list.find(
-      (object) => (object.metadata as { namespace: string }).namespace === "monitoring",
+    const table = parseYaml(ok(result)) as { kind: string; columns: string[]; rows: unknown[][] };
+    assert.equal(table.kind, "HelmRelease (helm.toolkit.fluxcd.io/v2)");
+    assert.deepEqual(table.columns, [
+      "namespace",
+      "name",
+      '.status.conditions[?(@.type=="Ready")].reason',
+      "{.spec.chart.spec.chart}",
+      ".status.nothing",
+    ]);
+    assert.deepEqual(
+      table.rows.find((row) => row[0] === "monitoring"),
+      ["monitoring", "kube-prometheus-stack", "RollbackSucceeded", "kube-prometheus-stack", null],
     );
-    assert.deepEqual(monitoring, {
-      apiVersion: "helm.toolkit.fluxcd.io/v2",
-      kind: "HelmRelease",
-      metadata: { name: "kube-prometheus-stack", namespace: "monitoring" },
-      '.status.conditions[?(@.type=="Ready")].reason': "RollbackSucceeded",
-      "{.spec.chart.spec.chart}": "kube-prometheus-stack",
-    });
     assert.doesNotMatch(result.text, /events:|managedObjects:/, "a projection carries nothing else");
   });
 

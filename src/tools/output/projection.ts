@@ -2,6 +2,7 @@
 // leading dot optional) instead of whole objects.
 import { findJsonPath, toJsonPathPlus } from "../../kube/jsonpath.ts";
 import type { KubeObject } from "../../kube/types.ts";
+import { Document, isSeq, type YAMLMap } from "yaml";
 
 /** Why an expression cannot be used, or undefined when every expression is readable. */
 export function invalidFieldExpression(expressions: readonly string[]): string | undefined {
@@ -20,20 +21,37 @@ export function invalidFieldExpression(expressions: readonly string[]): string |
 }
 
 /**
- * apiVersion, kind, name and namespace, then `"<expression>": value` for each expression that selects
- * something (a list when it selects several values).
+ * The objects as a table: their kind once, then one row per object — namespace (when namespaced),
+ * name, then per expression its value, a list when it selects several, null when it selects none.
+ * Writing the kind and the expressions once, not per object, is what keeps long lists small.
  */
-export function projectObject(object: KubeObject, expressions: readonly string[]): Record<string, unknown> {
-  const { name, namespace } = object.metadata;
-  const projected: Record<string, unknown> = {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    metadata: { name, ...(namespace && { namespace }) },
-  };
-  for (const expression of expressions) {
-    const values = findJsonPath(object, expression);
-    if (values.length === 0) continue;
-    projected[expression.trim()] = values.length === 1 ? values[0] : values;
+export function projectRows(
+  kind: { apiVersion: string; kind: string; namespaced: boolean },
+  objects: readonly KubeObject[],
+  expressions: readonly string[],
+): string {
+  const identity = kind.namespaced ? ["namespace", "name"] : ["name"];
+  const rows = objects.map((object) => {
+    const { name, namespace } = object.metadata;
+    const values = expressions.map((expression) => {
+      const found = findJsonPath(object, expression);
+      return found.length === 0 ? null : found.length === 1 ? found[0] : found;
+    });
+    return kind.namespaced ? [namespace ?? "", name ?? "", ...values] : [name ?? "", ...values];
+  });
+  const document = new Document({
+    kind: `${kind.kind} (${kind.apiVersion})`,
+    columns: [...identity, ...expressions.map((expression) => expression.trim())],
+    rows,
+  });
+  // One line per object: the columns and each row in flow style.
+  const table = document.contents as YAMLMap;
+  for (const key of ["columns", "rows"]) {
+    const node = table.get(key, true);
+    if (isSeq(node)) {
+      if (key === "columns") node.flow = true;
+      else for (const row of node.items) if (isSeq(row)) row.flow = true;
+    }
   }
-  return projected;
+  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

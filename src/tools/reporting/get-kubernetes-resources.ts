@@ -11,7 +11,7 @@ import {
 import { fluxExtras, objectKey, withExtras } from "../output/flux-extras.ts";
 import { moreLine, yamlDocuments } from "../output/objects.ts";
 import { viewObject } from "../output/object-view.ts";
-import { invalidFieldExpression, projectObject } from "../output/projection.ts";
+import { invalidFieldExpression, projectRows } from "../output/projection.ts";
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
 
 export const DEFAULT_RESOURCE_LIMIT = 100;
@@ -49,7 +49,7 @@ export const getKubernetesResources = defineTool({
       .array(z.string().min(1))
       .optional()
       .describe(
-        'kubectl JSONPath expressions, one each (braces and leading dot optional), e.g. .status.conditions[?(@.type=="Ready")].message: each object is cut down to apiVersion, kind, name, namespace and the value of each expression that matches',
+        'kubectl JSONPath expressions, one each (braces and leading dot optional), e.g. .status.conditions[?(@.type=="Ready")].message: the answer becomes a table, one row per object with its namespace, name and the value of each expression (null when it selects nothing)',
       ),
     limit: z
       .number()
@@ -92,17 +92,11 @@ export const getKubernetesResources = defineTool({
     const more = found.page
       ? moreLine(objects.length, found.page.remainingItemCount, found.page.continue)
       : "";
-    if (fields.length > 0) {
-      return answer(
-        [],
-        objects.map((object) => projectObject(object, fields)),
-        more,
-      );
-    }
+    if (fields.length > 0) return answer([], projectRows(kind, objects, fields), more);
     const { extras, notes } = await fluxExtras(kube, kind, objects, Date.now());
     return answer(
       notes,
-      objects.map((object) => withExtras(object, extras.get(objectKey(object)))),
+      yamlDocuments(objects.map((object) => withExtras(object, extras.get(objectKey(object))))),
       more,
     );
   },
@@ -155,7 +149,7 @@ function emptyAnswer({ kube, kind, namespace, selector }: Request): string {
   return `No ${kind.kind} objects${matching} found ${where} context ${kube.context}`;
 }
 
-function answer(notes: string[], documents: unknown[], more: string): ToolResult {
+function answer(notes: string[], body: string, more: string): ToolResult {
   const head = notes.map((note) => `# ${note}\n`).join("");
-  return { text: head + yamlDocuments(documents) + (more ? `${more}\n` : "") };
+  return { text: head + body + (more ? `${more}\n` : "") };
 }
