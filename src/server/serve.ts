@@ -4,10 +4,9 @@
 import type { KubeProvider } from "../kube/types.ts";
 import type { Tool } from "../tools/tool.ts";
 import { createCallLog } from "./call-log.ts";
-import { startHttpServer, type HttpOptions } from "./http-server.ts";
+import type { HttpOptions } from "./http-server.ts";
 import { createInFlight } from "./in-flight.ts";
 import { defineServer, type ServerDefinition } from "./mcp-server.ts";
-import { serveStdio } from "./stdio.ts";
 import type { CallRuntime } from "./tool-call.ts";
 
 export type TransportName = "stdio" | "sse" | "http";
@@ -54,7 +53,9 @@ export async function startMcpServer(options: ServeOptions): Promise<RunningMcpS
   const definition = defineServer(options.tools, mode, runtime, options.version);
   const flushLog = async () => callLog?.flush();
 
+  // Each transport's code loads only when it is chosen: stdio starts without the HTTP stack.
   if (options.transport === "stdio") {
+    const { serveStdio } = await import("./stdio.ts");
     const stdio = serveStdio(definition);
     return {
       definition,
@@ -65,6 +66,7 @@ export async function startMcpServer(options: ServeOptions): Promise<RunningMcpS
       },
     };
   }
+  const { startHttpServer } = await import("./http-server.ts");
   const http = await startHttpServer(definition, {
     ...options.http,
     drainTimeoutMs: options.timeoutMs + 5_000,
