@@ -62,11 +62,8 @@ export interface Page {
 
 /** One page of the matching objects; `objects` is sorted by namespace and name. */
 export function paginate(objects: KubeObject[], query: ListQuery): Page {
-  let matching = objects.filter(query.matches);
-  if (query.continueAfter !== undefined) {
-    const after = query.continueAfter;
-    matching = matching.filter((object) => keyOf(object) > after);
-  }
+  const start = query.continueAfter === undefined ? 0 : firstAfter(objects, query.continueAfter);
+  const matching = objects.slice(start).filter(query.matches);
   if (query.limit === undefined || matching.length <= query.limit) return { items: matching };
   const items = matching.slice(0, query.limit);
   const last = items[items.length - 1] as KubeObject;
@@ -75,6 +72,18 @@ export function paginate(objects: KubeObject[], query: ListQuery): Page {
     continueToken: Buffer.from(JSON.stringify({ after: keyOf(last) })).toString("base64url"),
     remainingItemCount: matching.length - items.length,
   };
+}
+
+/** Index of the first object whose key sorts after `key` (binary search: `objects` is sorted). */
+function firstAfter(objects: readonly KubeObject[], key: string): number {
+  let low = 0;
+  let high = objects.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keyOf(objects[middle] as KubeObject) > key) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 function keyOf(object: KubeObject): string {

@@ -16,6 +16,8 @@ export const DEFAULT_HISTORY_LIMIT = 10_000;
 
 export class ObjectStore {
   readonly #collections = new Map<string, Map<string, KubeObject>>();
+  /** Each collection in list order, until it next changes. */
+  readonly #sorted = new Map<string, KubeObject[]>();
   readonly #history: StoreChange[] = [];
   readonly #listeners = new Set<(change: StoreChange) => void>();
   readonly #historyLimit: number;
@@ -36,10 +38,15 @@ export class ObjectStore {
 
   /** Objects sorted by namespace, then name, as kube-apiserver lists them. */
   list(collection: string, namespace?: string): KubeObject[] {
-    const objects = [...(this.#collections.get(collection)?.values() ?? [])].filter(
-      (object) => namespace === undefined || object.metadata.namespace === namespace,
-    );
-    return objects.sort((a, b) => compareKeys(a, b));
+    let sorted = this.#sorted.get(collection);
+    if (!sorted) {
+      // Sorted once per change, not per request: paging through a long list asks for it again and again.
+      sorted = [...(this.#collections.get(collection)?.values() ?? [])].sort(compareKeys);
+      this.#sorted.set(collection, sorted);
+    }
+    return namespace === undefined
+      ? [...sorted]
+      : sorted.filter((object) => object.metadata.namespace === namespace);
   }
 
   count(collection: string): number {
@@ -58,6 +65,7 @@ export class ObjectStore {
     const type = objects.has(key) ? "MODIFIED" : "ADDED";
     objects.set(key, stored);
     this.#collections.set(collection, objects);
+    this.#sorted.delete(collection);
     this.#record({ type, collection, object: stored, revision });
     return stored;
   }
@@ -68,6 +76,7 @@ export class ObjectStore {
     const existing = objects?.get(key);
     if (!objects || !existing) return undefined;
     objects.delete(key);
+    this.#sorted.delete(collection);
     const revision = ++this.#revision;
     const removed = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(revision) } };
     this.#record({ type: "DELETED", collection, object: removed, revision });
@@ -77,6 +86,7 @@ export class ObjectStore {
   /** Drops a whole collection (its CRD went away) without per-object history. */
   dropCollection(collection: string): void {
     this.#collections.delete(collection);
+    this.#sorted.delete(collection);
   }
 
   /**

@@ -39,12 +39,12 @@ const reasonByStatus: Record<number, KubeErrorReason> = {
 /** The KubeError for an answer with a status of 400 or more. */
 export function statusError(
   status: number,
-  body: Buffer,
+  body: string,
   target: RequestTarget,
   origin: RequestOrigin,
 ): KubeError {
   const answer = parseStatus(body);
-  const serverMessage = oneLine(answer.message ?? body.toString("utf8").slice(0, 300)) || `HTTP ${status}`;
+  const serverMessage = oneLine(answer.message ?? body.slice(0, 300)) || `HTTP ${status}`;
   const where = `in context ${origin.context}${origin.identity ? ` ${origin.identity}` : ""}`;
   const reason = reasonByStatus[status] ?? "ServerError";
   const message = (() => {
@@ -121,9 +121,9 @@ function describeNetworkError(error: unknown): string {
   return typeof code === "string" && !message.includes(code) ? `${message} (${code})` : message;
 }
 
-function parseStatus(body: Buffer): KubernetesStatus {
+function parseStatus(body: string): KubernetesStatus {
   try {
-    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    const parsed: unknown = JSON.parse(body);
     return parsed !== null && typeof parsed === "object" ? (parsed as KubernetesStatus) : {};
   } catch {
     return {};

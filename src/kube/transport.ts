@@ -17,11 +17,14 @@ export interface HttpRequest {
   contentType?: string;
   accept?: string;
   signal?: AbortSignal;
+  /** Given the first part of a successful answer's body as soon as it arrives. */
+  onFirstChunk?: (text: string) => void;
 }
 
 export interface HttpResponse {
   status: number;
-  body: Buffer;
+  /** Decoded as it arrives, so turning megabytes into text overlaps the wait for the rest. */
+  body: string;
   /** The Retry-After header of a throttled answer, in seconds. */
   retryAfterSeconds?: number;
 }
@@ -142,13 +145,17 @@ export function createTransport(
           },
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          const chunks: string[] = [];
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => {
+            if (chunks.length === 0 && (res.statusCode ?? 0) < 400) request.onFirstChunk?.(chunk);
+            chunks.push(chunk);
+          });
           res.on("end", () => {
             const retryAfter = Number(res.headers["retry-after"]);
             resolve({
               status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks),
+              body: chunks.join(""),
               ...(Number.isFinite(retryAfter) && { retryAfterSeconds: retryAfter }),
             });
           });

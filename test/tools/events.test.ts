@@ -25,7 +25,7 @@ describe("get_kubernetes_events on the demo fleet", () => {
 
   it("gives the whole timeline, one line per event, newest last, with totals", async () => {
     const { header, events: timeline } = lines(await events({}));
-    assert.equal(header, "# 35 events (4 Warning) in context staging, newest last");
+    assert.equal(header, "# context staging: 35 events (4 Warning), newest last");
     assert.equal(timeline.length, 35);
     assert.match(
       timeline[0] ?? "",
@@ -41,10 +41,20 @@ describe("get_kubernetes_events on the demo fleet", () => {
     const { header, events: timeline } = lines(await events({ limit: 5 }));
     assert.match(
       header,
-      /^# 35 events .*; 30 older not shown: narrow with since, type or grep, or raise limit$/,
+      /^# context staging: 35 events .*; 30 older not shown: narrow with since, type or grep, or raise limit$/,
     );
     assert.equal(timeline.length, 5);
     assert.match(timeline.at(-1) ?? "", /DependencyNotReady/);
+  });
+
+  it("names the namespace it is narrowed to, and each line's object", async () => {
+    const { header, events: timeline } = lines(await events({ namespace: "flux-system" }));
+    assert.match(header, /^# namespace flux-system in staging: \d+ events \(2 Warning\), newest last$/);
+    assert.ok(timeline.length > 1);
+    assert.ok(
+      timeline.every((line) => / [A-Za-z]+\/flux-system\/[^ ]+: /.test(line)),
+      timeline.join("\n"),
+    );
   });
 
   it("narrows to one object and then leaves the object out of each line", async () => {
@@ -57,7 +67,7 @@ describe("get_kubernetes_events on the demo fleet", () => {
     const { header, events: timeline } = lines(result);
     assert.equal(
       header,
-      "# 3 events (1 Warning) of HelmRelease/monitoring/kube-prometheus-stack in context staging, newest last",
+      "# HelmRelease/monitoring/kube-prometheus-stack in staging: 3 events (1 Warning), newest last",
     );
     assert.deepEqual(
       timeline.map((line) => line.replace(/^\d+m /, "")),
@@ -81,7 +91,7 @@ describe("get_kubernetes_events on the demo fleet", () => {
         "Warning BackOff Pod/frontend/cart-qchb76nwf7-hmt8b:",
       ],
     );
-    assert.equal(warnings.header, "# 4 events (4 Warning) in context staging with type Warning, newest last");
+    assert.equal(warnings.header, "# context staging: 4 events with type Warning, newest last");
 
     const recent = lines(await events({ since: "15m" }));
     assert.equal(recent.events.length, 9, recent.events.join("\n"));
@@ -90,12 +100,12 @@ describe("get_kubernetes_events on the demo fleet", () => {
     assert.equal(immutable.events.length, 1);
     assert.match(
       immutable.header,
-      /^# 1 event \(1 Warning\) of HelmRelease\/monitoring\/kube-prometheus-stack in context staging with grep "IMMUTABLE"/,
+      /^# HelmRelease\/monitoring\/kube-prometheus-stack in staging: 1 event with grep "IMMUTABLE"$/,
     );
 
     const byObjectName = lines(await events({ grep: "ingress-nginx/ingress-nginx$", type: "Normal" }));
     assert.equal(byObjectName.events.length, 1, "grep also sees Kind/namespace/name");
-    assert.match(byObjectName.header, / of HelmRelease\/ingress-nginx\/ingress-nginx /);
+    assert.match(byObjectName.header, /^# HelmRelease\/ingress-nginx\/ingress-nginx in staging: /);
     assert.match(byObjectName.events[0] ?? "", /Normal UpgradeSucceeded: /);
   });
 

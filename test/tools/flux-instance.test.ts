@@ -94,7 +94,7 @@ describe("get_flux_instance on the demo fleet", () => {
       "a consequence is not a failure",
     );
     assert.deepEqual(answer.blocked, [
-      "Kustomization flux-system/monitoring-configs: waits for Kustomization flux-system/monitoring, which is failing",
+      "Kustomization flux-system/monitoring-configs: DependencyNotReady: waits for Kustomization flux-system/monitoring, which is failing",
     ]);
     assert.equal(answer.suspended, undefined);
     assert.equal(answer.notes, undefined);

@@ -1,21 +1,36 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { parse } from "yaml";
+import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { getKubernetesMetrics } from "../../src/tools/reporting/get-kubernetes-metrics.ts";
-import type { ToolContext } from "../../src/tools/tool.ts";
+import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { callTool, testToolContext } from "../helpers/tools.ts";
 
-// What `kubectl top pods -n flux-system --containers` shows for the demo's staging cluster.
+// What `kubectl top pods -n flux-system` shows for the demo's staging cluster.
 const FLUX_SYSTEM_ROWS = [
-  { pod: "flux-operator-lkk56dlvkq-qjdln", container: "manager", cpu: "4m", memory: "67Mi" },
-  { pod: "helm-controller-54v5zhgth6-2qck4", container: "manager", cpu: "9m", memory: "143Mi" },
-  { pod: "image-automation-controller-clqdhfbn5j-8mc62", container: "manager", cpu: "1m", memory: "39Mi" },
-  { pod: "image-reflector-controller-tlvm5l8jp8-r8wws", container: "manager", cpu: "3m", memory: "44Mi" },
-  { pod: "kustomize-controller-pd652xl4wj-lxn8v", container: "manager", cpu: "14m", memory: "112Mi" },
-  { pod: "notification-controller-hzs2tbfqtn-rvksq", container: "manager", cpu: "2m", memory: "31Mi" },
-  { pod: "source-controller-8wjkgnjs5t-vqk44", container: "manager", cpu: "6m", memory: "58Mi" },
+  { pod: "flux-operator-lkk56dlvkq-qjdln", cpu: "4m", memory: "67Mi" },
+  { pod: "helm-controller-54v5zhgth6-2qck4", cpu: "9m", memory: "143Mi" },
+  { pod: "image-automation-controller-clqdhfbn5j-8mc62", cpu: "1m", memory: "39Mi" },
+  { pod: "image-reflector-controller-tlvm5l8jp8-r8wws", cpu: "3m", memory: "44Mi" },
+  { pod: "kustomize-controller-pd652xl4wj-lxn8v", cpu: "14m", memory: "112Mi" },
+  { pod: "notification-controller-hzs2tbfqtn-rvksq", cpu: "2m", memory: "31Mi" },
+  { pod: "source-controller-8wjkgnjs5t-vqk44", cpu: "6m", memory: "58Mi" },
 ];
+
+/** The answer's header line, its column headings, and its rows keyed by heading. */
+function table(result: ToolResult): { header: string; headings: string[]; rows: Record<string, string>[] } {
+  assert.notEqual(result.isError, true, result.text);
+  assert.ok(result.text.endsWith("\n"));
+  const [header = "", headingRow = "", ...lines] = result.text.trimEnd().split("\n");
+  const headings = headingRow.split("\t");
+  const keys = headings.map((heading) => heading.toLowerCase());
+  const rows = lines.map((line) => {
+    const cells = line.split("\t");
+    assert.equal(cells.length, keys.length, `one cell per column: ${JSON.stringify(line)}`);
+    return Object.fromEntries(keys.map((key, index) => [key, cells[index] ?? ""]));
+  });
+  return { header, headings, rows };
+}
 
 describe("get_kubernetes_metrics", () => {
   let api: TestApiServer;
@@ -32,21 +47,15 @@ describe("get_kubernetes_metrics", () => {
 
   const metrics = (args: Record<string, unknown>, ctx = staging) => callTool(getKubernetesMetrics, args, ctx);
 
-  it("lists a namespace's pods, one row per container, with totals", async () => {
+  it("lists a namespace's pods as a table, one row per pod, with totals", async () => {
     const result = await metrics({ namespace: "flux-system" });
-    assert.equal(result.isError, undefined);
-    assert.deepEqual(parse(result.text), {
-      context: "staging",
-      namespace: "flux-system",
-      pods: 7,
-      total: { cpu: "39m", memory: "494Mi" },
-      usage: FLUX_SYSTEM_ROWS,
-    });
-    // Table-like: one flow mapping a row.
-    assert.match(
-      result.text,
-      /^ {2}- \{ pod: kustomize-controller-pd652xl4wj-lxn8v, container: manager, cpu: 14m, memory: 112Mi \}$/m,
-    );
+    const answer = table(result);
+    assert.equal(answer.header, "# namespace flux-system in staging: 7 pods, total CPU 39m, memory 494Mi");
+    assert.deepEqual(answer.headings, ["POD", "CPU", "MEMORY"], "no container column: one each");
+    assert.deepEqual(answer.rows, FLUX_SYSTEM_ROWS);
+    assert.match(result.text, /^kustomize-controller-pd652xl4wj-lxn8v\t14m\t112Mi$/m);
+    const tokens = encode(result.text).length;
+    assert.ok(tokens <= 190, `${tokens} tokens:\n${result.text}`);
   });
 
   it("matches what kubectl top reports", async () => {
@@ -57,7 +66,6 @@ describe("get_kubernetes_metrics", () => {
       "pods",
       "-n",
       "flux-system",
-      "--containers",
       "--no-headers",
     ]);
     assert.equal(top.code, 0, top.stderr);
@@ -65,10 +73,10 @@ describe("get_kubernetes_metrics", () => {
       .trim()
       .split("\n")
       .map((line) => {
-        const [pod, container, cpu, memory] = line.trim().split(/\s+/);
-        return { pod, container, cpu, memory };
+        const [pod, cpu, memory] = line.trim().split(/\s+/);
+        return { pod, cpu, memory };
       });
-    assert.deepEqual(parse((await metrics({ namespace: "flux-system" })).text).usage, fromKubectl);
+    assert.deepEqual(table(await metrics({ namespace: "flux-system" })).rows, fromKubectl);
   });
 
   it("narrows by label selector and by pod name, under the new and the older parameter names", async () => {
@@ -79,32 +87,52 @@ describe("get_kubernetes_metrics", () => {
       { namespace: "flux-system", name: "kustomize-controller-pd652xl4wj-lxn8v" },
       { pod_namespace: "flux-system", pod_name: "kustomize-controller-pd652xl4wj-lxn8v" },
     ]) {
-      const answer = parse((await metrics(args)).text);
-      assert.deepEqual(answer.usage, kustomize, JSON.stringify(args));
-      assert.deepEqual(answer.total, { cpu: "14m", memory: "112Mi" });
+      const answer = table(await metrics(args));
+      assert.deepEqual(answer.rows, kustomize, JSON.stringify(args));
+      assert.equal(
+        answer.header,
+        "# namespace flux-system in staging: 1 pod, total CPU 14m, memory 112Mi",
+        JSON.stringify(args),
+      );
     }
   });
 
-  it("shows several containers of a pod, and namespace/pod across all namespaces", async () => {
-    const monitoring = parse((await metrics({ namespace: "monitoring" })).text);
-    const grafana = monitoring.usage.filter((row: { pod: string }) => row.pod.includes("grafana"));
-    assert.equal(grafana.length, 2);
-    const all = parse((await metrics({})).text);
-    assert.equal(all.namespace, undefined);
-    assert.ok(all.pods > 7);
+  it("shows a row per container when a pod has several, and a namespace column across all namespaces", async () => {
+    const monitoring = table(await metrics({ namespace: "monitoring" }));
+    assert.deepEqual(monitoring.headings, ["POD", "CONTAINER", "CPU", "MEMORY"]);
+    const grafana = monitoring.rows.filter((row) => row.pod?.includes("grafana"));
+    assert.deepEqual(
+      grafana.map((row) => row.container),
+      ["grafana-sc-dashboard", "grafana"],
+    );
     assert.ok(
-      all.usage.some(
-        (row: { pod: string }) => row.pod === "flux-system/kustomize-controller-pd652xl4wj-lxn8v",
+      monitoring.rows.some((row) => row.container === "kube-state-metrics"),
+      "single-container pods name their container too",
+    );
+
+    const all = table(await metrics({}));
+    assert.match(all.header, /^# context staging: (\d+) pods, total CPU \d+m, memory \d+Mi$/);
+    assert.ok(Number(/(\d+) pods/.exec(all.header)?.[1]) > 7);
+    assert.deepEqual(all.headings, ["NAMESPACE", "POD", "CONTAINER", "CPU", "MEMORY"]);
+    assert.ok(
+      all.rows.some(
+        (row) =>
+          row.namespace === "flux-system" &&
+          row.pod === "kustomize-controller-pd652xl4wj-lxn8v" &&
+          row.container === "manager" &&
+          row.cpu === "14m" &&
+          row.memory === "112Mi",
       ),
     );
   });
 
   it("lists up to limit pods, still totalling all of them", async () => {
-    const answer = parse((await metrics({ namespace: "flux-system", limit: 2 })).text);
-    assert.deepEqual(answer.usage, FLUX_SYSTEM_ROWS.slice(0, 2));
-    assert.equal(answer.pods, 7);
-    assert.equal(answer.omitted, "5 pods not listed: narrow with name or selector, or raise limit");
-    assert.deepEqual(answer.total, { cpu: "39m", memory: "494Mi" });
+    const answer = table(await metrics({ namespace: "flux-system", limit: 2 }));
+    assert.deepEqual(answer.rows, FLUX_SYSTEM_ROWS.slice(0, 2));
+    assert.equal(
+      answer.header,
+      "# namespace flux-system in staging: 7 pods, total CPU 39m, memory 494Mi; 5 pods not listed: narrow with name or selector, or raise limit",
+    );
   });
 
   it("says when no pod has metrics", async () => {

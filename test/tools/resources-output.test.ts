@@ -1,4 +1,3 @@
-import { parse } from "yaml";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/kube/types.ts";
@@ -10,7 +9,7 @@ import {
   parseInventoryId,
 } from "../../src/tools/output/managed-objects.ts";
 import { viewObject } from "../../src/tools/output/object-view.ts";
-import { invalidFieldExpression, projectRows } from "../../src/tools/output/projection.ts";
+import { columnLabels, invalidFieldExpression, ProjectionTable } from "../../src/tools/output/projection.ts";
 import { helmStorageSecret } from "../helpers/tools.ts";
 
 // blockOwnerDeletion is part of real owner references, though KubeObject does not name it.
@@ -59,24 +58,68 @@ describe("viewObject", () => {
 });
 
 describe("fields projection", () => {
-  it("writes the kind and the columns once, then one row per object", () => {
+  it("writes the kind and the columns once, then one tab-separated row per object", () => {
     const fields = [
       '{.status.conditions[?(@.type=="Ready")].reason}',
       "spec.suspend",
       ".status.conditions[*].type",
       ".nope",
+      ".status.conditions[0]",
     ];
     assert.equal(invalidFieldExpression(fields), undefined);
     const kind = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", namespaced: true };
-    assert.deepEqual(parse(projectRows(kind, [release], fields)), {
-      kind: "HelmRelease (helm.toolkit.fluxcd.io/v2)",
-      columns: ["namespace", "name", ...fields],
-      rows: [["frontend", "podinfo", "UpgradeFailed", false, ["Ready", "Released"], null]],
-    });
-    assert.match(
-      projectRows(kind, [release, release], fields),
-      /\n {2}- \[frontend, podinfo, UpgradeFailed, false, \[Ready, Released\], null\]\n/,
+    const table = new ProjectionTable(kind, fields);
+    table.add([release, release]);
+    const [title, header, ...rows] = table.toString().trimEnd().split("\n");
+    assert.equal(
+      title,
+      "# HelmRelease (helm.toolkit.fluxcd.io/v2), 2 rows; tab-separated, - where a field selects nothing",
     );
+    assert.deepEqual(header?.split("\t"), [
+      "NAMESPACE",
+      "NAME",
+      "Ready.reason",
+      "spec.suspend",
+      "status.conditions[*].type",
+      "nope",
+      "status.conditions[0]",
+    ]);
+    assert.equal(rows.length, 2);
+    assert.deepEqual(rows[0]?.split("\t"), [
+      "frontend",
+      "podinfo",
+      "UpgradeFailed",
+      "false",
+      '["Ready","Released"]',
+      "-",
+      JSON.stringify((release.status as { conditions: unknown[] }).conditions[0]),
+    ]);
+  });
+
+  it("quotes a text cell only when it could be misread", () => {
+    const kind = { apiVersion: "v1", kind: "ConfigMap", namespaced: false };
+    const table = new ProjectionTable(kind, [".data.a", ".data.b", ".data.c", ".data.d", ".data.e"]);
+    table.add([
+      {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "c" },
+        data: { a: "plain words: ok", b: "-", c: "two\tcells", d: "", e: '"x"' },
+      },
+    ]);
+    const row = table.toString().trimEnd().split("\n").at(-1);
+    assert.equal(row, ["c", "plain words: ok", '"-"', '"two\\tcells"', '""', '"\\"x\\""'].join("\t"));
+  });
+
+  it("labels columns shortly unless two labels would read the same", () => {
+    assert.deepEqual(
+      columnLabels([
+        '.status.conditions[?(@.type=="Ready")].status',
+        '.status.conditions[?(@.status=="False")].message',
+      ]),
+      ["Ready.status", "status.conditions[status==False].message"],
+    );
+    assert.deepEqual(columnLabels([".spec.x", "{.spec.x}"]), [".spec.x", "{.spec.x}"]);
   });
 
   it("refuses expressions it cannot read, naming them", () => {

@@ -1,8 +1,7 @@
 // The `fields` projection: a model asks for the few values it needs (kubectl JSONPath, braces and
-// leading dot optional) instead of whole objects.
-import { findJsonPath, toJsonPathPlus } from "../../kube/jsonpath.ts";
+// leading dot optional) instead of whole objects, and gets them as a tab-separated table.
+import { compileJsonPath, toJsonPathPlus } from "../../kube/jsonpath.ts";
 import type { KubeObject } from "../../kube/types.ts";
-import { Document, isSeq, type YAMLMap } from "yaml";
 
 /** Why an expression cannot be used, or undefined when every expression is readable. */
 export function invalidFieldExpression(expressions: readonly string[]): string | undefined {
@@ -20,38 +19,84 @@ export function invalidFieldExpression(expressions: readonly string[]): string |
   return undefined;
 }
 
+export interface ProjectedKind {
+  apiVersion: string;
+  kind: string;
+  namespaced: boolean;
+}
+
 /**
- * The objects as a table: their kind once, then one row per object — namespace (when namespaced),
- * name, then per expression its value, a list when it selects several, null when it selects none.
- * Writing the kind and the expressions once, not per object, is what keeps long lists small.
+ * A projection table written in parts, so a long list can be turned into rows page by page
+ * without holding the objects of earlier pages.
  */
-export function projectRows(
-  kind: { apiVersion: string; kind: string; namespaced: boolean },
-  objects: readonly KubeObject[],
-  expressions: readonly string[],
-): string {
-  const identity = kind.namespaced ? ["namespace", "name"] : ["name"];
-  const rows = objects.map((object) => {
-    const { name, namespace } = object.metadata;
-    const values = expressions.map((expression) => {
-      const found = findJsonPath(object, expression);
-      return found.length === 0 ? null : found.length === 1 ? found[0] : found;
-    });
-    return kind.namespaced ? [namespace ?? "", name ?? "", ...values] : [name ?? "", ...values];
-  });
-  const document = new Document({
-    kind: `${kind.kind} (${kind.apiVersion})`,
-    columns: [...identity, ...expressions.map((expression) => expression.trim())],
-    rows,
-  });
-  // One line per object: the columns and each row in flow style.
-  const table = document.contents as YAMLMap;
-  for (const key of ["columns", "rows"]) {
-    const node = table.get(key, true);
-    if (isSeq(node)) {
-      if (key === "columns") node.flow = true;
-      else for (const row of node.items) if (isSeq(row)) row.flow = true;
+export class ProjectionTable {
+  readonly #kind: ProjectedKind;
+  readonly #expressions: readonly string[];
+  readonly #queries: ((document: unknown) => unknown[])[];
+  readonly #rows: string[] = [];
+
+  constructor(kind: ProjectedKind, expressions: readonly string[]) {
+    this.#kind = kind;
+    this.#expressions = expressions;
+    this.#queries = expressions.map((expression) => compileJsonPath(expression));
+  }
+
+  get rowCount(): number {
+    return this.#rows.length;
+  }
+
+  add(objects: readonly KubeObject[]): void {
+    for (const object of objects) {
+      const { name = "", namespace = "" } = object.metadata;
+      const cells = this.#queries.map((query) => cell(query(object)));
+      this.#rows.push([...(this.#kind.namespaced ? [namespace] : []), name, ...cells].join("\t"));
     }
   }
-  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
+
+  /**
+   * The kind and the columns once, then one line per object: writing them once, not per object,
+   * and tabs rather than punctuation between values, is what keeps long lists small.
+   */
+  toString(): string {
+    const { kind, apiVersion, namespaced } = this.#kind;
+    const header = [...(namespaced ? ["NAMESPACE"] : []), "NAME", ...columnLabels(this.#expressions)];
+    const count = `${this.#rows.length} ${this.#rows.length === 1 ? "row" : "rows"}`;
+    return [
+      `# ${kind} (${apiVersion}), ${count}; tab-separated, - where a field selects nothing`,
+      header.join("\t"),
+      ...this.#rows,
+      "",
+    ].join("\n");
+  }
+}
+
+/** One value as a cell: `-` for nothing, text as is while it cannot be misread, JSON otherwise. */
+function cell(found: readonly unknown[]): string {
+  if (found.length === 0) return "-";
+  const value = found.length === 1 ? found[0] : found;
+  if (typeof value === "string") return isPlain(value) ? value : JSON.stringify(value);
+  return JSON.stringify(value) ?? "-";
+}
+
+function isPlain(text: string): boolean {
+  return text !== "" && text !== "-" && !/^["[{\s]|[\t\n\r]|\s$/.test(text);
+}
+
+/**
+ * Short column names: `.status.conditions[?(@.type=="Ready")].message` reads `Ready.message`, a
+ * filter `[?(@.status=="False")]` reads `[status==False]`. The expressions themselves when two would
+ * read the same.
+ */
+export function columnLabels(expressions: readonly string[]): string[] {
+  const labels = expressions.map(shortLabel);
+  return new Set(labels).size === labels.length ? labels : expressions.map((expression) => expression.trim());
+}
+
+function shortLabel(expression: string): string {
+  return expression
+    .trim()
+    .replace(/^\{(.*)\}$/s, "$1")
+    .replace(/^\.?status\.conditions\[\?\(@\.type\s*==\s*["']([\w-]+)["']\)\]/, "$1")
+    .replace(/\[\?\(@\.([\w.]+)\s*(==|!=)\s*["']([^"']*)["']\)\]/g, "[$1$2$3]")
+    .replace(/^\./, "");
 }

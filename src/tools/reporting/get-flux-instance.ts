@@ -294,15 +294,19 @@ function failingLine(name: string, readiness: Readiness): string {
   return `${name}: ${readiness.reason ?? "NotReady"}${stalled}${problem ? `: ${problem}` : ""}`;
 }
 
-/** A blocked object points at the dependency it waits for (of its own kind), and how that one is doing. */
+/**
+ * A blocked object, with its Ready reason as failing lines give theirs, points at the dependency it
+ * waits for (of its own kind), and how that one is doing.
+ */
 function blockedLine({ kind, name, readiness }: Entry, notReady: Map<string, FluxState>): string {
-  const message = oneLine(readiness.message ?? "DependencyNotReady", MESSAGE_LENGTH);
+  const prefix = `${name}: ${readiness.reason ?? "DependencyNotReady"}`;
+  const message = readiness.message && oneLine(readiness.message, MESSAGE_LENGTH);
   const dependency = blockingDependency(readiness.message);
-  if (!dependency) return `${name}: ${message}`;
+  if (!dependency) return message ? `${prefix}: ${message}` : prefix;
   const dependencyName = `${kind} ${dependency.namespace}/${dependency.name}`;
   const state = notReady.get(dependencyName);
-  if (!state) return `${name}: waits for ${dependencyName} (${message})`;
-  return `${name}: waits for ${dependencyName}, which is ${state === "stalled" ? "failing" : state}`;
+  if (!state) return `${prefix}: waits for ${dependencyName} (${message})`;
+  return `${prefix}: waits for ${dependencyName}, which is ${state === "stalled" ? "failing" : state}`;
 }
 
 function detail(readiness: Readiness): string {

@@ -89,11 +89,18 @@ export const getKubernetesEvents = defineTool({
     const shown = timeline.slice(-args.limit);
     const objects = new Set(shown.map((event) => formatRef(event.object)));
     // Every line about the same object: it is named once, here, instead of on each line.
-    const single = objects.size === 1 ? ` of ${[...objects][0]} in${context}` : undefined;
+    const single = objects.size === 1 ? [...objects][0] : undefined;
+    const subject = single ?? (args.namespace ? `namespace ${args.namespace}` : undefined);
     const warnings = timeline.filter((event) => event.type === "Warning").length;
     const omitted = timeline.length - shown.length;
     const header = [
-      `# ${timeline.length} ${timeline.length === 1 ? "event" : "events"} (${warnings} Warning)${single ?? scope}${filters}, newest last`,
+      // What the events are about first: "# Kustomization/flux-system/apps in staging: 2 events (1 Warning)".
+      subject ? `# ${subject} in ${kube.context}: ` : `# context ${kube.context}: `,
+      `${timeline.length} ${timeline.length === 1 ? "event" : "events"}`,
+      // The lines say each one's type and the order shows on its own: worth words only for a mix.
+      warnings > 0 && warnings < timeline.length ? ` (${warnings} Warning)` : "",
+      filters,
+      shown.length > 1 ? ", newest last" : "",
       omitted > 0 ? `; ${omitted} older not shown: narrow with since, type or grep, or raise limit` : "",
     ].join("");
     const lines = shown.map((event) => eventLine(event, now, { withObject: single === undefined }));

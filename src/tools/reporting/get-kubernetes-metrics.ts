@@ -1,7 +1,6 @@
-// get_kubernetes_metrics: CPU and memory of pods from metrics.k8s.io (metrics-server), one row per
-// container with totals, as compact YAML.
+// get_kubernetes_metrics: CPU and memory of pods from metrics.k8s.io (metrics-server), with totals, as
+// a plain-text table like kubectl top pod: one row per pod, or per container when a pod has several.
 import { disagreeingNames } from "../input/renamed-parameters.ts";
-import { Document } from "yaml";
 import { z } from "zod";
 import { KubeError, type Kube } from "../../kube/types.ts";
 import { where } from "../output/names.ts";
@@ -16,7 +15,7 @@ export const getKubernetesMetrics = defineTool({
   title: "Get pod CPU and memory usage",
   area: "reporting",
   description: [
-    "Gets the current CPU (millicores) and memory (MiB) usage of pods, one row per container, with totals, from metrics-server (what kubectl top pod shows).",
+    "Gets the current CPU and memory usage of pods, one row per pod (per container when a pod has several), with totals, from metrics-server (what kubectl top pod shows).",
     "Give a namespace, and a pod name or a label selector to narrow it; omit the namespace for all namespaces.",
     "Use it to spot a controller or app near its memory limit (OOMKilled) or starved of CPU.",
   ].join(" "),
@@ -119,48 +118,75 @@ function metricsFailure(error: KubeError, kube: Kube): string {
   return error.message;
 }
 
+/** One pod's usage: its containers, and the pod's sum of them. */
+interface PodUsage {
+  namespace: string;
+  name: string;
+  containers: { name: string; cores: number; bytes: number }[];
+  cores: number;
+  bytes: number;
+}
+
+function podUsage(pod: PodMetrics): PodUsage {
+  const containers = (pod.containers ?? []).map((container) => ({
+    name: container.name,
+    cores: parseQuantity(container.usage?.cpu ?? "") ?? 0,
+    bytes: parseQuantity(container.usage?.memory ?? "") ?? 0,
+  }));
+  return {
+    namespace: pod.metadata.namespace ?? "",
+    name: pod.metadata.name ?? "",
+    containers,
+    cores: containers.reduce((sum, container) => sum + container.cores, 0),
+    bytes: containers.reduce((sum, container) => sum + container.bytes, 0),
+  };
+}
+
+/** A header line with the totals, then a tab-separated table with the values `kubectl top pod` prints. */
 function render(
   pods: PodMetrics[],
   options: { kube: Kube; namespace: string | undefined; limit: number },
 ): string {
-  const rows: Record<string, string>[] = [];
-  let cpu = 0;
-  let memory = 0;
-  pods.forEach((pod, index) => {
-    const podName =
-      options.namespace === undefined
-        ? `${pod.metadata.namespace}/${pod.metadata.name}`
-        : (pod.metadata.name ?? "");
-    for (const container of pod.containers ?? []) {
-      const cores = parseQuantity(container.usage?.cpu ?? "") ?? 0;
-      const bytes = parseQuantity(container.usage?.memory ?? "") ?? 0;
-      cpu += cores;
-      memory += bytes;
-      if (index < options.limit) {
-        rows.push({
-          pod: podName,
-          container: container.name,
-          cpu: formatCpu(cores),
-          memory: formatMemory(bytes),
-        });
-      }
-    }
+  const usage = pods.map(podUsage);
+  const cores = usage.reduce((sum, pod) => sum + pod.cores, 0);
+  const bytes = usage.reduce((sum, pod) => sum + pod.bytes, 0);
+  const listed = usage.slice(0, options.limit);
+  const omitted = usage.length - listed.length;
+  const subject =
+    options.namespace === undefined
+      ? `context ${options.kube.context}`
+      : `namespace ${options.namespace} in ${options.kube.context}`;
+  const header = [
+    `# ${subject}: ${pods.length} ${pods.length === 1 ? "pod" : "pods"}, total CPU ${formatCpu(cores)}, memory ${formatMemory(bytes)}`,
+    omitted > 0 ? `; ${omitted} pods not listed: narrow with name or selector, or raise limit` : "",
+  ].join("");
+  const table = usageTable(listed, {
+    withNamespace: options.namespace === undefined,
+    // A container column only earns its tokens when some pod has several.
+    withContainers: listed.some((pod) => pod.containers.length > 1),
   });
-  const omitted = pods.length - Math.min(pods.length, options.limit);
-  const summary = {
-    context: options.kube.context,
-    ...(options.namespace !== undefined && { namespace: options.namespace }),
-    pods: pods.length,
-    ...(omitted > 0 && {
-      omitted: `${omitted} pods not listed: narrow with name or selector, or raise limit`,
-    }),
-    total: { cpu: formatCpu(cpu), memory: formatMemory(memory) },
-    usage: rows,
-  };
-  const document = new Document(summary, { aliasDuplicateObjects: false });
-  const usage = document.get("usage", true) as { items: { flow?: boolean }[] } | undefined;
-  for (const row of usage?.items ?? []) row.flow = true;
-  const total = document.get("total", true) as { flow?: boolean } | undefined;
-  if (total) total.flow = true;
-  return document.toString({ lineWidth: 0 });
+  return [header, ...table].join("\n") + "\n";
+}
+
+function usageTable(
+  pods: PodUsage[],
+  columns: { withNamespace: boolean; withContainers: boolean },
+): string[] {
+  const row = (pod: PodUsage, cells: string[]) =>
+    [...(columns.withNamespace ? [pod.namespace] : []), pod.name, ...cells].join("\t");
+  const headings = [
+    ...(columns.withNamespace ? ["NAMESPACE"] : []),
+    "POD",
+    ...(columns.withContainers ? ["CONTAINER"] : []),
+    "CPU",
+    "MEMORY",
+  ];
+  const rows = pods.flatMap((pod) =>
+    columns.withContainers
+      ? pod.containers.map((container) =>
+          row(pod, [container.name, formatCpu(container.cores), formatMemory(container.bytes)]),
+        )
+      : [row(pod, [formatCpu(pod.cores), formatMemory(pod.bytes)])],
+  );
+  return [headings.join("\t"), ...rows];
 }

@@ -9,9 +9,9 @@ import {
   type ResolvedKind,
 } from "../../kube/types.ts";
 import { fluxExtras, objectKey, withExtras } from "../output/flux-extras.ts";
-import { moreLine, yamlDocuments } from "../output/objects.ts";
+import { cleanObject, moreLine, yamlDocuments } from "../output/objects.ts";
 import { viewObject } from "../output/object-view.ts";
-import { invalidFieldExpression, projectRows } from "../output/projection.ts";
+import { invalidFieldExpression, ProjectionTable } from "../output/projection.ts";
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
 
 export const DEFAULT_RESOURCE_LIMIT = 100;
@@ -49,15 +49,15 @@ export const getKubernetesResources = defineTool({
       .array(z.string().min(1))
       .optional()
       .describe(
-        'kubectl JSONPath expressions, one each (braces and leading dot optional), e.g. .status.conditions[?(@.type=="Ready")].message: the answer becomes a table, one row per object with its namespace, name and the value of each expression (null when it selects nothing)',
+        'kubectl JSONPath expressions, one each (braces and leading dot optional), e.g. .status.conditions[?(@.type=="Ready")].message: the answer becomes a tab-separated table, one row per object with its namespace, name and the value of each expression',
       ),
     limit: z
       .number()
       .int()
       .min(1)
-      .max(1000)
+      .max(10000)
       .default(DEFAULT_RESOURCE_LIMIT)
-      .describe("Maximum objects per answer"),
+      .describe("Maximum objects per answer; with fields, thousands fit in one"),
     continue: z
       .string()
       .optional()
@@ -74,33 +74,35 @@ export const getKubernetesResources = defineTool({
     const kind = await kube.resolveKind(args.kind, args.apiVersion);
     const namespace = kind.namespaced ? args.namespace : undefined;
     const request = { kube, kind, namespace, name: args.name, selector: args.selector };
-
-    let found: Found;
-    if (args.name && !args.selector && (namespace || !kind.namespaced)) {
-      found = await getOne(request, args.name);
-    } else {
-      found = await listPage(request, args.limit, args.continue);
-    }
-    if ("answer" in found) return found.answer;
-
-    const objects = found.items.map((item) =>
+    const clean = (item: KubeObject) =>
       // List items may come without apiVersion and kind; they go first, where YAML readers expect them.
-      viewObject(Object.assign({ apiVersion: kind.apiVersion, kind: kind.kind }, item), {
-        maskSecrets: ctx.maskSecrets,
-      }),
+      Object.assign({ apiVersion: kind.apiVersion, kind: kind.kind }, item);
+
+    if (fields.length > 0) {
+      // Projected objects are read, not shown: Secret values masked, nothing else copied.
+      const table = new ProjectionTable(kind, fields);
+      const project = (items: KubeObject[]) =>
+        table.add(items.map((item) => cleanObject(clean(item), { maskSecrets: ctx.maskSecrets })));
+      const found = await find(request, args, project);
+      return "answer" in found ? found.answer : answer([], table.toString(), found.more);
+    }
+
+    const objects: KubeObject[] = [];
+    const found = await find(request, args, (items) =>
+      objects.push(...items.map((item) => viewObject(clean(item), { maskSecrets: ctx.maskSecrets }))),
     );
-    const more = found.page
-      ? moreLine(objects.length, found.page.remainingItemCount, found.page.continue)
-      : "";
-    if (fields.length > 0) return answer([], projectRows(kind, objects, fields), more);
+    if ("answer" in found) return found.answer;
     const { extras, notes } = await fluxExtras(kube, kind, objects, Date.now());
     return answer(
       notes,
       yamlDocuments(objects.map((object) => withExtras(object, extras.get(objectKey(object))))),
-      more,
+      found.more,
     );
   },
 });
+
+/** The API is asked for at most this many objects at a time, however many the answer lists. */
+const API_PAGE_SIZE = 500;
 
 interface Request {
   kube: Kube;
@@ -110,11 +112,34 @@ interface Request {
   selector: string | undefined;
 }
 
-type Found = { items: KubeObject[]; page?: ListResult } | { answer: ToolResult };
+type Found = { more: string } | { answer: ToolResult };
 
-async function getOne({ kube, kind, namespace }: Request, name: string): Promise<Found> {
+/** The object named, or a page of the list, handed to `use` as it arrives. */
+async function find(
+  request: Request,
+  args: {
+    name?: string | undefined;
+    selector?: string | undefined;
+    limit: number;
+    continue?: string | undefined;
+  },
+  use: (items: KubeObject[]) => void,
+): Promise<Found> {
+  const { kind, namespace } = request;
+  if (args.name && !args.selector && (namespace || !kind.namespaced)) {
+    return getOne(request, args.name, use);
+  }
+  return listPages(request, args.limit, args.continue, use);
+}
+
+async function getOne(
+  { kube, kind, namespace }: Request,
+  name: string,
+  use: (items: KubeObject[]) => void,
+): Promise<Found> {
   try {
-    return { items: [await kube.get(kind, name, namespace)] };
+    use([await kube.get(kind, name, namespace)]);
+    return { more: "" };
   } catch (error) {
     if (error instanceof KubeError && error.reason === "NotFound") {
       const where = namespace ? `${namespace}/${name}` : name;
@@ -124,16 +149,52 @@ async function getOne({ kube, kind, namespace }: Request, name: string): Promise
   }
 }
 
-async function listPage(request: Request, limit: number, continueToken?: string): Promise<Found> {
+/**
+ * Up to `limit` objects, fetched API_PAGE_SIZE at a time, each page asked for as soon as the one
+ * before names it: only a page or two of whole objects is held at once.
+ */
+async function listPages(
+  request: Request,
+  limit: number,
+  continueToken: string | undefined,
+  use: (items: KubeObject[]) => void,
+): Promise<Found> {
   const { kube, kind, namespace, name, selector } = request;
-  const page = await kube.list(kind, {
-    ...(namespace && { namespace }),
-    ...(selector && { labelSelector: selector }),
-    ...(name && { fieldSelector: `metadata.name=${name}` }),
-    limit,
-    ...(continueToken && { continue: continueToken }),
-  });
-  if (page.items.length > 0) return { items: page.items, page };
+  let prefetched: { token: string; page: Promise<ListResult> } | undefined;
+  const fetchPage = (wanted: number, token: string | undefined): Promise<ListResult> => {
+    const size = Math.min(wanted, API_PAGE_SIZE);
+    const page = kube.list(kind, {
+      ...(namespace && { namespace }),
+      ...(selector && { labelSelector: selector }),
+      ...(name && { fieldSelector: `metadata.name=${name}` }),
+      limit: size,
+      ...(token && { continue: token }),
+      ...(wanted > size && {
+        onContinue: (next: string) => {
+          prefetched = { token: next, page: fetchPage(wanted - size, next) };
+        },
+      }),
+    });
+    // A page asked for early may end up unused (the call failed meanwhile): not an unhandled error.
+    page.catch(() => undefined);
+    return page;
+  };
+  let count = 0;
+  let next = fetchPage(limit, continueToken);
+  for (;;) {
+    const page: ListResult = await next;
+    count += page.items.length;
+    const wanted = limit - count;
+    if (page.continue && wanted > 0) {
+      next = prefetched?.token === page.continue ? prefetched.page : fetchPage(wanted, page.continue);
+    }
+    prefetched = undefined;
+    use(page.items);
+    if (!page.continue || wanted <= 0) {
+      if (count > 0) return { more: moreLine(count, page.remainingItemCount, page.continue) };
+      break;
+    }
+  }
   if (name) {
     const where = namespace ? `${namespace}/${name}` : kind.namespaced ? `${name} in any namespace` : name;
     const matching = selector ? ` matching selector ${selector}` : "";

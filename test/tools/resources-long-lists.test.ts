@@ -1,0 +1,90 @@
+// A list longer than one API page: get_kubernetes_resources asks the API for 500 objects at a time,
+// each page as soon as the one before names it, and answers every object once, in order.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { stringify } from "yaml";
+import { getKubernetesResources } from "../../src/tools/reporting/get-kubernetes-resources.ts";
+import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
+import { callTool, testToolContext } from "../helpers/tools.ts";
+
+const CONFIG_MAPS = 1234;
+const NAMES = Array.from({ length: CONFIG_MAPS }, (_, index) => `settings-${String(index).padStart(4, "0")}`);
+
+describe("get_kubernetes_resources on a list of many API pages", () => {
+  let api: TestApiServer;
+  let directory: string;
+
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), "flux-mcp-long-list-"));
+    const manifest = NAMES.map((name, index) =>
+      stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name, namespace: `team-${index % 3}` },
+        data: { index: String(index) },
+      }),
+    ).join("---\n");
+    await writeFile(join(directory, "config-maps.yaml"), manifest);
+    api = await startTestApiServer({ sources: [{ name: "bulk", paths: [directory] }], simulation: false });
+  });
+  after(async () => {
+    await api?.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const listRequests = (since: number) =>
+    api.server.requestLog
+      .entries({ since, verb: "list" })
+      .filter((entry) => entry.path.includes("/configmaps"));
+
+  it("projects every object of a long list, asking the API for 500 at a time", async () => {
+    const mark = api.server.requestLog.mark();
+    const result = await callTool(
+      getKubernetesResources,
+      { kind: "ConfigMap", fields: [".data.index"], limit: 5000 },
+      testToolContext(api, { context: "bulk" }),
+    );
+    assert.notEqual(result.isError, true, result.text);
+    const [title, header, ...rows] = result.text.trimEnd().split("\n");
+    assert.match(title ?? "", new RegExp(`, ${CONFIG_MAPS} rows;`));
+    assert.equal(header, "NAMESPACE\tNAME\tdata.index");
+    const indexes = rows.map((row) => Number(row.split("\t")[2]));
+    assert.equal(indexes.length, CONFIG_MAPS);
+    assert.deepEqual(
+      [...indexes].sort((a, b) => a - b),
+      NAMES.map((_, index) => index),
+      "each object once",
+    );
+    const requests = listRequests(mark);
+    assert.equal(requests.length, 3, requests.map((entry) => entry.path).join("\n"));
+    assert.ok(requests.every((entry) => entry.path.includes("limit=500")));
+    assert.doesNotMatch(result.text, /call again with continue/, "nothing left over");
+  });
+
+  it("stops at the limit, across pages, with the token for the rest", async () => {
+    const mark = api.server.requestLog.mark();
+    const ctx = testToolContext(api, { context: "bulk" });
+    const first = await callTool(
+      getKubernetesResources,
+      { kind: "ConfigMap", fields: [".data.index"], limit: 700 },
+      ctx,
+    );
+    assert.match(first.text, /, 700 rows;/);
+    const more = /^# 700 shown, 534 more: call again with continue="([^"]+)"/m.exec(first.text);
+    assert.ok(more, first.text);
+    assert.deepEqual(
+      listRequests(mark).map((entry) => /limit=(\d+)/.exec(entry.path)?.[1]),
+      ["500", "200"],
+      "the second page asks only for what is still wanted",
+    );
+    const rest = await callTool(
+      getKubernetesResources,
+      { kind: "ConfigMap", fields: [".data.index"], limit: 5000, continue: more[1] },
+      ctx,
+    );
+    assert.match(rest.text, /, 534 rows;/);
+  });
+});
