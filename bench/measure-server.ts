@@ -7,13 +7,13 @@ import { McpSession, pause } from "./mcp-session.ts";
 import { median, roundMs, tokens } from "./numbers.ts";
 import type { Question } from "./questions.ts";
 import type { HandshakeResult, QuestionResult, ServerResult } from "./results.ts";
-import type { Launch, ServerUnderTest } from "./servers/server.ts";
+import type { HandshakeReference, Launch, ServerUnderTest } from "./servers/server.ts";
 
 const CALL_TIMEOUT_MS = 60_000;
 const FLEET_CALL_TIMEOUT_MS = 120_000;
 
-export interface Target {
-  server: ServerUnderTest;
+export interface Target<Server extends HandshakeReference = ServerUnderTest> {
+  server: Server;
   launch: Launch;
   result: ServerResult;
   /** Where to write each answer's text (first repetition), for reading what a server said. */
@@ -21,7 +21,7 @@ export interface Target {
 }
 
 /** One spawn-to-tools/list handshake; the process is killed afterwards. */
-export async function measureHandshake(target: Target): Promise<void> {
+export async function measureHandshake(target: Target<HandshakeReference>): Promise<void> {
   if (target.result.skipped || target.result.error) return;
   let session: McpSession | undefined;
   try {

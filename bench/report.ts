@@ -22,7 +22,7 @@ export function computeRatios(
       "memory.afterHeaviest": ratio(ours.memory?.afterHeaviestKiB, peer.memory?.afterHeaviestKiB),
       "toolsList.tokens": ratio(ours.toolsList?.tokens, peer.toolsList?.tokens),
     };
-    for (const { id } of questions) {
+    for (const { id } of peer.reference ? [] : questions) {
       const [mine, theirs] = [ours.questions[id], peer.questions[id]];
       pair[`${id}.latency`] = ratio(answered(mine)?.medianMs, answered(theirs)?.medianMs);
       pair[`${id}.tokens`] = ratio(answered(mine)?.outputTokens, answered(theirs)?.outputTokens);
@@ -65,8 +65,9 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
     ),
   ].join("\n");
 
+  const answering = servers.filter((server) => !server.reference);
   const answers = [
-    header("Question", ["raw API (floor)", ...names]),
+    header("Question", ["raw API (floor)", ...answering.map((server) => server.label)]),
     ...questions.map((question) => {
       const floor = results.floor[question.id];
       const floorCell = floor?.error
@@ -74,19 +75,20 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
         : floor
           ? `${ms(floor.medianMs)} · ${count(floor.tokens)} tok · ${floor.requests.length} req`
           : "—";
-      const cells = servers.map((server) => answerCell(server.questions[question.id]));
+      const cells = answering.map((server) => answerCell(server.questions[question.id]));
       return `| ${question.ask} | ${floorCell} | ${cells.join(" | ")} |`;
     }),
   ].join("\n");
 
-  const peers = servers.filter((server) => server.id !== OURS);
+  const peers = answering.filter((server) => server.id !== OURS);
   const pair = (peer: ServerResult, key: string) => times(results.ratios[`${OURS}/${peer.id}`]?.[key]);
+  const others = servers.filter((server) => server.id !== OURS);
   const startupRatio = (label: string, key: string) =>
-    `| ${label} | ${peers.map((peer) => pair(peer, key)).join(" | ")} |`;
+    `| ${label} | ${others.map((other) => pair(other, key)).join(" | ")} |`;
   const startupRatios = [
     header(
       "flux-mcp ÷ other",
-      peers.map((peer) => peer.label),
+      others.map((other) => other.label),
     ),
     startupRatio("spawn → `initialize`", "handshake.initialize"),
     startupRatio("spawn → `tools/list`", "handshake.toolsList"),

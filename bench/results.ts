@@ -29,6 +29,8 @@ export interface HandshakeResult {
 export interface ServerResult {
   id: string;
   label: string;
+  /** Measured for the handshake only, as a yardstick: it answers no question. */
+  reference?: boolean;
   /** Why it did not run, when it did not. */
   skipped?: string;
   /** What stopped it midway, when something did. */

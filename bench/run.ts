@@ -24,7 +24,8 @@ import type { BenchResults } from "./results.ts";
 import { fluxMcp } from "./servers/flux-mcp.ts";
 import { kubernetesMcpServer } from "./servers/kubernetes-mcp-server.ts";
 import { mcpServerKubernetes } from "./servers/mcp-server-kubernetes.ts";
-import type { ServerUnderTest } from "./servers/server.ts";
+import { sdkFloor } from "./servers/sdk-floor.ts";
+import type { HandshakeReference, ServerUnderTest } from "./servers/server.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 const ALL_SERVERS: ServerUnderTest[] = [fluxMcp, kubernetesMcpServer, mcpServerKubernetes];
@@ -67,31 +68,34 @@ async function main(): Promise<void> {
     const heaviest = questions.find((question) => question.context === FLEET_CONTEXT) as Question;
 
     if (values.dump !== undefined) await mkdir(values.dump, { recursive: true });
-    const targets: Target[] = [];
-    for (const server of servers) {
+    const target = async <Server extends HandshakeReference>(server: Server): Promise<Target<Server>> => {
       const home = join(directory, `home-${server.id}`);
       await mkdir(home);
       const skipped = server.unavailable();
-      targets.push({
+      return {
         server,
         launch: server.launch(kubeconfigPath, home),
         result: { id: server.id, label: server.label, ...(skipped && { skipped }), questions: {} },
         ...(values.dump !== undefined && { dumpDirectory: values.dump }),
-      });
-    }
+      };
+    };
+    const targets = await Promise.all(servers.map(target));
+    // How long any SDK-based Node server takes, to read flux-mcp's own share of its start against.
+    const reference = await target(await sdkFloor(directory));
+    reference.result.reference = true;
 
     log(`handshakes: ${spawns} spawns per server, taking turns…`);
     for (let spawn = 0; spawn < spawns; spawn++) {
-      for (const target of targets) await measureHandshake(target);
+      for (const each of [...targets, reference]) await measureHandshake(each);
     }
-    for (const target of targets) {
-      log(`questions: ${target.server.label}…`);
-      await measureQuestions(target, questions, heaviest);
+    for (const each of targets) {
+      log(`questions: ${each.server.label}…`);
+      await measureQuestions(each, questions, heaviest);
     }
     log("floor: the same data straight from the API…");
     const floor = await measureFloor(new RawApiClient(kubeconfig), questions);
 
-    const serverResults = targets.map((target) => target.result);
+    const serverResults = [...targets, reference].map((each) => each.result);
     const results: BenchResults = {
       generatedAt: now.toISOString(),
       command: COMMAND,
@@ -180,7 +184,9 @@ against the same kubeconfig:
 [kubernetes-mcp-server](https://github.com/containers/kubernetes-mcp-server) (Go) and
 [mcp-server-kubernetes](https://github.com/Flux159/mcp-server-kubernetes) (TypeScript). Each server
 answers the same questions with its own closest tools ([bench/QUESTIONS.md](bench/QUESTIONS.md)); the
-floor is the raw Kubernetes API requests for the same data. Tokens are counted with the
+floor is the raw Kubernetes API requests for the same data. The startup table also has the smallest
+server on the official MCP SDK for Node ([bench/startup-floor](bench/startup-floor/sdk-server.ts),
+bundled the same way), the least any SDK-based Node server needs. Tokens are counted with the
 ${results.tokenizer} encoding; latencies are medians. Machines are noisy: compare the ratios.
 
 Latest run: ${results.generatedAt.slice(0, 10)}, ${environment.cpuModel} (${environment.cpus} CPUs),

@@ -3,6 +3,8 @@
 // so `serve` answers the MCP handshake without paying for them.
 import { rm } from "node:fs/promises";
 import { build } from "esbuild";
+import { inputSchemas } from "../src/server/tool-catalogue.ts";
+import { ALL_TOOLS } from "../src/tools/index.ts";
 
 await rm("dist", { recursive: true, force: true });
 await build({
@@ -24,7 +26,10 @@ await build({
     "minisearch",
     "stemmer",
   ],
+  alias: { "@modelcontextprotocol/server/_shims": "./src/server/sdk-shims.ts" },
   sourcemap: "linked",
+  // The tools' JSON Schemas, made now rather than at every start.
+  define: { FLUX_MCP_INPUT_SCHEMAS: JSON.stringify(JSON.stringify(inputSchemas(ALL_TOOLS))) },
   // Bundled CommonJS dependencies require Node's built-in modules; ESM has no `require` of its own.
   banner: {
     js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',

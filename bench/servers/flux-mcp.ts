@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import packageJson from "../../package.json" with { type: "json" };
-import { DEMO_CONTEXT, FLEET_CONTEXT, FLUX_KINDS_WITH_STATUS } from "../questions.ts";
+import { DEMO_CONTEXT, FLEET_CONTEXT } from "../questions.ts";
 import { cleanEnvironment, type ServerUnderTest } from "./server.ts";
 
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -13,6 +13,12 @@ const HEALTH_FIELDS = [
   `${READY}.reason`,
   '.status.conditions[?(@.status=="False")].message',
 ];
+
+/**
+ * Rows per answer for the fleet: about 90,000 characters (25,000 tokens), under the default
+ * --response-limit and what clients such as Claude Code accept from one tool call.
+ */
+const FLEET_PAGE = 1500;
 
 export const fluxMcp: ServerUnderTest = {
   id: "flux-mcp",
@@ -30,14 +36,11 @@ export const fluxMcp: ServerUnderTest = {
         args: {
           apiVersion: "helm.toolkit.fluxcd.io/v2",
           kind: "HelmRelease",
-          fields: [`${READY}.status`, `${READY}.message`],
+          fields: [`${READY}.status`, `${READY}.reason`],
         },
       },
     ],
-    failing: FLUX_KINDS_WITH_STATUS.map(({ kind, group, version }) => ({
-      tool: "get_kubernetes_resources",
-      args: { apiVersion: `${group}/${version}`, kind, fields: HEALTH_FIELDS },
-    })),
+    failing: [{ tool: "get_flux_instance", args: {} }],
     "crashloop-logs": [
       {
         tool: "get_kubernetes_logs",
@@ -70,7 +73,7 @@ export const fluxMcp: ServerUnderTest = {
           apiVersion: "kustomize.toolkit.fluxcd.io/v1",
           kind: "Kustomization",
           fields: HEALTH_FIELDS,
-          limit: 300,
+          limit: FLEET_PAGE,
           context: FLEET_CONTEXT,
         },
         followContinue: true,

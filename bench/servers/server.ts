@@ -15,7 +15,8 @@ export interface Launch {
   env: Record<string, string>;
 }
 
-export interface ServerUnderTest {
+/** A server whose handshake is measured. */
+export interface HandshakeReference {
   id: string;
   /** Package and version, as run. */
   label: string;
@@ -23,6 +24,10 @@ export interface ServerUnderTest {
   unavailable(): string | undefined;
   /** Starts in the demo context of the kubeconfig; `home` is an empty directory it may use as HOME. */
   launch(kubeconfigPath: string, home: string): Launch;
+}
+
+/** A server that also answers the standard questions. */
+export interface ServerUnderTest extends HandshakeReference {
   calls: Record<QuestionId, ToolCall[]>;
 }
 

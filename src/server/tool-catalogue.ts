@@ -1,6 +1,6 @@
 // Which tools a server offers and how tools/list shows them: the catalogue filtered by mode, each
 // tool's input schema (its zod shape, plus the per-call `context` argument for cluster tools)
-// converted once to JSON Schema.
+// converted to JSON Schema, by the build when it can (see inputSchemas).
 import { z } from "zod";
 import type { Tool } from "../tools/tool.ts";
 
@@ -44,10 +44,9 @@ export function offerTools(tools: readonly Tool[], mode: CatalogueMode): Offered
 
 function offerTool(tool: Tool, mode: CatalogueMode): OfferedTool {
   // In a pod there is one cluster and no kubeconfig: a context argument would only mislead.
-  const shape =
-    tool.usesCluster && !mode.inCluster ? { ...tool.input, context: CONTEXT_ARGUMENT } : tool.input;
+  const withContext = tool.usesCluster && !mode.inCluster;
+  const shape = withContext ? { ...tool.input, context: CONTEXT_ARGUMENT } : tool.input;
   const parser = z.strictObject(shape);
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(parser, { io: "input" });
   return {
     tool,
     arguments: parser,
@@ -55,10 +54,40 @@ function offerTool(tool: Tool, mode: CatalogueMode): OfferedTool {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: { ...schema, type: "object", properties: schema.properties ?? {} },
+      inputSchema: BUILT_INPUT_SCHEMAS?.[schemaKey(tool, withContext)] ?? jsonSchemaOf(parser),
       annotations: tool.annotations,
     },
   };
+}
+
+/** Set by the bundler (scripts/build.ts): what inputSchemas returned at build time, as JSON. */
+declare const FLUX_MCP_INPUT_SCHEMAS: string | undefined;
+
+// Converting zod shapes to JSON Schema is the slowest part of a start: the bundle gets them made.
+// JSON text, because parsing it is much quicker than evaluating the same object as a JS literal.
+const BUILT_INPUT_SCHEMAS =
+  typeof FLUX_MCP_INPUT_SCHEMAS === "undefined"
+    ? undefined
+    : (JSON.parse(FLUX_MCP_INPUT_SCHEMAS) as Record<string, ListedTool["inputSchema"]>);
+
+/** Every input schema a mode may list, by tool and by whether it has the context argument. */
+export function inputSchemas(tools: readonly Tool[]): Record<string, ListedTool["inputSchema"]> {
+  const schemas: Record<string, ListedTool["inputSchema"]> = {};
+  for (const inCluster of [false, true]) {
+    for (const { tool, listing } of offerTools(tools, { readOnly: false, inCluster })) {
+      schemas[schemaKey(tool, tool.usesCluster && !inCluster)] = listing.inputSchema;
+    }
+  }
+  return schemas;
+}
+
+function schemaKey(tool: Tool, withContext: boolean): string {
+  return withContext ? `${tool.name}+context` : tool.name;
+}
+
+function jsonSchemaOf(parser: z.ZodObject): ListedTool["inputSchema"] {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(parser, { io: "input" });
+  return { ...schema, type: "object", properties: schema.properties ?? {} };
 }
 
 /** One line naming every problem with the arguments, e.g. `limit: expected number, received string`. */

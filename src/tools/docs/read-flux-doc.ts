@@ -1,8 +1,6 @@
 // read_flux_doc: pages through one document of the offline Flux documentation, from a line or from
 // a heading, within a size budget.
 import { z } from "zod";
-import { currentDocsLibrary } from "../../docs/library.ts";
-import { findSection, outline, sliceLines } from "../../docs/reading.ts";
 import { defineTool, toolError } from "../tool.ts";
 
 export const DEFAULT_READ_LINES = 400;
@@ -44,6 +42,11 @@ export const readFluxDoc = defineTool({
   writes: false,
   usesCluster: true,
   async handler({ path, heading, offset, limit = DEFAULT_READ_LINES }, ctx) {
+    // The docs code loads with the first docs call, not with the server.
+    const [{ currentDocsLibrary }, { findSection, outline, sliceLines }] = await Promise.all([
+      import("../../docs/library.ts"),
+      import("../../docs/reading.ts"),
+    ]);
     const view = await currentDocsLibrary().view(() => ctx.kube());
     const [documentPath = path, anchor] = path.split("#", 2);
     const doc = view.document(documentPath);

@@ -1,8 +1,7 @@
 // search_flux_docs: full-text search over the offline Flux documentation, answered as sections
 // (title with heading trail, path, line range, an excerpt) that read_flux_doc continues.
 import { z } from "zod";
-import { currentDocsLibrary } from "../../docs/library.ts";
-import { sectionBody } from "../../docs/markdown.ts";
+import type { sectionBody as SectionBody } from "../../docs/markdown.ts";
 import type { SectionHit } from "../../docs/section-index.ts";
 import { defineTool, toolError } from "../tool.ts";
 
@@ -51,6 +50,11 @@ export const searchFluxDocs = defineTool({
   writes: false,
   usesCluster: true,
   async handler({ query, path, limit = DEFAULT_SEARCH_LIMIT, format = "concise" }, ctx) {
+    // The docs code loads with the first docs call, not with the server.
+    const [{ currentDocsLibrary }, { sectionBody }] = await Promise.all([
+      import("../../docs/library.ts"),
+      import("../../docs/markdown.ts"),
+    ]);
     const view = await currentDocsLibrary().view(() => ctx.kube());
     const hits = view.search(query, { ...(path !== undefined && { path }), limit });
     const notes = view.notes.map((note) => `Note: ${note}`);
@@ -60,11 +64,13 @@ export const searchFluxDocs = defineTool({
       return toolError([`No documentation matches "${query}"${where}: ${advice}.`, ...notes].join("\n"));
     }
     const maxChars = format === "complete" ? COMPLETE_CHARS : EXCERPT_CHARS;
-    return { text: [...notes, ...hits.map((hit) => formatHit(hit, maxChars))].join("\n---\n") + "\n" };
+    return {
+      text: [...notes, ...hits.map((hit) => formatHit(hit, maxChars, sectionBody))].join("\n---\n") + "\n",
+    };
   },
 });
 
-function formatHit({ doc, section }: SectionHit, maxChars: number): string {
+function formatHit({ doc, section }: SectionHit, maxChars: number, sectionBody: typeof SectionBody): string {
   const title = section.trail.length > 0 ? `${doc.title} — ${section.trail.join(" › ")}` : doc.title;
   const body = sectionBody(doc, section);
   const shown = excerpt(body.text, maxChars);

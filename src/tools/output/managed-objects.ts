@@ -2,7 +2,6 @@
 // from the manifest in Helm's storage Secret. Only object references ever leave here: the release
 // holds rendered Secrets and values, which must not reach the model.
 import { Buffer } from "node:buffer";
-import { gunzipSync } from "node:zlib";
 import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "../../kube/types.ts";
 import type { ObjectRef } from "./events.ts";
@@ -61,7 +60,9 @@ export function decodeHelmRelease(secret: KubeObject): HelmRelease {
   const helmEncoded = Buffer.from(encoded, "base64").toString("latin1");
   const bytes = Buffer.from(helmEncoded, "base64");
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  const json = gzipped ? gunzipSync(bytes, { maxOutputLength: MAX_RELEASE_BYTES }) : bytes;
+  // zlib loads on the first Helm release read, not with the server.
+  const zlib = process.getBuiltinModule("node:zlib");
+  const json = gzipped ? zlib.gunzipSync(bytes, { maxOutputLength: MAX_RELEASE_BYTES }) : bytes;
   const release = JSON.parse(json.toString("utf8")) as { namespace?: unknown; manifest?: unknown };
   if (typeof release.manifest !== "string") throw new Error("its release has no manifest");
   return {
