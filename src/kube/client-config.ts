@@ -1,6 +1,6 @@
 // The client library's KubeConfig for one context of the merged kubeconfig: its own instance (its
 // credential caches are per instance), holding only that context, its cluster and its user.
-import type * as ClientNode from "@kubernetes/client-node";
+import type * as ClientNode from "./client-library.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { MergedKubeconfig } from "./kubeconfig.ts";
 import { oneLine } from "./errors.ts";

@@ -113,7 +113,7 @@ export function createKubeProvider(options: KubeProviderOptions): KubeProvider {
 let library: Promise<ClientLibrary> | undefined;
 /** The client library takes most of a second to load: imported once, when a cluster is first needed. */
 function clientLibrary(): Promise<ClientLibrary> {
-  library ??= import("@kubernetes/client-node");
+  library ??= import("./client-library.ts");
   return library;
 }
 
