@@ -126,6 +126,8 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
     "",
     startup,
     "",
+    `For scale: Node alone, spawned until it answers a line on stdin, takes ${ms(results.nodeStart.medianMs)} (median of ${results.nodeStart.ms.length}).`,
+    "",
     "### Standard questions",
     "",
     "Each cell: median time spent in the question's tool calls · output tokens · key facts present · tool calls made.",

@@ -61,6 +61,8 @@ export interface BenchResults {
   command: string;
   durationSeconds: number;
   environment: { node: string; platform: string; cpus: number; cpuModel: string };
+  /** Node alone, spawned until it answers a line on stdin, per spawn. */
+  nodeStart: { ms: number[]; medianMs: number };
   tokenizer: string;
   client: string;
   fleet: { namespaces: number; fluxObjects: number; kustomizations: number; apiObjects: number };

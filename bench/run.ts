@@ -15,7 +15,8 @@ import { loadCluster } from "../src/apiserver/loader.ts";
 import { startApiServer } from "../src/apiserver/server.ts";
 import { buildFleetCluster, FLEET_NAMESPACES } from "./fleet.ts";
 import { RawApiClient } from "./floor.ts";
-import { killAllServers } from "./mcp-session.ts";
+import { measureNodeStart } from "./node-start.ts";
+import { killAllServers, pause } from "./mcp-session.ts";
 import { measureHandshake, measureQuestions, type Target } from "./measure-server.ts";
 import { median, roundMs, TOKENIZER, tokens } from "./numbers.ts";
 import { FLEET_CONTEXT, FLOOR_REPETITIONS, standardQuestions, type Question } from "./questions.ts";
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     for (let spawn = 0; spawn < spawns; spawn++) {
       for (const each of [...targets, reference]) await measureHandshake(each);
     }
+    const nodeStart = await measureNodeStart(spawns);
     for (const each of targets) {
       log(`questions: ${each.server.label}…`);
       await measureQuestions(each, questions, heaviest);
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? "unknown",
       },
+      nodeStart,
       tokenizer: TOKENIZER,
       client: "@modelcontextprotocol/sdk Client over StdioClientTransport",
       fleet: {
@@ -138,6 +141,8 @@ async function measureFloor(raw: RawApiClient, questions: Question[]): Promise<B
         const first = await raw.getAll(question.context, question.floor);
         const latencyMs: number[] = [];
         for (let repetition = 0; repetition < FLOOR_REPETITIONS; repetition++) {
+          // After the same pause as every server's call, so that both meet the API server alike.
+          await pause();
           latencyMs.push(roundMs((await raw.getAll(question.context, question.floor)).ms));
         }
         floor[question.id] = {

@@ -191,6 +191,7 @@ function toolContext(
     session: session.state,
     ...(typeof callContext === "string" && { callContext }),
     maskSecrets: runtime.maskSecrets,
+    responseLimit: runtime.responseLimit,
     signal,
     ...(request.progress && { progress: request.progress }),
   });

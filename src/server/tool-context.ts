@@ -14,6 +14,8 @@ export interface ToolContextInput {
   /** The call's `context` argument, if the tool takes one and the caller gave it. */
   callContext?: string;
   maskSecrets: boolean;
+  /** Default: no limit. */
+  responseLimit?: number;
   signal: AbortSignal;
   progress?: ToolContext["progress"];
 }
@@ -39,6 +41,7 @@ export function createToolContext(input: ToolContextInput): ToolContext {
       session.context = name;
     },
     maskSecrets: input.maskSecrets,
+    responseLimit: input.responseLimit ?? Infinity,
     signal: input.signal,
     progress: input.progress ?? (() => {}),
   };

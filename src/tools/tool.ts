@@ -19,6 +19,8 @@ export interface ToolContext {
   /** Switches this session's current context (never the process's). */
   setContext(name: string): Promise<void>;
   maskSecrets: boolean;
+  /** The longest answer the server passes on, in characters (--response-limit); Infinity for no limit. */
+  responseLimit: number;
   /** Aborted by --timeout and by the client's cancellation. */
   signal: AbortSignal;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */

@@ -13,6 +13,8 @@ export interface ToolContextOptions {
   /** The kubeconfig context the calls use; default: the kubeconfig's current context. */
   context?: string;
   maskSecrets?: boolean;
+  /** --response-limit; default: none. */
+  responseLimit?: number;
   /** Acts as this user (and groups), the way --kube-as does. */
   impersonate?: { user: string; groups?: string[] };
 }
@@ -30,6 +32,7 @@ export function testToolContext(api: TestApiServer, options: ToolContextOptions 
     provider: testProvider(api, options),
     session: { context: options.context },
     maskSecrets: options.maskSecrets ?? true,
+    ...(options.responseLimit !== undefined && { responseLimit: options.responseLimit }),
     signal: new AbortController().signal,
   });
 }

@@ -87,4 +87,28 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
     );
     assert.match(rest.text, /, 534 rows;/);
   });
+
+  it("ends an answer where the response limit would, with the token for the rest, instead of being refused", async () => {
+    const responseLimit = 16_000;
+    const ctx = testToolContext(api, { context: "bulk", responseLimit });
+    const seen: number[] = [];
+    let token: string | undefined;
+    let answers = 0;
+    do {
+      const result = await callTool(
+        getKubernetesResources,
+        { kind: "ConfigMap", fields: [".data.index"], limit: 5000, ...(token && { continue: token }) },
+        ctx,
+      );
+      answers++;
+      assert.notEqual(result.isError, true, result.text);
+      assert.ok(result.text.length <= responseLimit, `${result.text.length} characters`);
+      const rows = result.text.split("\n").filter((line) => /^team-\d\t/.test(line));
+      seen.push(...rows.map((row) => Number(row.split("\t")[2])));
+      token = /continue="([^"]+)"/.exec(result.text)?.[1];
+    } while (token && answers < 50);
+    assert.ok(answers > 2, `${answers} answers`);
+    assert.equal(seen.length, CONFIG_MAPS);
+    assert.equal(new Set(seen).size, CONFIG_MAPS, "each object once");
+  });
 });

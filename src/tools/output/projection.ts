@@ -34,6 +34,7 @@ export class ProjectionTable {
   readonly #expressions: readonly string[];
   readonly #queries: ((document: unknown) => unknown[])[];
   readonly #rows: string[] = [];
+  #rowCharacters = 0;
 
   constructor(kind: ProjectedKind, expressions: readonly string[]) {
     this.#kind = kind;
@@ -45,11 +46,18 @@ export class ProjectionTable {
     return this.#rows.length;
   }
 
+  /** How many characters the rows so far take, line breaks included. */
+  get rowCharacters(): number {
+    return this.#rowCharacters;
+  }
+
   add(objects: readonly KubeObject[]): void {
     for (const object of objects) {
       const { name = "", namespace = "" } = object.metadata;
       const cells = this.#queries.map((query) => cell(query(object)));
-      this.#rows.push([...(this.#kind.namespaced ? [namespace] : []), name, ...cells].join("\t"));
+      const row = [...(this.#kind.namespaced ? [namespace] : []), name, ...cells].join("\t");
+      this.#rows.push(row);
+      this.#rowCharacters += row.length + 1;
     }
   }
 

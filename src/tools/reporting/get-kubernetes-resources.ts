@@ -25,7 +25,7 @@ export const getKubernetesResources = defineTool({
     "Give name to get one object, omit it to list.",
     "Flux objects also carry their latest events (newest last) and the objects they manage (from the inventory, or from Helm's storage for a HelmRelease).",
     "Use fields to fetch only the values you need: far smaller answers.",
-    "Lists are paged: the answer ends with how many more there are and the continue token.",
+    "Lists are paged: an answer holds up to limit objects (with fields, as many as fit the response size limit) and ends with how many more there are and the continue token.",
     "For an overview of Flux start with get_flux_instance; for an event timeline use get_kubernetes_events.",
   ].join(" "),
   input: {
@@ -83,7 +83,7 @@ export const getKubernetesResources = defineTool({
       const table = new ProjectionTable(kind, fields);
       const project = (items: KubeObject[]) =>
         table.add(items.map((item) => cleanObject(clean(item), { maskSecrets: ctx.maskSecrets })));
-      const found = await find(request, args, project);
+      const found = await find(request, args, project, roomLeft(table, ctx.responseLimit));
       return "answer" in found ? found.answer : answer([], table.toString(), found.more);
     }
 
@@ -104,6 +104,21 @@ export const getKubernetesResources = defineTool({
 /** The API is asked for at most this many objects at a time, however many the answer lists. */
 const API_PAGE_SIZE = 500;
 
+/** Of --response-limit, what rows may fill; the rest is for the header, the last line and misjudged rows. */
+const ROWS_SHARE = 0.9;
+
+/**
+ * How many more rows the table has room for within the response limit, judged by the rows so far:
+ * a long list then ends where the limit would, with its continue token, instead of being refused.
+ */
+function roomLeft(table: ProjectionTable, responseLimit: number): () => number {
+  return () => {
+    if (table.rowCount === 0 || !Number.isFinite(responseLimit)) return Infinity;
+    const perRow = table.rowCharacters / table.rowCount;
+    return Math.max(0, Math.floor((responseLimit * ROWS_SHARE - table.rowCharacters) / perRow));
+  };
+}
+
 interface Request {
   kube: Kube;
   kind: ResolvedKind;
@@ -114,7 +129,7 @@ interface Request {
 
 type Found = { more: string } | { answer: ToolResult };
 
-/** The object named, or a page of the list, handed to `use` as it arrives. */
+/** The object named, or the pages of the list, handed to `use` as they arrive. */
 async function find(
   request: Request,
   args: {
@@ -124,12 +139,13 @@ async function find(
     continue?: string | undefined;
   },
   use: (items: KubeObject[]) => void,
+  room: () => number = () => Infinity,
 ): Promise<Found> {
   const { kind, namespace } = request;
   if (args.name && !args.selector && (namespace || !kind.namespaced)) {
     return getOne(request, args.name, use);
   }
-  return listPages(request, args.limit, args.continue, use);
+  return listPages(request, { limit: args.limit, continueToken: args.continue, room }, use);
 }
 
 async function getOne(
@@ -150,50 +166,53 @@ async function getOne(
 }
 
 /**
- * Up to `limit` objects, fetched API_PAGE_SIZE at a time, each page asked for as soon as the one
- * before names it: only a page or two of whole objects is held at once.
+ * Up to `limit` objects, and no more than `room` says the answer has room for, fetched
+ * API_PAGE_SIZE at a time, each page asked for as soon as the one before names it: only a page
+ * or two of whole objects is held at once.
  */
 async function listPages(
   request: Request,
-  limit: number,
-  continueToken: string | undefined,
+  paging: { limit: number; continueToken: string | undefined; room: () => number },
   use: (items: KubeObject[]) => void,
 ): Promise<Found> {
   const { kube, kind, namespace, name, selector } = request;
-  let prefetched: { token: string; page: Promise<ListResult> } | undefined;
-  const fetchPage = (wanted: number, token: string | undefined): Promise<ListResult> => {
-    const size = Math.min(wanted, API_PAGE_SIZE);
+  const { limit, room } = paging;
+  /** Objects to ask for next, with `pending` of them asked for and not yet used. */
+  const nextSize = (wanted: number, pending: number) => Math.min(wanted, API_PAGE_SIZE, room() - pending);
+  let prefetched: { token: string; size: number; page: Promise<ListResult> } | undefined;
+  const fetchPage = (size: number, wanted: number, token: string | undefined): Promise<ListResult> => {
     const page = kube.list(kind, {
       ...(namespace && { namespace }),
       ...(selector && { labelSelector: selector }),
       ...(name && { fieldSelector: `metadata.name=${name}` }),
       limit: size,
       ...(token && { continue: token }),
-      ...(wanted > size && {
-        onContinue: (next: string) => {
-          prefetched = { token: next, page: fetchPage(wanted - size, next) };
-        },
-      }),
+      onContinue: (next: string) => {
+        const following = nextSize(wanted - size, size);
+        if (following > 0) {
+          prefetched = { token: next, size: following, page: fetchPage(following, wanted - size, next) };
+        }
+      },
     });
     // A page asked for early may end up unused (the call failed meanwhile): not an unhandled error.
     page.catch(() => undefined);
     return page;
   };
   let count = 0;
-  let next = fetchPage(limit, continueToken);
+  let next = fetchPage(Math.min(limit, API_PAGE_SIZE), limit, paging.continueToken);
   for (;;) {
     const page: ListResult = await next;
     count += page.items.length;
-    const wanted = limit - count;
-    if (page.continue && wanted > 0) {
-      next = prefetched?.token === page.continue ? prefetched.page : fetchPage(wanted, page.continue);
-    }
-    prefetched = undefined;
     use(page.items);
-    if (!page.continue || wanted <= 0) {
+    const size = nextSize(limit - count, 0);
+    if (!page.continue || size <= 0) {
       if (count > 0) return { more: moreLine(count, page.remainingItemCount, page.continue) };
       break;
     }
+    // A page asked for before this one's rows were measured may turn out too big for the room left.
+    const early = prefetched?.token === page.continue && prefetched.size <= size ? prefetched : undefined;
+    next = early ? early.page : fetchPage(size, limit - count, page.continue);
+    prefetched = undefined;
   }
   if (name) {
     const where = namespace ? `${namespace}/${name}` : kind.namespaced ? `${name} in any namespace` : name;
