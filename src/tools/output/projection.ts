@@ -1,6 +1,6 @@
 // The `fields` projection: a model asks for the few values it needs (kubectl JSONPath, braces and
 // leading dot optional) instead of whole objects, and gets them as a tab-separated table.
-import { compileJsonPath, toJsonPathPlus } from "../../kube/jsonpath.ts";
+import { compileJsonPath, toJsonPathPlus, type JsonPathQuery } from "../../kube/jsonpath.ts";
 import type { KubeObject } from "../../kube/types.ts";
 
 /** Why an expression cannot be used, or undefined when every expression is readable. */
@@ -32,7 +32,7 @@ export interface ProjectedKind {
 export class ProjectionTable {
   readonly #kind: ProjectedKind;
   readonly #expressions: readonly string[];
-  readonly #queries: ((document: unknown) => unknown[])[];
+  readonly #queries: JsonPathQuery[];
   readonly #rows: string[] = [];
   #rowCharacters = 0;
 

@@ -74,22 +74,22 @@ export const getKubernetesResources = defineTool({
     const kind = await kube.resolveKind(args.kind, args.apiVersion);
     const namespace = kind.namespaced ? args.namespace : undefined;
     const request = { kube, kind, namespace, name: args.name, selector: args.selector };
-    const clean = (item: KubeObject) =>
-      // List items may come without apiVersion and kind; they go first, where YAML readers expect them.
-      Object.assign({ apiVersion: kind.apiVersion, kind: kind.kind }, item);
 
     if (fields.length > 0) {
       // Projected objects are read, not shown: Secret values masked, nothing else copied.
       const table = new ProjectionTable(kind, fields);
       const project = (items: KubeObject[]) =>
-        table.add(items.map((item) => cleanObject(clean(item), { maskSecrets: ctx.maskSecrets })));
+        table.add(items.map((item) => cleanObject(item, { maskSecrets: ctx.maskSecrets })));
       const found = await find(request, args, project, roomLeft(table, ctx.responseLimit));
       return "answer" in found ? found.answer : answer([], table.toString(), found.more);
     }
 
+    // apiVersion and kind go first, where YAML readers expect them.
+    const typedFirst = (item: KubeObject) =>
+      Object.assign({ apiVersion: kind.apiVersion, kind: kind.kind }, item);
     const objects: KubeObject[] = [];
     const found = await find(request, args, (items) =>
-      objects.push(...items.map((item) => viewObject(clean(item), { maskSecrets: ctx.maskSecrets }))),
+      objects.push(...items.map((item) => viewObject(typedFirst(item), { maskSecrets: ctx.maskSecrets }))),
     );
     if ("answer" in found) return found.answer;
     const { extras, notes } = await fluxExtras(kube, kind, objects, Date.now());
