@@ -199,7 +199,7 @@ async function listPages(
     return page;
   };
   let count = 0;
-  let next = fetchPage(Math.min(limit, API_PAGE_SIZE), limit, paging.continueToken);
+  let next = fetchPage(nextSize(limit, 0), limit, paging.continueToken);
   for (;;) {
     const page: ListResult = await next;
     count += page.items.length;
