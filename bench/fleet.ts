@@ -5,10 +5,7 @@
 // left. A few apps fail the ways real ones do. Built straight into a Cluster: loading is not measured.
 import { createHash, randomUUID } from "node:crypto";
 import { join } from "node:path";
-import type { Cluster } from "../src/apiserver/cluster.ts";
-import { fixturesDirectory } from "../src/apiserver/demo.ts";
-import { loadCluster } from "../src/apiserver/loader.ts";
-import type { KubeObject } from "../src/apiserver/types.ts";
+import { fixturesDirectory, loadCluster, type Cluster, type KubeObject } from "@flux-mcp/kube-emulator";
 
 const NAMESPACES = 200;
 const APPS = [

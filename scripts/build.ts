@@ -17,9 +17,11 @@ await build({
   format: "esm",
   target: "node22",
   // Dependencies are bundled too: one file to read instead of hundreds at every start, and of the
-  // Kubernetes client only what KubeConfig needs (a third of its memory). Left out: what only the
-  // in-memory API server and the docs index load, lazily anyway.
-  external: ["@peculiar/x509", "reflect-metadata", "protobufjs", "minisearch", "stemmer"],
+  // Kubernetes client only what KubeConfig needs (a third of its memory). The in-memory API server
+  // (the private workspace package @flux-mcp/kube-emulator, imported dynamically) lands with its own
+  // dependencies in lazily loaded chunks, since the published package cannot depend on it. Left
+  // out: what only the docs index loads, lazily anyway.
+  external: ["minisearch", "stemmer"],
   alias: { "@modelcontextprotocol/server/_shims": "./src/server/sdk-shims.ts" },
   sourcemap: "linked",
   // The tools' JSON Schemas, made now rather than at every start.

@@ -4,9 +4,13 @@ import { rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { demoClusterSources } from "../apiserver/demo.ts";
-import { loadCluster, LoadError, type ClusterSource } from "../apiserver/loader.ts";
-import { startApiServer } from "../apiserver/server.ts";
+import {
+  demoClusterSources,
+  loadCluster,
+  LoadError,
+  startApiServer,
+  type ClusterSource,
+} from "@flux-mcp/kube-emulator";
 import { UsageError } from "./usage-error.ts";
 
 export const APISERVER_HELP = `Usage: flux-mcp apiserver [--demo] [--load [CLUSTER=]PATH]... [--kubeconfig FILE] [--port N]

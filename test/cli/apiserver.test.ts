@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI_PATH, runCli } from "../helpers/run-cli.ts";
-import { createKubectl, tableRows } from "../kubectl/kubectl.ts";
+import { createKubectl, tableRows } from "../helpers/apiserver.ts";
 
 async function withDirectory(work: (directory: string) => Promise<void>): Promise<void> {
   const directory = await mkdtemp(join(tmpdir(), "flux-mcp-cli-"));

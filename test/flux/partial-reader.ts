@@ -4,8 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { demoClusterSources } from "../../src/apiserver/demo.ts";
-import type { ClusterSource } from "../../src/apiserver/loader.ts";
+import { demoClusterSources, type ClusterSource } from "../helpers/apiserver.ts";
 
 export const PARTIAL_READER = "dev";
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { demoClusterSources } from "../../src/apiserver/demo.ts";
+import { demoClusterSources } from "../helpers/apiserver.ts";
 import { getKubernetesLogs, GREP_SCAN_LINES } from "../../src/tools/reporting/get-kubernetes-logs.ts";
 import type { ToolContext } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";

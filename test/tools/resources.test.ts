@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments, stringify } from "yaml";
-import { fixturesDirectory } from "../../src/apiserver/demo.ts";
+import { fixturesDirectory } from "../helpers/apiserver.ts";
 import type { KubeObject } from "../../src/kube/types.ts";
 import { getKubernetesResources } from "../../src/tools/reporting/get-kubernetes-resources.ts";
 import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";

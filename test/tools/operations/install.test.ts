@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { demoClusterSources, fixturesDirectory } from "../../../src/apiserver/demo.ts";
+import { demoClusterSources, fixturesDirectory } from "../../helpers/apiserver.ts";
 import { installFluxInstance } from "../../../src/tools/operations/install-flux-instance.ts";
 import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
 import { callTool, testToolContext } from "../../helpers/tools.ts";

@@ -304,7 +304,9 @@ describe("reconcile tools on the demo fleet", () => {
 describe("a reconcile that is still waiting when the call ends", () => {
   let api: TestApiServer;
   before(async () => {
-    api = await startTestApiServer({ simulation: { pickUpDelayMs: 60_000, workDurationMs: 40 } });
+    api = await startTestApiServer({
+      simulation: { pickUpDelayMs: 60_000, workDurationMs: 40, newObjectDelayMs: 200 },
+    });
   });
   after(() => api?.close());
 
