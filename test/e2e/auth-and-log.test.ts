@@ -5,13 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import {
-  catalogueNames,
-  connectStdio,
-  connectStreamableHttp,
-  textOf,
-  unlessTools,
-} from "../helpers/mcp-clients.ts";
+import { catalogueNames, connectStdio, connectStreamableHttp, textOf } from "../helpers/mcp-clients.ts";
 import { startServeProcess } from "../helpers/mcp-server-process.ts";
 
 /** The staging Grafana admin password of the demo fleet (fixtures/staging/secrets.yaml). */
@@ -78,48 +72,44 @@ describe("bearer token and call log", { timeout: 120_000 }, () => {
     }
   });
 
-  it(
-    "writes one JSON line per call, with secrets masked",
-    { skip: unlessTools("get_kubernetes_resources") },
-    async () => {
-      const logFile = join(directory, "calls.jsonl");
-      const { client } = await connectStdio(
-        ["--kubeconfig", api.kubeconfigPath, "--tool-call-log-file", logFile],
-        "2025-11-25",
-      );
-      const ok = await client.callTool({
-        name: "get_kubernetes_resources",
-        arguments: { apiVersion: "v1", kind: "Namespace", name: "flux-system" },
-      });
-      assert.equal(ok.isError, undefined, textOf(ok));
-      const invalid = await client.callTool({ name: "get_kubernetes_resources", arguments: { kind: 42 } });
-      assert.equal(invalid.isError, true);
-      const missing = await client.callTool({
-        name: "get_kubernetes_resources",
-        arguments: { apiVersion: "v1", kind: "ConfigMap", namespace: "monitoring", name: GRAFANA_PASSWORD },
-      });
-      assert.equal(missing.isError, true);
-      assert.ok(!textOf(missing).includes(GRAFANA_PASSWORD), textOf(missing));
-      await client.close();
+  it("writes one JSON line per call, with secrets masked", async () => {
+    const logFile = join(directory, "calls.jsonl");
+    const { client } = await connectStdio(
+      ["--kubeconfig", api.kubeconfigPath, "--tool-call-log-file", logFile],
+      "2025-11-25",
+    );
+    const ok = await client.callTool({
+      name: "get_kubernetes_resources",
+      arguments: { apiVersion: "v1", kind: "Namespace", name: "flux-system" },
+    });
+    assert.equal(ok.isError, undefined, textOf(ok));
+    const invalid = await client.callTool({ name: "get_kubernetes_resources", arguments: { kind: 42 } });
+    assert.equal(invalid.isError, true);
+    const missing = await client.callTool({
+      name: "get_kubernetes_resources",
+      arguments: { apiVersion: "v1", kind: "ConfigMap", namespace: "monitoring", name: GRAFANA_PASSWORD },
+    });
+    assert.equal(missing.isError, true);
+    assert.ok(!textOf(missing).includes(GRAFANA_PASSWORD), textOf(missing));
+    await client.close();
 
-      const lines = (await readFile(logFile, "utf8")).trimEnd().split("\n");
-      assert.equal(lines.length, 3);
-      const entries = lines.map((line) => JSON.parse(line));
-      assert.deepEqual(
-        entries.map((entry) => [entry.tool, entry.outcome]),
-        [
-          ["get_kubernetes_resources", "ok"],
-          ["get_kubernetes_resources", "invalid"],
-          ["get_kubernetes_resources", "error"],
-        ],
-      );
-      for (const entry of entries) {
-        assert.ok(!Number.isNaN(Date.parse(entry.time)));
-        assert.equal(typeof entry.durationMs, "number");
-      }
-      assert.deepEqual(entries[0].arguments, { apiVersion: "v1", kind: "Namespace", name: "flux-system" });
-      assert.match(entries[1].error, /invalid arguments for get_kubernetes_resources/);
-      assert.ok(!lines[2]?.includes(GRAFANA_PASSWORD), lines[2]);
-    },
-  );
+    const lines = (await readFile(logFile, "utf8")).trimEnd().split("\n");
+    assert.equal(lines.length, 3);
+    const entries = lines.map((line) => JSON.parse(line));
+    assert.deepEqual(
+      entries.map((entry) => [entry.tool, entry.outcome]),
+      [
+        ["get_kubernetes_resources", "ok"],
+        ["get_kubernetes_resources", "invalid"],
+        ["get_kubernetes_resources", "error"],
+      ],
+    );
+    for (const entry of entries) {
+      assert.ok(!Number.isNaN(Date.parse(entry.time)));
+      assert.equal(typeof entry.durationMs, "number");
+    }
+    assert.deepEqual(entries[0].arguments, { apiVersion: "v1", kind: "Namespace", name: "flux-system" });
+    assert.match(entries[1].error, /invalid arguments for get_kubernetes_resources/);
+    assert.ok(!lines[2]?.includes(GRAFANA_PASSWORD), lines[2]);
+  });
 });

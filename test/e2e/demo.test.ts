@@ -7,13 +7,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  catalogueNames,
-  connectStdio,
-  serverEnvironment,
-  textOf,
-  unlessTools,
-} from "../helpers/mcp-clients.ts";
+import { catalogueNames, connectStdio, serverEnvironment, textOf } from "../helpers/mcp-clients.ts";
 import { CLI_PATH } from "../helpers/run-cli.ts";
 
 const require = createRequire(import.meta.url);
@@ -30,33 +24,29 @@ describe("serve --demo", { timeout: 120_000 }, () => {
   });
   after(async () => rm(home, { recursive: true, force: true }));
 
-  it(
-    "serves the demo fleet with no kubeconfig",
-    { skip: unlessTools("get_kubeconfig_contexts", "get_kubernetes_resources") },
-    async () => {
-      const { client } = await connectStdio(
-        ["--demo"],
-        "2025-11-25",
-        serverEnvironment({ KUBECONFIG: "/nonexistent" }),
-      );
-      try {
-        const contexts = await client.callTool({ name: "get_kubeconfig_contexts", arguments: {} });
-        assert.match(textOf(contexts), /staging/);
-        assert.match(textOf(contexts), /production/);
-        const releases = await client.callTool({
-          name: "get_kubernetes_resources",
-          arguments: {
-            apiVersion: "helm.toolkit.fluxcd.io/v2",
-            kind: "HelmRelease",
-            namespace: "monitoring",
-          },
-        });
-        assert.match(textOf(releases), /kube-prometheus-stack/);
-      } finally {
-        await client.close();
-      }
-    },
-  );
+  it("serves the demo fleet with no kubeconfig", async () => {
+    const { client } = await connectStdio(
+      ["--demo"],
+      "2025-11-25",
+      serverEnvironment({ KUBECONFIG: "/nonexistent" }),
+    );
+    try {
+      const contexts = await client.callTool({ name: "get_kubeconfig_contexts", arguments: {} });
+      assert.match(textOf(contexts), /staging/);
+      assert.match(textOf(contexts), /production/);
+      const releases = await client.callTool({
+        name: "get_kubernetes_resources",
+        arguments: {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          namespace: "monitoring",
+        },
+      });
+      assert.match(textOf(releases), /kube-prometheus-stack/);
+    } finally {
+      await client.close();
+    }
+  });
 
   /** Runs `mcp-inspector --cli node dist/cli.js serve --demo ARGS`. */
   function inspector(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -86,15 +76,11 @@ describe("serve --demo", { timeout: 120_000 }, () => {
     );
   });
 
-  it(
-    "answers a tool call from the MCP Inspector CLI",
-    { skip: unlessTools("get_kubeconfig_contexts") },
-    async () => {
-      const result = await inspector(["--method", "tools/call", "--tool-name", "get_kubeconfig_contexts"]);
-      assert.equal(result.code, 0, result.stderr);
-      const answer = JSON.parse(result.stdout) as { content: { text: string }[]; isError?: boolean };
-      assert.notEqual(answer.isError, true);
-      assert.match(answer.content[0]?.text ?? "", /production/);
-    },
-  );
+  it("answers a tool call from the MCP Inspector CLI", async () => {
+    const result = await inspector(["--method", "tools/call", "--tool-name", "get_kubeconfig_contexts"]);
+    assert.equal(result.code, 0, result.stderr);
+    const answer = JSON.parse(result.stdout) as { content: { text: string }[]; isError?: boolean };
+    assert.notEqual(answer.isError, true);
+    assert.match(answer.content[0]?.text ?? "", /production/);
+  });
 });

@@ -13,7 +13,6 @@ import {
   MODERN_REVISION,
   REVISIONS,
   textOf,
-  unlessTools,
 } from "../helpers/mcp-clients.ts";
 import { startServeProcess, type ServeProcess } from "../helpers/mcp-server-process.ts";
 
@@ -138,91 +137,79 @@ describe("serve over HTTP", { timeout: 120_000 }, () => {
     }
   });
 
-  it(
-    "answers calls over SSE, over Streamable HTTP in 2025-03-26 and 2026-07-28, and to the v1 SDK client",
-    { skip: unlessTools("get_kubernetes_resources") },
-    async () => {
-      // The v1 SDK client is what most MCP clients ship today.
-      const v1 = new V1Client({ name: "v1-client", version: "1.0.0" });
-      await v1.connect(new V1StreamableHTTPClientTransport(new URL("/mcp", server.url)));
-      const clients = [
-        await connectSse(server.url),
-        await connectStreamableHttp(server.url, "2025-03-26"),
-        await connectStreamableHttp(server.url, MODERN_REVISION),
-        v1,
-      ];
-      try {
-        for (const client of clients) {
-          const result = await client.callTool({
-            name: "get_kubernetes_resources",
-            arguments: { apiVersion: "v1", kind: "Namespace", name: "flux-system" },
-          });
-          assert.equal(result.isError, undefined, textOf(result));
-          assert.match(textOf(result), /name: flux-system/);
-        }
-      } finally {
-        await Promise.all(clients.map((client) => client.close()));
-      }
-    },
-  );
-
-  it(
-    "keeps each session's kubeconfig context to itself",
-    { skip: unlessTools("set_kubeconfig_context", "get_kubernetes_resources") },
-    async () => {
-      const [first, second, sse] = await Promise.all([
-        connectStreamableHttp(server.url, "2025-11-25"),
-        connectStreamableHttp(server.url, "2025-03-26"),
-        connectSse(server.url),
-      ]);
-      try {
-        const switched = await first.callTool({
-          name: "set_kubeconfig_context",
-          arguments: { name: "production" },
-        });
-        assert.equal(switched.isError, undefined, textOf(switched));
-        const [inFirst, inSecond, inSse] = await Promise.all(
-          [first, second, sse].map((client) =>
-            client.callTool({
-              name: "get_kubernetes_resources",
-              arguments: { apiVersion: "v1", kind: "Namespace" },
-            }),
-          ),
-        );
-        // Namespace podinfo-pr-142 (a preview environment) exists in staging only.
-        assert.match(textOf(inFirst), /frontend/);
-        assert.doesNotMatch(textOf(inFirst), /podinfo-pr-142/);
-        assert.match(textOf(inSecond), /podinfo-pr-142/);
-        assert.match(textOf(inSse), /podinfo-pr-142/);
-      } finally {
-        await Promise.all([first.close(), second.close(), sse.close()]);
-      }
-    },
-  );
-
-  it(
-    "refuses to switch context on a stateless 2026-07-28 exchange, pointing to the context argument",
-    { skip: unlessTools("set_kubeconfig_context", "get_kubernetes_resources") },
-    async () => {
-      const client = await connectStreamableHttp(server.url, MODERN_REVISION);
-      try {
+  it("answers calls over SSE, over Streamable HTTP in 2025-03-26 and 2026-07-28, and to the v1 SDK client", async () => {
+    // The v1 SDK client is what most MCP clients ship today.
+    const v1 = new V1Client({ name: "v1-client", version: "1.0.0" });
+    await v1.connect(new V1StreamableHTTPClientTransport(new URL("/mcp", server.url)));
+    const clients = [
+      await connectSse(server.url),
+      await connectStreamableHttp(server.url, "2025-03-26"),
+      await connectStreamableHttp(server.url, MODERN_REVISION),
+      v1,
+    ];
+    try {
+      for (const client of clients) {
         const result = await client.callTool({
-          name: "set_kubeconfig_context",
-          arguments: { name: "production" },
-        });
-        assert.equal(result.isError, true);
-        assert.match(textOf(result), /stateless.*pass context: "production" on each call/);
-        const inProduction = await client.callTool({
           name: "get_kubernetes_resources",
-          arguments: { apiVersion: "v1", kind: "Namespace", context: "production" },
+          arguments: { apiVersion: "v1", kind: "Namespace", name: "flux-system" },
         });
-        assert.match(textOf(inProduction), /frontend/);
-        assert.doesNotMatch(textOf(inProduction), /podinfo-pr-142/);
-      } finally {
-        await client.close();
+        assert.equal(result.isError, undefined, textOf(result));
+        assert.match(textOf(result), /name: flux-system/);
       }
-    },
-  );
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
+  });
+
+  it("keeps each session's kubeconfig context to itself", async () => {
+    const [first, second, sse] = await Promise.all([
+      connectStreamableHttp(server.url, "2025-11-25"),
+      connectStreamableHttp(server.url, "2025-03-26"),
+      connectSse(server.url),
+    ]);
+    try {
+      const switched = await first.callTool({
+        name: "set_kubeconfig_context",
+        arguments: { name: "production" },
+      });
+      assert.equal(switched.isError, undefined, textOf(switched));
+      const [inFirst, inSecond, inSse] = await Promise.all(
+        [first, second, sse].map((client) =>
+          client.callTool({
+            name: "get_kubernetes_resources",
+            arguments: { apiVersion: "v1", kind: "Namespace" },
+          }),
+        ),
+      );
+      // Namespace podinfo-pr-142 (a preview environment) exists in staging only.
+      assert.match(textOf(inFirst), /frontend/);
+      assert.doesNotMatch(textOf(inFirst), /podinfo-pr-142/);
+      assert.match(textOf(inSecond), /podinfo-pr-142/);
+      assert.match(textOf(inSse), /podinfo-pr-142/);
+    } finally {
+      await Promise.all([first.close(), second.close(), sse.close()]);
+    }
+  });
+
+  it("refuses to switch context on a stateless 2026-07-28 exchange, pointing to the context argument", async () => {
+    const client = await connectStreamableHttp(server.url, MODERN_REVISION);
+    try {
+      const result = await client.callTool({
+        name: "set_kubeconfig_context",
+        arguments: { name: "production" },
+      });
+      assert.equal(result.isError, true);
+      assert.match(textOf(result), /stateless.*pass context: "production" on each call/);
+      const inProduction = await client.callTool({
+        name: "get_kubernetes_resources",
+        arguments: { apiVersion: "v1", kind: "Namespace", context: "production" },
+      });
+      assert.match(textOf(inProduction), /frontend/);
+      assert.doesNotMatch(textOf(inProduction), /podinfo-pr-142/);
+    } finally {
+      await client.close();
+    }
+  });
 
   it("answers /healthz and /readyz", async () => {
     assert.equal((await raw(server.url, "/healthz")).status, 200);

@@ -3,16 +3,9 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import {
-  connectSse,
-  connectStdio,
-  connectStreamableHttp,
-  textOf,
-  unlessTools,
-} from "../helpers/mcp-clients.ts";
+import { connectSse, connectStdio, connectStreamableHttp, textOf } from "../helpers/mcp-clients.ts";
 import { startServeProcess } from "../helpers/mcp-server-process.ts";
 
-const needsResources = { skip: unlessTools("get_kubernetes_resources") };
 const LIST_NAMESPACES = {
   name: "get_kubernetes_resources",
   arguments: { apiVersion: "v1", kind: "Namespace" },
@@ -36,30 +29,26 @@ describe("serve lifecycle", { timeout: 120_000 }, () => {
   }
 
   for (const transport of ["Streamable HTTP", "SSE"] as const) {
-    it(
-      `on SIGTERM over ${transport}, finishes the call in flight, answers it, then exits 0`,
-      needsResources,
-      async () => {
-        const server = await startServeProcess(["--kubeconfig", api.kubeconfigPath]);
-        const client =
-          transport === "SSE"
-            ? await connectSse(server.url)
-            : await connectStreamableHttp(server.url, "2025-11-25");
-        api.server.faults.add({ kind: "latency", delayMs: 500, verb: "list" });
-        const mark = api.server.requestLog.mark();
-        const call = client.callTool(LIST_NAMESPACES);
-        await listArrived(mark);
-        const exitCode = server.stop("SIGTERM");
-        const result = await call;
-        assert.equal(result.isError, undefined, textOf(result));
-        assert.match(textOf(result), /flux-system/);
-        assert.equal(await exitCode, 0, server.stderr());
-        await client.close().catch(() => {});
-      },
-    );
+    it(`on SIGTERM over ${transport}, finishes the call in flight, answers it, then exits 0`, async () => {
+      const server = await startServeProcess(["--kubeconfig", api.kubeconfigPath]);
+      const client =
+        transport === "SSE"
+          ? await connectSse(server.url)
+          : await connectStreamableHttp(server.url, "2025-11-25");
+      api.server.faults.add({ kind: "latency", delayMs: 500, verb: "list" });
+      const mark = api.server.requestLog.mark();
+      const call = client.callTool(LIST_NAMESPACES);
+      await listArrived(mark);
+      const exitCode = server.stop("SIGTERM");
+      const result = await call;
+      assert.equal(result.isError, undefined, textOf(result));
+      assert.match(textOf(result), /flux-system/);
+      assert.equal(await exitCode, 0, server.stderr());
+      await client.close().catch(() => {});
+    });
   }
 
-  it("on SIGTERM over stdio, answers the call in flight before exiting 0", needsResources, async () => {
+  it("on SIGTERM over stdio, answers the call in flight before exiting 0", async () => {
     const { client, transport, stderr } = await connectStdio(
       ["--kubeconfig", api.kubeconfigPath],
       "2025-11-25",
@@ -75,7 +64,7 @@ describe("serve lifecycle", { timeout: 120_000 }, () => {
     await client.close();
   });
 
-  it("--timeout 1s turns a slow call into a one-line timeout error", needsResources, async () => {
+  it("--timeout 1s turns a slow call into a one-line timeout error", async () => {
     const { client } = await connectStdio(
       ["--kubeconfig", api.kubeconfigPath, "--timeout", "1s"],
       "2025-11-25",

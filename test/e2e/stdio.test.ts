@@ -11,7 +11,6 @@ import {
   REVISIONS,
   serverEnvironment,
   textOf,
-  unlessTools,
 } from "../helpers/mcp-clients.ts";
 import { CLI_PATH } from "../helpers/run-cli.ts";
 
@@ -41,89 +40,77 @@ describe("serve over stdio", { timeout: 120_000 }, () => {
     });
   }
 
-  it(
-    "answers a call against the cluster, for the oldest and the newest revision",
-    { skip: unlessTools("get_kubernetes_resources") },
-    async () => {
-      for (const revision of ["2024-11-05", MODERN_REVISION] as const) {
-        const { client } = await connectStdio(["--kubeconfig", api.kubeconfigPath], revision);
-        try {
-          const result = await client.callTool({
-            name: "get_kubernetes_resources",
-            arguments: {
-              apiVersion: "helm.toolkit.fluxcd.io/v2",
-              kind: "HelmRelease",
-              namespace: "monitoring",
-            },
-          });
-          assert.equal(result.isError, undefined, textOf(result));
-          assert.match(textOf(result), /kube-prometheus-stack/);
-        } finally {
-          await client.close();
-        }
+  it("answers a call against the cluster, for the oldest and the newest revision", async () => {
+    for (const revision of ["2024-11-05", MODERN_REVISION] as const) {
+      const { client } = await connectStdio(["--kubeconfig", api.kubeconfigPath], revision);
+      try {
+        const result = await client.callTool({
+          name: "get_kubernetes_resources",
+          arguments: {
+            apiVersion: "helm.toolkit.fluxcd.io/v2",
+            kind: "HelmRelease",
+            namespace: "monitoring",
+          },
+        });
+        assert.equal(result.isError, undefined, textOf(result));
+        assert.match(textOf(result), /kube-prometheus-stack/);
+      } finally {
+        await client.close();
       }
-    },
-  );
+    }
+  });
 
   for (const [flag, masked] of [
     [[], true],
     [["--mask-secrets=true"], true],
     [["--mask-secrets=false"], false],
   ] as const) {
-    it(
-      `masks Secret values ${masked ? "" : "not "}with ${flag.join(" ") || "the defaults"}`,
-      { skip: unlessTools("get_kubernetes_resources") },
-      async () => {
-        const { client } = await connectStdio(["--kubeconfig", api.kubeconfigPath, ...flag], "2025-11-25");
-        try {
-          const result = await client.callTool({
-            name: "get_kubernetes_resources",
-            arguments: {
-              apiVersion: "v1",
-              kind: "Secret",
-              namespace: "monitoring",
-              name: "kube-prometheus-stack-grafana",
-            },
-          });
-          assert.equal(result.isError, undefined, textOf(result));
-          assert.match(textOf(result), /admin-password/);
-          // base64 of the made-up Grafana password in fixtures/staging/secrets.yaml
-          assert.equal(textOf(result).includes("R3I0ZmFuYS1zdDRnaW5nLThkMWM="), !masked, textOf(result));
-        } finally {
-          await client.close();
-        }
-      },
-    );
-  }
-
-  it(
-    "impersonates the identity given with --kube-as and --kube-as-group on every request",
-    { skip: unlessTools("get_kubernetes_resources") },
-    async () => {
-      const args = ["--kubeconfig", api.kubeconfigPath, "--kube-as", "jane", "--kube-as-group", "viewers"];
-      const { client } = await connectStdio([...args, "--kube-as-group", "ops"], "2025-11-25");
-      const mark = api.server.requestLog.mark();
+    it(`masks Secret values ${masked ? "" : "not "}with ${flag.join(" ") || "the defaults"}`, async () => {
+      const { client } = await connectStdio(["--kubeconfig", api.kubeconfigPath, ...flag], "2025-11-25");
       try {
         const result = await client.callTool({
           name: "get_kubernetes_resources",
-          arguments: { apiVersion: "v1", kind: "Namespace" },
+          arguments: {
+            apiVersion: "v1",
+            kind: "Secret",
+            namespace: "monitoring",
+            name: "kube-prometheus-stack-grafana",
+          },
         });
-        assert.equal(result.isError, true);
-        assert.match(textOf(result), /forbidden for user "jane" in context staging/);
-        const requests = api.server.requestLog.entries({ since: mark });
-        assert.ok(requests.length > 0);
-        for (const request of requests) {
-          assert.equal(request.user, "jane");
-          assert.deepEqual(
-            request.groups.filter((group) => group !== "system:authenticated"),
-            ["viewers", "ops"],
-          );
-        }
+        assert.equal(result.isError, undefined, textOf(result));
+        assert.match(textOf(result), /admin-password/);
+        // base64 of the made-up Grafana password in fixtures/staging/secrets.yaml
+        assert.equal(textOf(result).includes("R3I0ZmFuYS1zdDRnaW5nLThkMWM="), !masked, textOf(result));
       } finally {
         await client.close();
       }
-    },
-  );
+    });
+  }
+
+  it("impersonates the identity given with --kube-as and --kube-as-group on every request", async () => {
+    const args = ["--kubeconfig", api.kubeconfigPath, "--kube-as", "jane", "--kube-as-group", "viewers"];
+    const { client } = await connectStdio([...args, "--kube-as-group", "ops"], "2025-11-25");
+    const mark = api.server.requestLog.mark();
+    try {
+      const result = await client.callTool({
+        name: "get_kubernetes_resources",
+        arguments: { apiVersion: "v1", kind: "Namespace" },
+      });
+      assert.equal(result.isError, true);
+      assert.match(textOf(result), /forbidden for user "jane" in context staging/);
+      const requests = api.server.requestLog.entries({ since: mark });
+      assert.ok(requests.length > 0);
+      for (const request of requests) {
+        assert.equal(request.user, "jane");
+        assert.deepEqual(
+          request.groups.filter((group) => group !== "system:authenticated"),
+          ["viewers", "ops"],
+        );
+      }
+    } finally {
+      await client.close();
+    }
+  });
 
   it("offers the debugging prompts", async () => {
     const { client } = await connectStdio(["--kubeconfig", api.kubeconfigPath], "2025-06-18");

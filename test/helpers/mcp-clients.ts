@@ -81,10 +81,3 @@ export function textOf(result: unknown): string {
 export function catalogueNames(mode: { readOnly: boolean; inCluster: boolean }): string[] {
   return selectTools(ALL_TOOLS, mode).map((tool) => tool.name);
 }
-
-/** A skip reason while a tool a test needs is not in the catalogue; false once all are. */
-export function unlessTools(...names: string[]): string | false {
-  const offered = new Set(ALL_TOOLS.map((tool) => tool.name));
-  const missing = names.filter((name) => !offered.has(name));
-  return missing.length > 0 && `not in the tool catalogue yet: ${missing.join(", ")}`;
-}

@@ -17,6 +17,8 @@ export interface FaultMatch {
 export type FaultAction =
   /** Waits, then lets the request through (or on to the next matching fault). */
   | { kind: "latency"; delayMs: number }
+  /** Holds the request until `opened` resolves, then lets it through: a slow cluster a test controls. */
+  | { kind: "gate"; opened: Promise<void> }
   | { kind: "error"; status: number; reason?: string; message?: string }
   | { kind: "throttle"; retryAfterSeconds: number }
   /** Closes the connection without answering. */
@@ -90,7 +92,10 @@ export class FaultInjector {
       const { rule } = fault;
       switch (rule.kind) {
         case "latency":
-          if (!(await waitWhileConnected(rule.delayMs, res))) return true;
+          if (!(await waitWhileConnected(sleepFor(rule.delayMs), res))) return true;
+          break;
+        case "gate":
+          if (!(await waitWhileConnected(() => rule.opened, res))) return true;
           break;
         case "drop":
           req.socket.destroy();
@@ -135,17 +140,26 @@ function matches(match: FaultMatch, req: IncomingMessage, attrs: RequestAttribut
   );
 }
 
-/** False when the client went away during the wait. */
-async function waitWhileConnected(delayMs: number, res: ServerResponse): Promise<boolean> {
+function sleepFor(delayMs: number): (signal: AbortSignal) => Promise<unknown> {
+  // Unreferenced: a request still waiting must not keep the process alive once the server closed.
+  return (signal) => sleep(delayMs, undefined, { signal, ref: false });
+}
+
+/** Waits for `wait`; false when the client went away first. */
+async function waitWhileConnected(
+  wait: (signal: AbortSignal) => Promise<unknown>,
+  res: ServerResponse,
+): Promise<boolean> {
   const disconnected = new AbortController();
+  const gone = new Promise<false>((resolve) => {
+    disconnected.signal.addEventListener("abort", () => resolve(false), { once: true });
+  });
   const abort = (): void => disconnected.abort();
   res.once("close", abort);
   try {
-    // Unreferenced: a request still waiting must not keep the process alive once the server closed.
-    await sleep(delayMs, undefined, { signal: disconnected.signal, ref: false });
-    return true;
+    return await Promise.race([wait(disconnected.signal).then(() => true), gone]);
   } catch {
-    // The only rejection of sleep() is the abort above.
+    // The only rejection of a wait is the abort above.
     return false;
   } finally {
     res.off("close", abort);
