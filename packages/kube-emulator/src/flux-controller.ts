@@ -356,7 +356,11 @@ function decideOutcome(
   return firstReconciliation(object, kind, status, host, elapsedMs, now);
 }
 
-/** The event of a healthy object reconciled again, with the revision it is at. */
+/**
+ * The event of a healthy object reconciled again with nothing to change, or none: kustomize-controller
+ * and the Flux Operator report every finished reconciliation, while source-controller (no new
+ * revision) and helm-controller (release in sync) only log it.
+ */
 function healthyEvent(
   object: KubeObject,
   kind: ReconciledKind,
@@ -364,7 +368,7 @@ function healthyEvent(
   status: Status,
   host: FluxSimulationHost,
   elapsedMs: number,
-): EventRecord {
+): EventRecord | undefined {
   if (object.kind === "Kustomization") {
     const revision = sourceRevision(object, host) ?? (status.lastAppliedRevision as string | undefined);
     if (revision !== undefined) {
@@ -383,16 +387,10 @@ function healthyEvent(
       ...(revision !== undefined && { revision }),
     };
   }
-  const revision = (status.artifact as { revision?: string } | undefined)?.revision;
-  if (kind.controller === "source-controller" && revision !== undefined) {
-    return {
-      type: "Normal",
-      reason: "ArtifactUpToDate",
-      message: `artifact up-to-date with remote revision: '${revision}'`,
-      revision,
-    };
+  if (kind.controller === "flux-operator" && object.kind !== "FluxReport") {
+    return { type: "Normal", reason: "ReconciliationSucceeded", message: finishedMessage(object, elapsedMs) };
   }
-  return { type: "Normal", reason: ready.reason, message: ready.message };
+  return undefined;
 }
 
 /** An object nobody wrote a status for: the controller's first reconciliation of it. */
