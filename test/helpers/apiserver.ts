@@ -50,3 +50,8 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
     },
   };
 }
+
+export {
+  createCertificateAuthority,
+  issueClientCertificate,
+} from "../../src/apiserver/security/certificates.ts";
