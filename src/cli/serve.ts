@@ -166,12 +166,12 @@ export async function runServeCommand(args: string[]): Promise<void> {
   });
   if (server.url) {
     const endpoint = transport === "sse" ? "/sse" : "/mcp";
-    log(`serving MCP at ${server.url}${endpoint} (Streamable HTTP at /mcp, legacy SSE at /sse)`);
     if (authToken === undefined && !isLoopbackHost(host)) {
       log(
         `warning: listening on ${host} without --auth-token-file: whoever reaches port ${new URL(server.url).port} can use every tool; require a token or restrict who connects (NetworkPolicy, firewall)`,
       );
     }
+    log(`serving MCP at ${server.url}${endpoint} (Streamable HTTP at /mcp, legacy SSE at /sse)`);
   }
   if (options.readOnly || inCluster) {
     log(`${inCluster ? "in-cluster, " : ""}read-only ${options.readOnly}`);
