@@ -173,4 +173,29 @@ describe("listening defaults off a pod", { timeout: 120_000 }, () => {
     assert.match(guarded.url, /^http:\/\/0\.0\.0\.0:\d+$/);
     assert.deepEqual(warnings(guarded.stderr()), []);
   });
+
+  it("bound to every interface with --allowed-host: those names only", async () => {
+    const server = await serve(["--host", "0.0.0.0", "--allowed-host", "mcp.example.com"]);
+    const initialize = (host: string) =>
+      fetchWithHost(host)(`http://127.0.0.1:${new URL(server.url).port}/mcp`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: "2025-06-18",
+            capabilities: {},
+            clientInfo: { name: "t", version: "1" },
+          },
+        }),
+      });
+    const refused = await initialize(SERVICE_HOST);
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /Host "flux-operator-mcp\.flux-system\.svc:9090" is not allowed/);
+    const allowed = await initialize("mcp.example.com");
+    assert.equal(allowed.status, 200);
+    await allowed.body?.cancel();
+  });
 });
