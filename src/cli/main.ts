@@ -26,11 +26,10 @@ const { enableCompileCache } = await import("node:module");
 enableCompileCache();
 await import("./run.ts");
 
-/** `>=22.18` or `>=22.18.0` as [22, 18, 0]. */
+/** `>=22.18` as [22, 18, 0]: the first version the range names (a test keeps it of that form). */
 function minimumVersion(range: string): number[] {
-  const match = /^>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(range.trim());
-  if (!match) throw new Error(`package.json engines.node "${range}" is not of the form >=X.Y.Z`);
-  return [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0)];
+  const match = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(range);
+  return [Number(match?.[1] ?? 0), Number(match?.[2] ?? 0), Number(match?.[3] ?? 0)];
 }
 
 function isOlder(version: string, minimum: number[]): boolean {

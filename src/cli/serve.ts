@@ -46,7 +46,7 @@ Tools:
   --demo                      serve the built-in demo clusters "staging" and "production":
                               no cluster or kubeconfig needed
 
-Kubernetes (the kubectl flags of the same names without "kube-"; they apply to every context):
+Kubernetes (kubectl's flags of the same names, with "kube-" added; they apply to every context):
   --kubeconfig FILE           kubeconfig to use instead of KUBECONFIG or ~/.kube/config
   --kube-context NAME         context to start in (default: the kubeconfig's current context)
   -n, --namespace NAME        namespace of calls that name none (default: the context's, else default)
@@ -80,8 +80,20 @@ export async function runServeCommand(args: string[]): Promise<void> {
     return;
   }
   const transport = parseTransport(values.transport ?? "stdio");
-  if (values.demo && values.kubeconfig !== undefined) {
-    throw new UsageError("serve: --demo brings its own clusters; it cannot be combined with --kubeconfig");
+  const connectionFlag = [
+    "kubeconfig",
+    "kube-server",
+    "kube-token",
+    "kube-client-certificate",
+    "kube-client-key",
+    "kube-certificate-authority",
+    "kube-tls-server-name",
+    "kube-insecure-skip-tls-verify",
+  ].find((name) => values[name as keyof typeof values] !== undefined);
+  if (values.demo && connectionFlag !== undefined) {
+    throw new UsageError(
+      `serve: --demo brings its own clusters; it cannot be combined with --${connectionFlag}`,
+    );
   }
   const authToken =
     values["auth-token-file"] === undefined ? undefined : await readToken(values["auth-token-file"]);

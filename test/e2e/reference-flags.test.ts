@@ -177,6 +177,10 @@ describe("the reference's flags", { timeout: 120_000 }, () => {
     [["--kube-server", "https://"], /invalid --kube-server "https:\/\/"/],
     [["-n", "Not_A_Namespace"], /invalid --namespace "Not_A_Namespace"/],
     [["--kube-insecure-skip-tls-verify=maybe"], /invalid value "maybe" for --kube-insecure-skip-tls-verify/],
+    [
+      ["--demo", "--kube-server", "https://10.0.0.1:6443"],
+      /--demo brings its own clusters; it cannot be combined with --kube-server/,
+    ],
   ];
   for (const [args, message] of mistakes) {
     it(`refuses ${args.join(" ")} in one line, with exit code 2`, async () => {
