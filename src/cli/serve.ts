@@ -89,7 +89,10 @@ export async function runServeCommand(args: string[]): Promise<void> {
     "kube-certificate-authority",
     "kube-tls-server-name",
     "kube-insecure-skip-tls-verify",
-  ].find((name) => values[name as keyof typeof values] !== undefined);
+  ].find((name) => {
+    const value = values[name as keyof typeof values];
+    return value !== undefined && value !== false;
+  });
   if (values.demo && connectionFlag !== undefined) {
     throw new UsageError(
       `serve: --demo brings its own clusters; it cannot be combined with --${connectionFlag}`,
