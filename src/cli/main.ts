@@ -1,52 +1,43 @@
-// Entry point of the flux-mcp binary: picks the subcommand and turns usage errors into one line.
-import { enableCompileCache } from "node:module";
-import { UsageError } from "./usage-error.ts";
+// Entry point of both bins: checks the Node.js version before loading anything that needs a newer
+// one, so an old Node gets one clear line instead of a link error from deep in the bundle (which
+// an MCP client shows as "connection closed"). Kept to syntax and built-ins every Node with ESM
+// understands; the real command line loads only once the version is known to be good.
+import { basename } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 
-const HELP = `flux-mcp: a Model Context Protocol server for Kubernetes clusters run by Flux.
+const required = minimumVersion(packageJson.engines.node);
+const found = process.versions.node;
 
-Usage:
-  flux-mcp serve [--transport stdio|sse|http] [--read-only] [--demo] ...
-                     serve MCP to an AI assistant (stdio by default)
-  flux-mcp apiserver [--demo] [--load FILE|DIR]... [--kubeconfig FILE] [--port N]
-                     run the in-memory Kubernetes API server in the foreground
-  flux-mcp --version print the version
-  flux-mcp --help    print this help
-
-Run 'flux-mcp COMMAND --help' for the flags of a command.`;
+if (isOlder(found, required)) {
+  // Run as a bin it is named after the bin; run as `node dist/cli.js`, after the reference.
+  const bin = basename(process.argv[1] ?? "");
+  const program = bin === "flux-mcp" ? bin : "flux-operator-mcp";
+  process.stderr.write(
+    `${program}: needs Node.js ${required.join(".")} or newer, found ${found}; ` +
+      `install Node.js ${required[0]} LTS or newer (https://nodejs.org/en/download) ` +
+      `or run the flux-operator-mcp container image instead (see the README)\n`,
+  );
+  process.exit(1);
+}
 
 // A server is spawned for every assistant session: Node's on-disk compile cache saves most of the
 // time spent compiling the command's code again each time (it must be on before that code loads).
+const { enableCompileCache } = await import("node:module");
 enableCompileCache();
+await import("./run.ts");
 
-type Command = (args: string[]) => Promise<void>;
-// Loaded on demand: `serve` must not pay for the in-memory API server's code, nor the reverse.
-const commands: Record<string, () => Promise<Command>> = {
-  serve: async () => (await import("./serve.ts")).runServeCommand,
-  apiserver: async () => (await import("./apiserver.ts")).runApiServerCommand,
-};
-
-async function main(argv: string[]): Promise<void> {
-  const [first, ...rest] = argv;
-  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    console.log(HELP);
-    return;
-  }
-  if (first === "--version" || first === "-v") {
-    console.log(packageJson.version);
-    return;
-  }
-  const load = commands[first];
-  if (!load) throw new UsageError(`unknown command "${first}"; run 'flux-mcp --help' for the list`);
-  const command = await load();
-  await command(rest);
+/** `>=22.18` as [22, 18, 0]: the first version the range names (a test keeps it of that form). */
+function minimumVersion(range: string): number[] {
+  const match = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(range);
+  return [Number(match?.[1] ?? 0), Number(match?.[2] ?? 0), Number(match?.[3] ?? 0)];
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`flux-mcp: ${error.message}`);
-    process.exit(2);
+function isOlder(version: string, minimum: number[]): boolean {
+  const parts = version.split(".").map(Number);
+  for (let index = 0; index < minimum.length; index++) {
+    const part = parts[index] ?? 0;
+    const floor = minimum[index] ?? 0;
+    if (part !== floor) return part < floor;
   }
-  console.error(`flux-mcp: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+  return false;
+}

@@ -1,16 +1,20 @@
 // `flux-mcp serve`: the MCP server, with the reference's flags and defaults (so existing client
 // configs work unchanged) plus our own. Reads argv, env and files; the server layer does the rest.
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { parseArgs } from "node:util";
+import { SERVICE_ACCOUNT_DIRECTORY, type ConnectionOverrides } from "../kube/kubeconfig.ts";
 import type { KubeProviderOptions } from "../kube/provider.ts";
 import type { KubeProvider } from "../kube/types.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../server/http-body.ts";
+import { isLoopbackHost } from "../server/http-guards.ts";
 import { DEFAULT_RESPONSE_LIMIT } from "../server/response-guard.ts";
 import { startMcpServer, type ServeOptions, type TransportName } from "../server/serve.ts";
 import { ALL_TOOLS } from "../tools/index.ts";
 import { parseDuration } from "../tools/input/duration.ts";
+import { fromGoSyntax, SERVE_OPTIONS } from "./serve-flags.ts";
 import { UsageError } from "./usage-error.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
@@ -18,21 +22,21 @@ export const SERVE_HELP = `Usage: flux-mcp serve [flags]
 
 Serves the Model Context Protocol for Kubernetes clusters run by Flux, over stdio (default) or
 HTTP. Reads the kubeconfig like kubectl (KUBECONFIG, else ~/.kube/config), or the pod's service
-account when running in a cluster.
+account when running in a cluster. Flags may also come before 'serve'; booleans take =true/=false.
 
-Flags:
+Transport:
   --transport stdio|sse|http  how clients connect (default stdio); over HTTP, Streamable HTTP is
                               at /mcp and legacy SSE at /sse whichever of sse or http is named
   --port N                    HTTP port (default 8080)
-  --host ADDRESS              HTTP bind address (default 127.0.0.1; 0.0.0.0 for every interface)
-  --allowed-host NAME         also accept this hostname in Host and Origin headers (repeatable)
+  --host ADDRESS              HTTP bind address (default $FLUX_MCP_HOST if set, else 0.0.0.0 in a
+                              pod, else 127.0.0.1); 0.0.0.0 listens on every interface
+  --allowed-host NAME         Host and Origin names to accept (repeatable); on loopback, in addition
+                              to localhost; elsewhere, the only ones (default: any)
   --auth-token-file FILE      require "Authorization: Bearer <token>" on HTTP, token read from FILE
+
+Tools:
   --read-only                 offer no tool that changes the cluster (default false)
   --mask-secrets              mask Secret values in every answer (default true; --mask-secrets=false)
-  --kubeconfig FILE           kubeconfig to use instead of KUBECONFIG or ~/.kube/config
-  --kube-context NAME         context to start in (default: the kubeconfig's current context)
-  --kube-as USER              impersonate a user or system:serviceaccount:NAMESPACE:NAME
-  --kube-as-group GROUP       impersonate a group (repeatable)
   --timeout DURATION          limit per tool call, like 30s, 2m or 1m30s (default 1m)
   --response-limit N          longest answer in characters; longer reads get advice on narrowing
                               them (default ${DEFAULT_RESPONSE_LIMIT})
@@ -41,9 +45,33 @@ Flags:
                               (for example a local copy of the Flux website's docs)
   --demo                      serve the built-in demo clusters "staging" and "production":
                               no cluster or kubeconfig needed
-  -h, --help                  show this help`;
 
-const BOOLEAN_FLAGS = ["read-only", "mask-secrets", "demo", "help"];
+Kubernetes (kubectl's flags of the same names, with "kube-" added; they apply to every context):
+  --kubeconfig FILE           kubeconfig to use instead of KUBECONFIG or ~/.kube/config
+  --kube-context NAME         context to start in (default: the kubeconfig's current context)
+  -n, --namespace NAME        namespace of calls that name none (default: the context's, else default)
+  --kube-server URL           API server address, e.g. https://10.0.0.1:6443 (no kubeconfig needed)
+  --kube-token TOKEN          bearer token, instead of the kubeconfig user's credentials
+  --kube-client-certificate FILE
+                              client certificate (PEM) for TLS client authentication
+  --kube-client-key FILE      the client certificate's private key (PEM)
+  --kube-certificate-authority FILE
+                              CA certificate(s) (PEM) to verify the API server with
+  --kube-tls-server-name NAME name to verify the server certificate against, when it differs
+                              from the host of the server URL
+  --kube-insecure-skip-tls-verify
+                              do not verify the API server's certificate (insecure; default false)
+  --kube-as USER              impersonate a user or system:serviceaccount:NAMESPACE:NAME
+  --kube-as-group GROUP       impersonate a group (repeatable)
+  --kube-as-uid UID           impersonate a UID (with --kube-as)
+
+  -h, --help                  show this help
+
+Environment:
+  KUBECONFIG                  kubeconfig files, separated by '${delimiter}' (merged as kubectl does)
+  KUBERNETES_SERVICE_HOST/PORT
+                              set in a pod: the API server reached with the service account
+  FLUX_MCP_HOST               default of --host (the container image sets 0.0.0.0)`;
 
 export async function runServeCommand(args: string[]): Promise<void> {
   const values = parseFlags(args);
@@ -52,8 +80,23 @@ export async function runServeCommand(args: string[]): Promise<void> {
     return;
   }
   const transport = parseTransport(values.transport ?? "stdio");
-  if (values.demo && values.kubeconfig !== undefined) {
-    throw new UsageError("serve: --demo brings its own clusters; it cannot be combined with --kubeconfig");
+  const connectionFlag = [
+    "kubeconfig",
+    "kube-server",
+    "kube-token",
+    "kube-client-certificate",
+    "kube-client-key",
+    "kube-certificate-authority",
+    "kube-tls-server-name",
+    "kube-insecure-skip-tls-verify",
+  ].find((name) => {
+    const value = values[name as keyof typeof values];
+    return value !== undefined && value !== false;
+  });
+  if (values.demo && connectionFlag !== undefined) {
+    throw new UsageError(
+      `serve: --demo brings its own clusters; it cannot be combined with --${connectionFlag}`,
+    );
   }
   const authToken =
     values["auth-token-file"] === undefined ? undefined : await readToken(values["auth-token-file"]);
@@ -80,26 +123,41 @@ export async function runServeCommand(args: string[]): Promise<void> {
   // In a pod with no kubeconfig given, the service account is used, as kubectl does.
   const serviceHost = process.env.KUBERNETES_SERVICE_HOST;
   const inCluster = kubeconfigPaths.length === 0 && Boolean(serviceHost);
+  // The directory is movable only so tests can play a pod; in a pod it is always the same.
+  const accountDirectory = process.env.FLUX_MCP_SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIRECTORY;
+  const inPod = Boolean(serviceHost) && existsSync(join(accountDirectory, "token"));
   const readOnly = values["read-only"] ?? false;
   const user = values["kube-as"];
   const groups = values["kube-as-group"] ?? [];
+  const uid = values["kube-as-uid"];
   const providerOptions: KubeProviderOptions = {
     kubeconfigPaths,
     ...(values["kube-context"] !== undefined && { context: values["kube-context"] }),
-    ...((user !== undefined || groups.length > 0) && {
-      impersonate: { ...(user !== undefined && { user }), groups },
+    ...((user !== undefined || groups.length > 0 || uid !== undefined) && {
+      impersonate: { ...(user !== undefined && { user }), groups, ...(uid !== undefined && { uid }) },
     }),
+    overrides: connectionOverrides(values),
+    ...(values.namespace !== undefined && { namespace: parseNamespace(values.namespace) }),
     readOnly,
     ...(inCluster &&
       serviceHost && {
-        inCluster: { host: serviceHost, port: process.env.KUBERNETES_SERVICE_PORT ?? "443" },
+        inCluster: {
+          host: serviceHost,
+          port: process.env.KUBERNETES_SERVICE_PORT ?? "443",
+          tokenFile: join(accountDirectory, "token"),
+          caFile: join(accountDirectory, "ca.crt"),
+          namespaceFile: join(accountDirectory, "namespace"),
+        },
       }),
   };
+  // Reached through a Service or a published container port, a pod or a container listens on
+  // every interface, as the reference does; a workstation keeps the server to itself.
+  const host = values.host ?? (process.env.FLUX_MCP_HOST || (inPod ? "0.0.0.0" : "127.0.0.1"));
 
   const options: ServeOptions = {
     transport,
     http: {
-      host: values.host ?? "127.0.0.1",
+      host,
       port,
       allowedHosts: values["allowed-host"] ?? [],
       ...(authToken !== undefined && { authToken }),
@@ -123,6 +181,11 @@ export async function runServeCommand(args: string[]): Promise<void> {
   });
   if (server.url) {
     const endpoint = transport === "sse" ? "/sse" : "/mcp";
+    if (authToken === undefined && !isLoopbackHost(host)) {
+      log(
+        `warning: listening on ${host} without --auth-token-file: whoever reaches port ${new URL(server.url).port} can use every tool; require a token or restrict who connects (NetworkPolicy, firewall)`,
+      );
+    }
     log(`serving MCP at ${server.url}${endpoint} (Streamable HTTP at /mcp, legacy SSE at /sse)`);
   }
   if (options.readOnly || inCluster) {
@@ -169,29 +232,13 @@ async function startDemoCluster(): Promise<{ kubeconfigPath: string; close(): Pr
   };
 }
 
+type ServeFlags = ReturnType<typeof parseFlags>;
+
 function parseFlags(args: string[]) {
   try {
     return parseArgs({
-      args: args.flatMap(goStyleBoolean),
-      options: {
-        transport: { type: "string" },
-        port: { type: "string" },
-        host: { type: "string" },
-        "allowed-host": { type: "string", multiple: true },
-        "auth-token-file": { type: "string" },
-        "read-only": { type: "boolean" },
-        "mask-secrets": { type: "boolean" },
-        kubeconfig: { type: "string" },
-        "kube-context": { type: "string" },
-        "kube-as": { type: "string" },
-        "kube-as-group": { type: "string", multiple: true },
-        timeout: { type: "string" },
-        "response-limit": { type: "string" },
-        "tool-call-log-file": { type: "string" },
-        "docs-dir": { type: "string" },
-        demo: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
+      args: args.flatMap((arg) => fromGoSyntax(arg, "serve")),
+      options: SERVE_OPTIONS,
       strict: true,
       allowPositionals: false,
       allowNegative: true,
@@ -203,14 +250,52 @@ function parseFlags(args: string[]) {
   }
 }
 
-/** Go's flag syntax for booleans: `--mask-secrets=false`, `--read-only=true`. */
-function goStyleBoolean(arg: string): string[] {
-  const match = /^--([a-z-]+)=(.*)$/.exec(arg);
-  if (!match?.[1] || !BOOLEAN_FLAGS.includes(match[1])) return [arg];
-  const [, name, value = ""] = match;
-  if (["true", "1", "t", "TRUE", "True", "T"].includes(value)) return [`--${name}`];
-  if (["false", "0", "f", "FALSE", "False", "F"].includes(value)) return [`--no-${name}`];
-  throw new UsageError(`serve: invalid value "${value}" for --${name}: expected true or false`);
+/** The kubectl-like connection flags, checked the way kubectl checks them. */
+function connectionOverrides(values: ServeFlags): ConnectionOverrides {
+  const insecure = values["kube-insecure-skip-tls-verify"] ?? false;
+  const certificateAuthority = values["kube-certificate-authority"];
+  if (insecure && certificateAuthority !== undefined) {
+    throw new UsageError(
+      "serve: --kube-certificate-authority and --kube-insecure-skip-tls-verify exclude each other: a CA is only used to verify",
+    );
+  }
+  const server = values["kube-server"];
+  const overrides: ConnectionOverrides = {
+    ...(server !== undefined && { server: parseServerUrl(server) }),
+    ...(values["kube-tls-server-name"] !== undefined && { tlsServerName: values["kube-tls-server-name"] }),
+    ...(certificateAuthority !== undefined && { certificateAuthority }),
+    ...(insecure && { insecureSkipTlsVerify: true }),
+    ...(values["kube-token"] !== undefined && { token: values["kube-token"] }),
+    ...(values["kube-client-certificate"] !== undefined && {
+      clientCertificate: values["kube-client-certificate"],
+    }),
+    ...(values["kube-client-key"] !== undefined && { clientKey: values["kube-client-key"] }),
+  };
+  for (const [flag, file] of [
+    ["--kube-certificate-authority", overrides.certificateAuthority],
+    ["--kube-client-certificate", overrides.clientCertificate],
+    ["--kube-client-key", overrides.clientKey],
+  ] as const) {
+    if (file !== undefined && !existsSync(file)) throw new UsageError(`serve: ${flag} ${file}: no such file`);
+  }
+  return overrides;
+}
+
+/** Like kubectl, a server without a scheme is HTTPS. */
+function parseServerUrl(value: string): string {
+  const url = value.includes("://") ? value : `https://${value}`;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new UsageError(`serve: invalid --kube-server "${value}": expected a URL like https://host:6443`);
+  }
+  return url;
+}
+
+function parseNamespace(value: string): string {
+  // The rule Kubernetes applies to namespace names (an RFC 1123 label).
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+    throw new UsageError(`serve: invalid --namespace "${value}": expected a namespace name like flux-system`);
+  }
+  return value;
 }
 
 function parseTransport(value: string): TransportName {

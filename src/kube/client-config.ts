@@ -1,8 +1,9 @@
 // The client library's KubeConfig for one context of the merged kubeconfig: its own instance (its
-// credential caches are per instance), holding only that context, its cluster and its user.
+// credential caches are per instance), holding only that context, its cluster and its user, with
+// the connection flags (--kube-server, --kube-token, ...) applied over them.
 import type * as ClientNode from "./client-library.ts";
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { MergedKubeconfig } from "./kubeconfig.ts";
+import type { ConnectionOverrides, MergedKubeconfig } from "./kubeconfig.ts";
 import { oneLine } from "./errors.ts";
 import { KubeError } from "./types.ts";
 
@@ -12,6 +13,7 @@ export function contextKubeConfig(
   library: ClientLibrary,
   config: MergedKubeconfig,
   name: string,
+  overrides: ConnectionOverrides = {},
 ): KubeConfig {
   const context = config.contexts.get(name);
   if (!context) {
@@ -21,7 +23,8 @@ export function contextKubeConfig(
       `context "${name}" is not in the kubeconfig (${config.source}); contexts: ${known}`,
     );
   }
-  const cluster = config.clusters.get(context.cluster);
+  const defined = config.clusters.get(context.cluster);
+  const cluster = defined && withClusterOverrides(defined, overrides);
   if (!cluster || typeof cluster.server !== "string" || cluster.server === "") {
     throw new KubeError(
       "Config",
@@ -42,7 +45,12 @@ export function contextKubeConfig(
           : cluster,
       },
     ],
-    users: [{ name: userName, user: withTokenFile(config.users.get(context.user) ?? {}) }],
+    users: [
+      {
+        name: userName,
+        user: withTokenFile(withUserOverrides(config.users.get(context.user) ?? {}, overrides)),
+      },
+    ],
     contexts: [{ name, context: { cluster: context.cluster, user: userName } }],
     "current-context": name,
   };
@@ -59,6 +67,43 @@ export function contextKubeConfig(
     );
   }
   return kubeConfig;
+}
+
+type Section = Record<string, unknown>;
+
+/** Like kubectl's flags: a CA file replaces the CA data; skipping verification drops the CA. */
+function withClusterOverrides(cluster: Section, overrides: ConnectionOverrides): Section {
+  const result = { ...cluster };
+  if (overrides.server !== undefined) result.server = overrides.server;
+  if (overrides.tlsServerName !== undefined) result["tls-server-name"] = overrides.tlsServerName;
+  if (overrides.certificateAuthority !== undefined) {
+    result["certificate-authority"] = overrides.certificateAuthority;
+    delete result["certificate-authority-data"];
+  }
+  if (overrides.insecureSkipTlsVerify) {
+    result["insecure-skip-tls-verify"] = true;
+    delete result["certificate-authority"];
+    delete result["certificate-authority-data"];
+  }
+  return result;
+}
+
+/** A token given by flag is the credential: it replaces whatever else would supply one. */
+function withUserOverrides(user: Section, overrides: ConnectionOverrides): Section {
+  const result = { ...user };
+  if (overrides.token !== undefined) {
+    for (const field of ["tokenFile", "exec", "auth-provider", "username", "password"]) delete result[field];
+    result.token = overrides.token;
+  }
+  if (overrides.clientCertificate !== undefined) {
+    result["client-certificate"] = overrides.clientCertificate;
+    delete result["client-certificate-data"];
+  }
+  if (overrides.clientKey !== undefined) {
+    result["client-key"] = overrides.clientKey;
+    delete result["client-key-data"];
+  }
+  return result;
 }
 
 /**

@@ -127,6 +127,7 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
   return {
     context: origin.context,
     identity: origin.identity,
+    namespace: client.namespace,
 
     resolveKind: (kind, apiVersion) => shared(client.discovery.resolve(kind, apiVersion, signal)),
     kinds: () => shared(client.discovery.kinds(signal)),

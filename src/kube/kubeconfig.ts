@@ -2,7 +2,7 @@
 // named cluster, user and context the first file that defines it wins, current-context comes from
 // the first file that sets one, missing files are skipped, and relative file references are
 // resolved against the directory of the file that holds them. Also builds the equivalent config of
-// an in-cluster service account.
+// an in-cluster service account, and the config of a server named only by --kube-server.
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, sep } from "node:path";
@@ -37,14 +37,34 @@ export interface InClusterLocation {
   namespaceFile?: string;
 }
 
+/**
+ * The connection flags kubectl also takes (--server, --token, --certificate-authority, ...): they
+ * override the cluster and user entries of whichever context is used.
+ */
+export interface ConnectionOverrides {
+  server?: string;
+  tlsServerName?: string;
+  /** A CA file; replaces the kubeconfig's CA. */
+  certificateAuthority?: string;
+  /** Do not verify the server's certificate; drops the kubeconfig's CA, as kubectl does. */
+  insecureSkipTlsVerify?: boolean;
+  /** Replaces the kubeconfig user's token, token file, exec plugin and auth provider. */
+  token?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+}
+
 export const IN_CLUSTER_CONTEXT = "in-cluster";
-const serviceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+/** The one context when there is no kubeconfig and --kube-server names the cluster. */
+export const KUBE_SERVER_CONTEXT = "kube-server";
+export const SERVICE_ACCOUNT_DIRECTORY = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 export function defaultKubeconfigPath(): string {
   return join(homedir(), ".kube", "config");
 }
 
-export async function loadKubeconfigs(paths: string[]): Promise<MergedKubeconfig> {
+/** With `serverGiven` (--kube-server), no kubeconfig at all is a config of one empty context. */
+export async function loadKubeconfigs(paths: string[], serverGiven = false): Promise<MergedKubeconfig> {
   const files = paths.length > 0 ? paths : [defaultKubeconfigPath()];
   const merged: MergedKubeconfig = {
     clusters: new Map(),
@@ -59,6 +79,7 @@ export async function loadKubeconfigs(paths: string[]): Promise<MergedKubeconfig
     else mergeInto(merged, document, dirname(file), file);
   }
   if (missing.length === files.length) {
+    if (serverGiven) return kubeServerKubeconfig();
     throw new KubeError("Config", `no kubeconfig found: ${missing.join(", ")} does not exist`);
   }
   return merged;
@@ -66,7 +87,7 @@ export async function loadKubeconfigs(paths: string[]): Promise<MergedKubeconfig
 
 export async function inClusterKubeconfig(location: InClusterLocation): Promise<MergedKubeconfig> {
   const host = location.host.includes(":") ? `[${location.host}]` : location.host;
-  const namespaceFile = location.namespaceFile ?? join(serviceAccountDirectory, "namespace");
+  const namespaceFile = location.namespaceFile ?? join(SERVICE_ACCOUNT_DIRECTORY, "namespace");
   const namespace = await readFile(namespaceFile, "utf8").then(
     (text) => text.trim() || undefined,
     () => undefined,
@@ -77,18 +98,28 @@ export async function inClusterKubeconfig(location: InClusterLocation): Promise<
         IN_CLUSTER_CONTEXT,
         {
           server: `https://${host}:${location.port}`,
-          "certificate-authority": location.caFile ?? join(serviceAccountDirectory, "ca.crt"),
+          "certificate-authority": location.caFile ?? join(SERVICE_ACCOUNT_DIRECTORY, "ca.crt"),
         },
       ],
     ]),
     users: new Map([
-      [IN_CLUSTER_CONTEXT, { tokenFile: location.tokenFile ?? join(serviceAccountDirectory, "token") }],
+      [IN_CLUSTER_CONTEXT, { tokenFile: location.tokenFile ?? join(SERVICE_ACCOUNT_DIRECTORY, "token") }],
     ]),
     contexts: new Map([
       [IN_CLUSTER_CONTEXT, { cluster: IN_CLUSTER_CONTEXT, user: IN_CLUSTER_CONTEXT, namespace }],
     ]),
     currentContext: IN_CLUSTER_CONTEXT,
     source: "the in-cluster service account",
+  };
+}
+
+function kubeServerKubeconfig(): MergedKubeconfig {
+  return {
+    clusters: new Map([[KUBE_SERVER_CONTEXT, {}]]),
+    users: new Map([[KUBE_SERVER_CONTEXT, {}]]),
+    contexts: new Map([[KUBE_SERVER_CONTEXT, { cluster: KUBE_SERVER_CONTEXT, user: KUBE_SERVER_CONTEXT }]]),
+    currentContext: KUBE_SERVER_CONTEXT,
+    source: "--kube-server",
   };
 }
 

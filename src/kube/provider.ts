@@ -12,6 +12,7 @@ import {
   IN_CLUSTER_CONTEXT,
   inClusterKubeconfig,
   loadKubeconfigs,
+  type ConnectionOverrides,
   type InClusterLocation,
   type MergedKubeconfig,
 } from "./kubeconfig.ts";
@@ -27,8 +28,12 @@ export interface KubeProviderOptions {
   kubeconfigPaths: string[];
   /** --kube-context: the default context. */
   context?: string;
-  /** --kube-as / --kube-as-group: impersonation on every request. */
-  impersonate?: { user?: string; groups?: string[] };
+  /** --kube-as / --kube-as-group / --kube-as-uid: impersonation on every request. */
+  impersonate?: Impersonation;
+  /** --kube-server, --kube-token, --kube-certificate-authority ...: over every context's own entries. */
+  overrides?: ConnectionOverrides;
+  /** -n/--namespace: the namespace of calls that name none, in every context (else the context's own). */
+  namespace?: string;
   /** Refuse every write verb (create/update/patch/delete) before any request is sent. */
   readOnly: boolean;
   /** KUBERNETES_SERVICE_HOST/PORT when set, and the service account files (overridable for tests). */
@@ -45,7 +50,7 @@ export function createKubeProvider(options: KubeProviderOptions): KubeProvider {
       const loading =
         inCluster && options.inCluster
           ? inClusterKubeconfig(options.inCluster)
-          : loadKubeconfigs(options.kubeconfigPaths);
+          : loadKubeconfigs(options.kubeconfigPaths, options.overrides?.server !== undefined);
       config = loading;
       // A kubeconfig fixed after a failure is read again on the next call.
       loading.catch(() => {
@@ -123,17 +128,9 @@ async function createContextClient(
   options: KubeProviderOptions,
 ): Promise<ContextClient> {
   const [merged, k8s] = await Promise.all([loadingConfig, clientLibrary()]);
-  const kubeConfig = contextKubeConfig(k8s, merged, name);
+  const kubeConfig = contextKubeConfig(k8s, merged, name, options.overrides);
   const context = merged.contexts.get(name);
-  const user = merged.users.get(context?.user ?? "") ?? {};
-  const flags = options.impersonate;
-  // --kube-as / --kube-as-group win over the kubeconfig user's own `as` / `as-groups`.
-  const impersonation: Impersonation | undefined =
-    flags?.user !== undefined || flags?.groups?.length
-      ? flags
-      : typeof user.as === "string"
-        ? { user: user.as, groups: Array.isArray(user["as-groups"]) ? user["as-groups"].map(String) : [] }
-        : undefined;
+  const impersonation = impersonationFor(merged.users.get(context?.user ?? "") ?? {}, options.impersonate);
   const origin: RequestOrigin = {
     context: name,
     server: kubeConfig.getCurrentCluster()?.server ?? "",
@@ -142,7 +139,7 @@ async function createContextClient(
   };
   const client: ContextClient = {
     origin,
-    namespace: context?.namespace ?? "default",
+    namespace: options.namespace ?? context?.namespace ?? "default",
     readOnly: options.readOnly,
     transport: createTransport(kubeConfig, origin, impersonation),
     discovery: createDiscovery(
@@ -159,11 +156,34 @@ async function createContextClient(
   return client;
 }
 
-/** `as user "bob" with groups "dev", "ops"`; empty when the kubeconfig's own identity is used. */
+/** Each of --kube-as, --kube-as-group and --kube-as-uid wins over the kubeconfig user's own `as`, `as-groups`, `as-uid`. */
+function impersonationFor(
+  user: Record<string, unknown>,
+  flags: Impersonation | undefined,
+): Impersonation | undefined {
+  const asGroups = Array.isArray(user["as-groups"]) ? user["as-groups"].map(String) : [];
+  const name = flags?.user ?? textOrUndefined(user.as);
+  const uid = flags?.uid ?? textOrUndefined(user["as-uid"]);
+  const impersonation: Impersonation = {
+    ...(name !== undefined && { user: name }),
+    groups: flags?.groups?.length ? flags.groups : asGroups,
+    ...(uid !== undefined && { uid }),
+  };
+  const impersonating =
+    impersonation.user !== undefined || impersonation.uid !== undefined || impersonation.groups?.length;
+  return impersonating ? impersonation : undefined;
+}
+
+function textOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** `as user "bob" with groups "dev", "ops" with uid "1234"`; empty when the kubeconfig's own identity is used. */
 function describeIdentity(impersonation: Impersonation | undefined): string {
   if (!impersonation) return "";
   const groups = (impersonation.groups ?? []).map((group) => JSON.stringify(group)).join(", ");
   const user = impersonation.user === undefined ? "" : `as user ${JSON.stringify(impersonation.user)}`;
   const inGroups = groups ? `with groups ${groups}` : "";
-  return [user, inGroups].filter(Boolean).join(" ");
+  const uid = impersonation.uid === undefined ? "" : `with uid ${JSON.stringify(impersonation.uid)}`;
+  return [user, inGroups, uid].filter(Boolean).join(" ");
 }

@@ -37,6 +37,7 @@ export interface Transport {
 export interface Impersonation {
   user?: string;
   groups?: string[];
+  uid?: string;
 }
 
 /** How long opening a connection (TCP and TLS) may take before the cluster counts as unreachable. */
@@ -55,6 +56,7 @@ export function createTransport(
   const impersonationHeaders: http.OutgoingHttpHeaders = {
     ...(impersonation?.user !== undefined && { "Impersonate-User": impersonation.user }),
     ...(impersonation?.groups?.length && { "Impersonate-Group": impersonation.groups }),
+    ...(impersonation?.uid !== undefined && { "Impersonate-Uid": impersonation.uid }),
   };
   let pooled: { key: string; agent: http.Agent } | undefined;
 

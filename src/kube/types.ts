@@ -92,6 +92,8 @@ export interface Kube {
   readonly context: string;
   /** How errors name who was asking, e.g. `as user "bob"`; empty when not impersonating. */
   readonly identity: string;
+  /** The namespace of calls that name none: -n/--namespace, else the context's, else "default". */
+  readonly namespace: string;
 
   /** Resolves a kind (and optional apiVersion, with or without version) through discovery. */
   resolveKind(kind: string, apiVersion?: string): Promise<ResolvedKind>;

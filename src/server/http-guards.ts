@@ -7,24 +7,32 @@ import { isIP } from "node:net";
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
 
+/** Hostnames (no port; IPv6 in brackets) the Host header and a browser Origin may name; undefined accepts any. */
 export interface HostPolicy {
-  /** Hostnames (no port; IPv6 in brackets) the Host header may name; undefined accepts any. */
   hosts: ReadonlySet<string> | undefined;
-  /** Hostnames a browser Origin may name. */
-  origins: ReadonlySet<string>;
+}
+
+/** localhost, 127.0.0.0/8 or ::1: an address only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, "");
+  if (name === "localhost") return true;
+  if (isIP(name) === 4) return name.startsWith("127.");
+  return name === "::1" || /^::ffff:127\./.test(name);
 }
 
 /**
- * Bound to loopback or a given address, only that address and the localhost names are accepted,
- * plus `extra`. Bound to every interface (0.0.0.0, ::) with no extra names, any Host is accepted:
- * the server is then reached by names this process cannot know (Service DNS, ingress hosts).
+ * Bound to loopback, only the localhost names and `extra` are accepted: that is what stops a web
+ * page from reaching the server through a hostname it controls (DNS rebinding). Bound to other
+ * interfaces, the server is reached by names it cannot know (Service DNS, ingress hosts,
+ * published container ports), so the names are checked only when `extra` gives them; the bind
+ * address and the localhost names (kubectl port-forward) are accepted with them.
  */
 export function hostPolicy(bindHost: string, extra: readonly string[]): HostPolicy {
   const bound = bracketed(bindHost.toLowerCase());
+  const given = extra.map((name) => bracketed(name.toLowerCase()));
+  if (!isLoopbackHost(bindHost) && given.length === 0) return { hosts: undefined };
   const wildcard = bound === "0.0.0.0" || bound === "[::]";
-  const names = new Set([...LOOPBACK_NAMES, ...extra.map((name) => bracketed(name.toLowerCase()))]);
-  if (!wildcard) names.add(bound);
-  return { hosts: wildcard && extra.length === 0 ? undefined : names, origins: names };
+  return { hosts: new Set([...LOOPBACK_NAMES, ...given, ...(wildcard ? [] : [bound])]) };
 }
 
 /** Why the request must be refused (403), or undefined when it may pass. */
@@ -37,9 +45,9 @@ export function hostProblem(request: IncomingMessage, policy: HostPolicy): strin
     }
   }
   const origin = request.headers.origin;
-  if (origin !== undefined) {
+  if (origin !== undefined && policy.hosts) {
     const hostname = hostnameOf(origin);
-    if (hostname === undefined || !policy.origins.has(hostname)) {
+    if (hostname === undefined || !policy.hosts.has(hostname)) {
       return `Origin "${origin}" is not allowed (use --allowed-host to accept it)`;
     }
   }

@@ -5,7 +5,7 @@ import { runCli } from "../helpers/run-cli.ts";
 test("--help lists the commands", async () => {
   const result = await runCli(["--help"]);
   assert.equal(result.code, 0);
-  assert.match(result.stdout, /flux-mcp apiserver/);
+  assert.match(result.stdout, /flux-operator-mcp apiserver/);
 });
 
 test("an unknown command is a one-line usage error with exit code 2", async () => {

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runCli } from "../helpers/run-cli.ts";
+import packageJson from "../../package.json" with { type: "json" };
 
 describe("flux-mcp serve flags", { timeout: 120_000 }, () => {
   it("prints its help, naming the reference's flags and defaults", async () => {
@@ -20,10 +21,11 @@ describe("flux-mcp serve flags", { timeout: 120_000 }, () => {
   });
 
   it("lists serve in the top-level help, and prints the version", async () => {
-    assert.match((await runCli(["--help"])).stdout, /flux-mcp serve/);
+    assert.match((await runCli(["--help"])).stdout, /flux-operator-mcp serve/);
+    // The reference's form (cobra's): "<name> version <version>".
     const version = await runCli(["--version"]);
     assert.equal(version.code, 0);
-    assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+/);
+    assert.equal(version.stdout, `flux-operator-mcp version ${packageJson.version}\n`);
   });
 
   const mistakes: [string[], RegExp][] = [

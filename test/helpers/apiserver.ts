@@ -20,3 +20,4 @@ export {
   type KubeObject,
   type RunningApiServer,
 } from "@flux-mcp/kube-emulator";
+export { createCertificateAuthority, issueClientCertificate } from "@flux-mcp/kube-emulator";

@@ -19,11 +19,12 @@ export function clientFor(revision: Revision): Client {
   return new Client({ name: "flux-mcp-tests", version: "1.0.0" }, options);
 }
 
-/** The environment the server runs with: ours, minus anything that would make it think it is in a pod. */
+/** The environment the server runs with: ours, minus anything that would make it think it is in a pod or a container. */
 export function serverEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  const ignored = new Set(["KUBERNETES_SERVICE_HOST", "KUBECONFIG", "FLUX_MCP_HOST"]);
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && name !== "KUBERNETES_SERVICE_HOST" && name !== "KUBECONFIG") env[name] = value;
+    if (value !== undefined && !ignored.has(name)) env[name] = value;
   }
   return { ...env, ...extra };
 }

@@ -293,6 +293,7 @@ function logWhenDone(
       verb,
       user: identity.user,
       groups: identity.groups,
+      ...(identity.uid !== undefined && { uid: identity.uid }),
       status: res.statusCode,
     });
   });

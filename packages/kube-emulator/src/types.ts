@@ -38,6 +38,8 @@ export interface KubeObject {
 export interface Identity {
   user: string;
   groups: string[];
+  /** Set by Impersonate-Uid. */
+  uid?: string;
 }
 
 /** What is being asked, in the terms RBAC rules are written in. */
@@ -62,5 +64,6 @@ export interface RequestLogEntry {
   verb: string;
   user: string;
   groups: string[];
+  uid?: string;
   status: number;
 }

@@ -20,7 +20,7 @@ export const applyKubernetesManifest = defineTool({
     const manifest = parseManifest(args.yaml_content);
     if ("error" in manifest) return toolError(`cannot apply the manifest: ${manifest.error}`);
     const kube = await ctx.kube();
-    const plan = await planApply(ctx, kube, manifest.objects);
+    const plan = await planApply(kube, manifest.objects);
     if ("error" in plan) return toolError(`cannot apply the manifest: ${plan.error}`);
     if (!args.overwrite) {
       const managed = plan.objects.flatMap((entry) => {

@@ -4,7 +4,6 @@
 // cannot be applied is refused whole with one line naming the object.
 import { groupOf } from "../../flux/kinds.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
-import type { ToolContext } from "../tool.ts";
 import { objectPath, where } from "../output/names.ts";
 
 export interface PlannedObject {
@@ -30,10 +29,10 @@ interface ManifestKind {
   namespaced: boolean;
 }
 
-export async function planApply(ctx: ToolContext, kube: Kube, objects: KubeObject[]): Promise<ApplyPlan> {
+export async function planApply(kube: Kube, objects: KubeObject[]): Promise<ApplyPlan> {
   const place = where(kube);
   const crdKinds = kindsDefinedIn(objects);
-  const fallbackNamespace = await defaultNamespace(ctx, kube);
+  const fallbackNamespace = kube.namespace;
   const planned: PlannedObject[] = [];
   for (const given of objects) {
     const object = structuredClone(given);
@@ -77,12 +76,6 @@ export async function planApply(ctx: ToolContext, kube: Kube, objects: KubeObjec
     }
   }
   return { objects: planned };
-}
-
-/** The context's namespace from the kubeconfig, else "default", as kubectl does. */
-async function defaultNamespace(ctx: ToolContext, kube: Kube): Promise<string> {
-  const contexts = await ctx.contexts().catch(() => []);
-  return contexts.find((context) => context.name === kube.context)?.namespace || "default";
 }
 
 function kindsDefinedIn(objects: KubeObject[]): ManifestKind[] {

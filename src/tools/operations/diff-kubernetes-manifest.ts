@@ -22,7 +22,7 @@ export const diffKubernetesManifest = defineTool({
     const manifest = parseManifest(args.yaml_content);
     if ("error" in manifest) return toolError(`cannot diff the manifest: ${manifest.error}`);
     const kube = await ctx.kube();
-    const plan = await planApply(ctx, kube, manifest.objects);
+    const plan = await planApply(kube, manifest.objects);
     if ("error" in plan) return toolError(`cannot diff the manifest: ${plan.error}`);
     const sections: string[] = [];
     for (const entry of plan.objects) {

@@ -93,7 +93,7 @@ export const installFluxInstance = defineTool({
       metadata: { name: INSTANCE_NAMESPACE },
     };
     const missingNamespace = !(await readLive(kube, namespaceKind, namespace));
-    const plan = await planApply(ctx, kube, missingNamespace ? [namespace, instance] : [instance]);
+    const plan = await planApply(kube, missingNamespace ? [namespace, instance] : [instance]);
     if ("error" in plan) return toolError(`cannot install the Flux instance: ${plan.error}`);
     const manager = fluxManagement(plan.objects.at(-1)?.live);
     if (manager && !args.overwrite) {

@@ -62,7 +62,13 @@ export function resolveImpersonation(
     serviceAccount && groups.length === 0
       ? ["system:serviceaccounts", `system:serviceaccounts:${serviceAccount.namespace}`]
       : groups;
-  return { identity: { user, groups: withImplicitGroup(user, impersonatedGroups) } };
+  return {
+    identity: {
+      user,
+      groups: withImplicitGroup(user, impersonatedGroups),
+      ...(uid !== undefined && { uid }),
+    },
+  };
 }
 
 function parseServiceAccountUser(user: string): { namespace: string; name: string } | undefined {
