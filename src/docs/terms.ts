@@ -93,3 +93,20 @@ export function joinedWords(query: string): string[] {
   }
   return joined;
 }
+
+/** A word of a query that carries meaning, with the forms normalizeTerm indexes it under. */
+export interface QueryWord {
+  text: string;
+  forms: string[];
+}
+
+/** The distinct meaningful words of a query (stop words and single letters left out). */
+export function queryWords(query: string): QueryWord[] {
+  const words = new Map<string, QueryWord>();
+  for (const [word] of query.matchAll(WORD)) {
+    const text = word.toLowerCase();
+    const forms = normalizeTerm(text);
+    if (forms && !words.has(text)) words.set(text, { text, forms });
+  }
+  return [...words.values()];
+}

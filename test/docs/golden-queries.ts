@@ -47,7 +47,10 @@ export const KNOWLEDGE_QUERIES: readonly GoldenQuery[] = [
     expect: "concepts/substitution#substitute-and-substitutefrom",
   },
   { query: "escape ${var} literal dollar", expect: "concepts/substitution#syntax" },
-  { query: "drift detection helmrelease", expect: "concepts/drift-detection#helmreleases" },
+  {
+    query: "drift detection helmrelease",
+    expect: ["concepts/drift-detection#helmreleases", "fields/helmrelease#specdriftdetection"],
+  },
   {
     query: "prune garbage collection objects removed from git",
     expect: "concepts/pruning-and-inventory#pruning",

@@ -150,6 +150,12 @@ describe("docs library", () => {
     ]) {
       assert.equal(view.document(path)?.path, "kinds/helmrelease", path);
     }
-    assert.deepEqual(view.closest("kind/helmrelese", 2), ["kinds/helmrelease", "crd/helmrelease/v2"]);
+    assert.deepEqual(view.closest("kind/helmrelese", 2), ["kinds/helmrelease", "fields/helmrelease"]);
+    assert.equal(
+      view.document("/docs/crd/helmrelease")?.path,
+      "fields/helmrelease",
+      "the newer reference's paths",
+    );
+    assert.equal(view.document("docs/crd/resourceset.md")?.path, "fields/resourceset");
   });
 });
