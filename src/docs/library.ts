@@ -140,14 +140,14 @@ export function createDocsLibrary(options: DocsLibraryOptions = {}): DocsLibrary
         notes: cluster.note ? [...base.notes, cluster.note] : base.notes,
         search(query, { path, limit }) {
           const prefixes = path === undefined ? [""] : sectionPrefixes(path);
-          return index
-            .search(
-              query,
-              (key, doc) =>
-                visible.has(key) && prefixes.some((prefix) => doc.path.toLowerCase().startsWith(prefix)),
-              limit,
-            )
-            .filter((hit) => hit.coverage >= MIN_COVERAGE);
+          const hits = index.search(
+            query,
+            (key, doc) =>
+              visible.has(key) && prefixes.some((prefix) => doc.path.toLowerCase().startsWith(prefix)),
+            limit,
+          );
+          // A question rarely repeats in one section; its best match tells whether the docs cover it.
+          return hits.some((hit) => hit.coverage >= MIN_COVERAGE) ? hits : [];
         },
         nearest(query, count) {
           const found = new Map<string, string>();
@@ -185,8 +185,8 @@ async function withinWait<T>(promise: Promise<T>, ms: number): Promise<T | undef
 }
 
 /**
- * A section must match at least half of a query's words: below that, what the index finds is noise
- * (a question about bread or football shares a word or two with any large text).
+ * The best section must match at least half of a query's words: below that, what the index finds
+ * is noise (a question about bread or football shares a word or two with any large text).
  */
 export const MIN_COVERAGE = 0.5;
 

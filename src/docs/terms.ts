@@ -7,7 +7,9 @@ const STOP_WORDS = new Set(
   (
     "a an and are as at be been but by can could do does did for from had has have how i if in into is it " +
     "its me my of on or our so than that the their them then there these they this those to was we were " +
-    "what when where which while who why will with would you your"
+    "what when where which while who why will with would you your " +
+    // Words questions are phrased with, which say nothing about the subject.
+    "able allow also any certain each every just like may might possible should some specific such want way"
   ).split(" "),
 );
 
