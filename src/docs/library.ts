@@ -72,6 +72,7 @@ export function createDocsLibrary(options: DocsLibraryOptions = {}): DocsLibrary
   }
 
   const schemaKeys = new WeakMap<Doc, string>();
+  const waitedInVain = new WeakSet<Promise<Doc[]>>();
 
   /** The index key of a schema document: contexts serving the same schema share its sections. */
   function schemaKey(doc: Doc): string {
@@ -111,8 +112,12 @@ export function createDocsLibrary(options: DocsLibraryOptions = {}): DocsLibrary
   ): Promise<{ docs: Doc[]; keys: string[]; note?: string }> {
     try {
       const cluster = await kube();
-      const docs = await withinWait(schemas.docs(cluster), options.schemaWaitMs ?? DEFAULT_SCHEMA_WAIT_MS);
+      const pending = schemas.docs(cluster);
+      // A fetch one call already waited for in vain is not waited for again: the cluster is slow.
+      const wait = waitedInVain.has(pending) ? 0 : (options.schemaWaitMs ?? DEFAULT_SCHEMA_WAIT_MS);
+      const docs = await withinWait(pending, wait);
       if (docs === undefined) {
+        waitedInVain.add(pending);
         return {
           docs: [],
           keys: [],
