@@ -190,10 +190,11 @@ async function withinWait<T>(promise: Promise<T>, ms: number): Promise<T | undef
 }
 
 /**
- * The best section must match at least half of a query's words: below that, what the index finds
- * is noise (a question about bread or football shares a word or two with any large text).
+ * The best section must match at least this share of a query's words: below it, what the index
+ * finds is noise (a question about bread or football shares a word with any large text), while a
+ * long question in a user's own words still finds the section with its key words.
  */
-export const MIN_COVERAGE = 0.5;
+export const MIN_COVERAGE = 0.4;
 
 /**
  * The path prefixes of the newer Go server's documentation (fluxoperator.dev) and the sections of

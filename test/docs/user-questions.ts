@@ -183,6 +183,20 @@ export const USER_QUESTIONS: readonly UserQuestion[] = [
     source: "https://github.com/fluxcd/flux2/issues/3032",
     expect: ["fields/kustomization#apply-prune-and-deletion", "troubleshooting/helmrelease#immutable-fields"],
   },
+  {
+    question: "kustomize controller unable to decrypt kms encoded yaml file data",
+    source: "https://github.com/fluxcd/kustomize-controller/issues/1147",
+    expect: [
+      "concepts/secrets-and-decryption#sops-decryption-in-kustomizations",
+      "fields/kustomization#specdecryption",
+    ],
+  },
+  {
+    question:
+      "HelmRelease from a GitRepository: lastAppliedRevision shows the chart version instead of the git revision",
+    source: "https://github.com/fluxcd/helm-controller/issues/184",
+    expect: ["fields/helmrelease#specchart", "concepts/status#revisions-applied-versus-attempted"],
+  },
   // Sources
   {
     question: "authenticate a GitRepository with a GitHub App",
@@ -229,6 +243,11 @@ export const USER_QUESTIONS: readonly UserQuestion[] = [
     question: "custom annotations on pushed OCI artifacts",
     source: "https://github.com/fluxcd/flux2/pull/3653",
     expect: ["guides/gitless-gitops#publishing-from-ci"],
+  },
+  {
+    question: "Flux bootstrap for OCI-compliant container registries",
+    source: "https://github.com/fluxcd/flux2/pull/4749",
+    expect: ["guides/gitless-gitops#the-whole-cluster-from-oci"],
   },
   // ArtifactGenerator
   {
@@ -405,6 +424,12 @@ export const USER_QUESTIONS: readonly UserQuestion[] = [
       "fields/provider#destination",
       "fields/provider#slack-and-teams",
     ],
+  },
+  {
+    question:
+      "insufficient Slack integration docs: do we have to configure a webhook or a bot, how should the secret look",
+    source: "https://github.com/fluxcd/notification-controller/issues/634",
+    expect: ["fields/provider#slack-and-teams", "troubleshooting/notifications#alerts-do-not-arrive"],
   },
   {
     question: "404 on the GitHub webhook: how is the receiver hook path computed",
