@@ -62,6 +62,15 @@ describe("docs tools", () => {
       assert.match(first.content, /^Seen on: Kustomization, HelmRelease/);
     });
 
+    it("returns eight sections by default, as documented", async () => {
+      const answer = await callTool(
+        searchFluxDocs,
+        { query: "helmrelease upgrade remediation retries" },
+        ctx,
+      );
+      assert.equal(results(answer.text).length, 8);
+    });
+
     it("finds fields in the schemas of the cluster's CRDs", async () => {
       const answer = await callTool(
         searchFluxDocs,
