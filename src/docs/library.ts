@@ -23,13 +23,16 @@ export interface DocsLibraryOptions {
   schemaWaitMs?: number;
 }
 
-const DEFAULT_SCHEMA_WAIT_MS = 5000;
+const DEFAULT_SCHEMA_WAIT_MS = 2000;
 
 /** The documents one call can see: the shared ones plus its cluster's CRD schemas. */
 export interface DocsView {
   /** One line per source that could not be read, e.g. the cluster's schemas; empty when all were. */
   notes: string[];
+  /** The sections that match the query well enough, best first; none when nothing does. */
   search(query: string, options: { path?: string; limit: number }): SectionHit[];
+  /** Documents closest to a query that nothing matches well: what to suggest instead. */
+  nearest(query: string, count: number): { path: string; title: string }[];
   document(path: string): Doc | undefined;
   /** Paths of this view closest to one that does not exist. */
   closest(path: string, count: number): string[];
@@ -69,6 +72,7 @@ export function createDocsLibrary(options: DocsLibraryOptions = {}): DocsLibrary
   }
 
   const schemaKeys = new WeakMap<Doc, string>();
+  const waitedInVain = new WeakSet<Promise<Doc[]>>();
 
   /** The index key of a schema document: contexts serving the same schema share its sections. */
   function schemaKey(doc: Doc): string {
@@ -108,8 +112,12 @@ export function createDocsLibrary(options: DocsLibraryOptions = {}): DocsLibrary
   ): Promise<{ docs: Doc[]; keys: string[]; note?: string }> {
     try {
       const cluster = await kube();
-      const docs = await withinWait(schemas.docs(cluster), options.schemaWaitMs ?? DEFAULT_SCHEMA_WAIT_MS);
+      const pending = schemas.docs(cluster);
+      // A fetch one call already waited for in vain is not waited for again: the cluster is slow.
+      const wait = waitedInVain.has(pending) ? 0 : (options.schemaWaitMs ?? DEFAULT_SCHEMA_WAIT_MS);
+      const docs = await withinWait(pending, wait);
       if (docs === undefined) {
+        waitedInVain.add(pending);
         return {
           docs: [],
           keys: [],
@@ -136,14 +144,27 @@ export function createDocsLibrary(options: DocsLibraryOptions = {}): DocsLibrary
       return {
         notes: cluster.note ? [...base.notes, cluster.note] : base.notes,
         search(query, { path, limit }) {
-          const prefix = path === undefined ? "" : normalizePath(path).toLowerCase();
-          return index.search(
+          const prefixes = path === undefined ? [""] : sectionPrefixes(path);
+          const hits = index.search(
             query,
-            (key, doc) => visible.has(key) && doc.path.toLowerCase().startsWith(prefix),
+            (key, doc) =>
+              visible.has(key) && prefixes.some((prefix) => doc.path.toLowerCase().startsWith(prefix)),
             limit,
           );
+          // A question rarely repeats in one section; its best match tells whether the docs cover it.
+          return hits.some((hit) => hit.coverage >= MIN_COVERAGE) ? hits : [];
         },
-        document: (path) => byPath.get(normalizePath(path).toLowerCase()),
+        nearest(query, count) {
+          const found = new Map<string, string>();
+          for (const hit of index.search(query, (key) => visible.has(key), count * 4)) {
+            if (found.size < count && !found.has(hit.doc.path)) found.set(hit.doc.path, hit.doc.title);
+          }
+          return [...found].map(([path, title]) => ({ path, title }));
+        },
+        document: (path) =>
+          sectionPrefixes(path)
+            .map((candidate) => byPath.get(candidate.replace(/\/$/, "")))
+            .find((doc) => doc !== undefined),
         closest: (path, count) =>
           closestPaths(
             normalizePath(path),
@@ -166,6 +187,55 @@ async function withinWait<T>(promise: Promise<T>, ms: number): Promise<T | undef
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The best section must match at least this share of a query's words: below it, what the index
+ * finds is noise (a question about bread or football shares a word with any large text), while a
+ * long question in a user's own words still finds the section with its key words.
+ */
+export const MIN_COVERAGE = 0.4;
+
+/**
+ * The path prefixes of the newer Go server's documentation (fluxoperator.dev) and the sections of
+ * ours that hold the same topics, so a `path` written for it works here.
+ */
+const SECTION_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  "docs/crd": ["fields/", "kinds/", "crd/"],
+  "docs/guides": ["guides/", "concepts/", "troubleshooting/", "operator/"],
+  "docs/instance": [
+    "kinds/fluxinstance",
+    "fields/fluxinstance",
+    "kinds/fluxreport",
+    "fields/fluxreport",
+    "operator/",
+    "concepts/installation",
+  ],
+  "docs/resourcesets": ["kinds/resourceset", "fields/resourceset", "operator/resourceset-templates"],
+  "docs/web-ui": ["guides/web-ui"],
+  "docs/mcp": ["mcp/"],
+  "docs/controllers": ["kinds/", "fields/", "concepts/"],
+  "docs/charts": ["concepts/installation", "operator/overview", "guides/web-ui", "mcp/overview"],
+  docs: [""],
+};
+
+/**
+ * The lower-case path prefixes a `path` argument stands for: itself, or, for a prefix of the newer
+ * reference (`/docs/crd/helmrelease`), each of our sections it maps to with the rest appended.
+ */
+function sectionPrefixes(path: string): string[] {
+  const wanted = normalizePath(path).toLowerCase();
+  for (const [alias, sections] of Object.entries(SECTION_ALIASES)) {
+    if (wanted !== alias && !wanted.startsWith(`${alias}/`)) continue;
+    const rest = wanted.slice(alias.length + 1);
+    return sections.map((section) => (rest === "" ? section : joinPath(section, rest)));
+  }
+  return [wanted];
+}
+
+/** `kinds/` + `helmrelease` gives `kinds/helmrelease`; `kinds/fluxinstance` + `x` gives `kinds/fluxinstance/x`. */
+function joinPath(section: string, rest: string): string {
+  return section.endsWith("/") || section === "" ? `${section}${rest}` : `${section}/${rest}`;
 }
 
 /** Accepts the ways people write a path: leading slash, ./, trailing slash, a .md extension. */

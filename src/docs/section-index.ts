@@ -3,12 +3,17 @@
 // and leave the index as a whole, under a key.
 import MiniSearch, { type Query } from "minisearch";
 import { sectionBody, type Doc, type DocSection } from "./markdown.ts";
-import { isSecondForm, joinedWords, normalizeTerm, tokenize } from "./terms.ts";
+import { type QueryWord, isSecondForm, joinedWords, normalizeTerm, queryWords, tokenize } from "./terms.ts";
 
 export interface SectionHit {
   doc: Doc;
   section: DocSection;
   score: number;
+  /**
+   * How much of the query the section matches, 0 to 1: the share of the query's words it contains
+   * (a word matched only as a possible typo counts half).
+   */
+  coverage: number;
 }
 
 interface Entry {
@@ -99,26 +104,58 @@ export function createSectionIndex(): SectionIndex {
       });
       const words = phraseWords(query);
       const paths = fieldPaths(query);
+      const asked = queryWords(query);
       const ranked = results
         .slice(0, RERANKED)
         .flatMap((result) => {
           const entry = entries.get(result.id as string);
           if (!entry) return [];
-          return [{ entry, score: result.score * phraseBonus(words, entry) * fieldPathBonus(paths, entry) }];
+          return [
+            {
+              entry,
+              score: result.score * phraseBonus(words, entry) * fieldPathBonus(paths, entry),
+              coverage: coverage(asked, result.queryTerms, result.terms),
+            },
+          ];
         })
         .sort((a, b) => b.score - a.score);
       // Kinds share field types (conditions, inventory, kubeConfig): one copy of a text is enough.
       const seen = new Set<string>();
       const hits: SectionHit[] = [];
-      for (const { entry, score } of ranked) {
+      for (const { entry, score, coverage } of ranked) {
         if (hits.length === limit) break;
         if (seen.has(entry.body)) continue;
         seen.add(entry.body);
-        hits.push({ doc: entry.doc, section: entry.section, score });
+        hits.push({ doc: entry.doc, section: entry.section, score, coverage });
       }
       return hits;
     },
   };
+}
+
+/**
+ * The share of the asked words a result matched: a word counts when one of its indexed forms, or a
+ * run of words containing it ("dependencynotready"), matched exactly or as a prefix; half when it
+ * matched only as a possible typo.
+ */
+function coverage(
+  asked: readonly QueryWord[],
+  queryTerms: readonly string[],
+  docTerms: readonly string[],
+): number {
+  if (asked.length === 0) return 0;
+  const matched = new Set(queryTerms);
+  const found = new Set(docTerms);
+  let total = 0;
+  for (const word of asked) {
+    const forms = word.forms.filter((form) => matched.has(form));
+    const joined = [...matched].some((term) => term.length > word.text.length && term.includes(word.text));
+    if (forms.length === 0 && !joined) continue;
+    const exact =
+      joined || forms.some((form) => found.has(form) || docTerms.some((term) => term.startsWith(form)));
+    total += exact ? 1 : 0.5;
+  }
+  return total / asked.length;
 }
 
 function phraseWords(text: string): string[] {

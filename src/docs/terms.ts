@@ -7,7 +7,9 @@ const STOP_WORDS = new Set(
   (
     "a an and are as at be been but by can could do does did for from had has have how i if in into is it " +
     "its me my of on or our so than that the their them then there these they this those to was we were " +
-    "what when where which while who why will with would you your"
+    "what when where which while who why will with would you your " +
+    // Words questions are phrased with, which say nothing about the subject.
+    "able allow also any certain each every just like may might possible should some specific such want way"
   ).split(" "),
 );
 
@@ -92,4 +94,21 @@ export function joinedWords(query: string): string[] {
     }
   }
   return joined;
+}
+
+/** A word of a query that carries meaning, with the forms normalizeTerm indexes it under. */
+export interface QueryWord {
+  text: string;
+  forms: string[];
+}
+
+/** The distinct meaningful words of a query (stop words and single letters left out). */
+export function queryWords(query: string): QueryWord[] {
+  const words = new Map<string, QueryWord>();
+  for (const [word] of query.matchAll(WORD)) {
+    const text = word.toLowerCase();
+    const forms = normalizeTerm(text);
+    if (forms && !words.has(text)) words.set(text, { text, forms });
+  }
+  return [...words.values()];
 }

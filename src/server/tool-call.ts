@@ -73,8 +73,12 @@ export async function runToolCall(
       runtime.log(
         `tool ${offered.tool.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
       );
-      failure = (await masked(runtime, session, request, scrubber, { text: messageOf(error), isError: true }))
-        .text;
+      failure = (
+        await masked(offered.tool.readsSchemasOnly === true, runtime, session, request, scrubber, {
+          text: messageOf(error),
+          isError: true,
+        })
+      ).text;
       throw new ToolCallBug(`${offered.tool.name} failed: ${failure}`);
     }
     outcome = result.outcome;
@@ -82,7 +86,7 @@ export async function runToolCall(
     // Timeouts, cancellations and argument errors are our own words: nothing of the cluster's in them.
     const answer =
       outcome === "ok" || outcome === "error"
-        ? await masked(runtime, session, request, scrubber, guarded)
+        ? await masked(offered.tool.readsSchemasOnly === true, runtime, session, request, scrubber, guarded)
         : guarded;
     if (answer.isError) {
       failure = answer.text;
@@ -111,6 +115,7 @@ export async function runToolCall(
  * inputs, is kept so the user still learns what went wrong.
  */
 async function masked(
+  readsSchemasOnly: boolean,
   runtime: CallRuntime,
   session: McpSession,
   request: CallRequest,
@@ -118,6 +123,8 @@ async function masked(
   result: ToolResult,
 ): Promise<ToolResult> {
   if (!runtime.maskSecrets) return result;
+  // Its text comes from documentation and CRD schemas, and echoes only what the client sent.
+  if (readsSchemasOnly) return result;
   // A call that touched no cluster may still echo its arguments (a context name, a path): those
   // are scrubbed with the session's cluster, when its values can be read at all.
   const touchedCluster = scrubber.tracksAny;
@@ -163,7 +170,7 @@ async function execute(
 
   const run = async (): Promise<Outcome> => {
     const provider = await runtime.provider();
-    const ctx = toolContext(provider, session, runtime, request, signal, scrubber, callContext);
+    const ctx = toolContext(offered, provider, session, runtime, request, signal, scrubber, callContext);
     return { ...(await offered.tool.handler(arguments_, ctx)), outcome: "ok" };
   };
   try {
@@ -178,6 +185,7 @@ async function execute(
 }
 
 function toolContext(
+  offered: OfferedTool,
   provider: KubeProvider,
   session: McpSession,
   runtime: CallRuntime,
@@ -197,7 +205,9 @@ function toolContext(
   });
   return {
     ...ctx,
-    kube: async (context) => scrubber.track(await ctx.kube(context)),
+    kube: offered.tool.readsSchemasOnly
+      ? ctx.kube
+      : async (context) => scrubber.track(await ctx.kube(context)),
     setContext: session.stateless
       ? async (name) => {
           throw new KubeError(

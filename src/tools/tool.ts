@@ -53,6 +53,12 @@ export interface Tool<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * `ctx.kube()` then answers for that context without the handler seeing the argument.
    */
   usesCluster: boolean;
+  /**
+   * Reads nothing from a cluster but CRD schemas: its answers cannot hold Secret values, so they are
+   * not scrubbed against that cluster's Secrets, and a cluster that cannot be reached costs it only
+   * the schemas.
+   */
+  readsSchemasOnly?: boolean;
   handler(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<ToolResult>;
 }
 

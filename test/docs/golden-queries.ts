@@ -47,7 +47,10 @@ export const KNOWLEDGE_QUERIES: readonly GoldenQuery[] = [
     expect: "concepts/substitution#substitute-and-substitutefrom",
   },
   { query: "escape ${var} literal dollar", expect: "concepts/substitution#syntax" },
-  { query: "drift detection helmrelease", expect: "concepts/drift-detection#helmreleases" },
+  {
+    query: "drift detection helmrelease",
+    expect: ["concepts/drift-detection#helmreleases", "fields/helmrelease#specdriftdetection"],
+  },
   {
     query: "prune garbage collection objects removed from git",
     expect: "concepts/pruning-and-inventory#pruning",
@@ -65,7 +68,10 @@ export const KNOWLEDGE_QUERIES: readonly GoldenQuery[] = [
     expect: "concepts/secrets-and-decryption#sops-decryption-in-kustomizations",
   },
   { query: "fluxinstance sync git repository", expect: "kinds/fluxinstance#sync" },
-  { query: "flux operator distribution version upgrade", expect: "kinds/fluxinstance#distribution" },
+  {
+    query: "flux operator distribution version upgrade",
+    expect: ["kinds/fluxinstance#distribution", "fields/fluxinstance#specdistribution"],
+  },
   { query: "fluxreport reconcilers failing suspended", expect: "kinds/fluxreport#what-it-contains" },
   { query: "resourceset permute inputs", expect: "operator/resourceset-templates#combining-inputs" },
   { query: "preview environment per pull request", expect: "kinds/resourcesetinputprovider#" },

@@ -114,15 +114,18 @@ describe("docs library", () => {
       const library = createDocsLibrary({ schemaWaitMs: 100 });
       const ctx = testToolContext(api, { context: "production" });
       // The cluster holds every CRD read until told: an answer now is one that did not wait for them.
+      const loading = ["Flux CRD schemas of the cluster are still loading: ask again shortly"];
       const early = await library.view(() => ctx.kube());
-      assert.deepEqual(early.notes, ["Flux CRD schemas of the cluster are still loading: ask again shortly"]);
+      assert.deepEqual(early.notes, loading, "answered before the CRDs arrived");
       assert.equal(early.document("crd/kustomization/v1"), undefined);
       assert.ok(early.search("dependency not ready", { limit: 1 }).length > 0);
+      // The fetch it waited for in vain is not waited for again.
+      assert.deepEqual((await library.view(() => ctx.kube())).notes, loading);
 
       respond();
       let later = await library.view(() => ctx.kube());
-      for (let polls = 0; later.notes.length > 0 && polls < 200; polls++) {
-        await new Promise((resolve) => setImmediate(resolve));
+      for (let polls = 0; later.notes.length > 0 && polls < 500; polls++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
         later = await library.view(() => ctx.kube());
       }
       assert.deepEqual(later.notes, []);
@@ -154,6 +157,12 @@ describe("docs library", () => {
     ]) {
       assert.equal(view.document(path)?.path, "kinds/helmrelease", path);
     }
-    assert.deepEqual(view.closest("kind/helmrelese", 2), ["kinds/helmrelease", "crd/helmrelease/v2"]);
+    assert.deepEqual(view.closest("kind/helmrelese", 2), ["kinds/helmrelease", "fields/helmrelease"]);
+    assert.equal(
+      view.document("/docs/crd/helmrelease")?.path,
+      "fields/helmrelease",
+      "the newer reference's paths",
+    );
+    assert.equal(view.document("docs/crd/resourceset.md")?.path, "fields/resourceset");
   });
 });

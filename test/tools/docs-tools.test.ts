@@ -62,6 +62,15 @@ describe("docs tools", () => {
       assert.match(first.content, /^Seen on: Kustomization, HelmRelease/);
     });
 
+    it("returns eight sections by default, as documented", async () => {
+      const answer = await callTool(
+        searchFluxDocs,
+        { query: "helmrelease upgrade remediation retries" },
+        ctx,
+      );
+      assert.equal(results(answer.text).length, 8);
+    });
+
     it("finds fields in the schemas of the cluster's CRDs", async () => {
       const answer = await callTool(
         searchFluxDocs,
@@ -137,8 +146,69 @@ describe("docs tools", () => {
       assert.equal(answer.isError, true);
       assert.equal(
         answer.text,
-        'No documentation matches "xylophone quasar" under path "kinds": try other words or drop path.',
+        [
+          'Nothing in the Flux documentation matches "xylophone quasar" under path "kinds": try other words or drop path.',
+          "Sections: concepts, kinds, fields (every spec field of each Flux kind), guides, reference, troubleshooting, operator, mcp.",
+        ].join("\n"),
       );
+    });
+
+    for (const query of [
+      "sourdough bread recipe",
+      "who won the world cup in 2022",
+      "python list comprehension",
+      "best pizza in naples",
+    ]) {
+      it(`says that nothing matches an off-topic question, and names the nearest topics: ${query}`, async () => {
+        const answer = await callTool(searchFluxDocs, { query }, ctx);
+        assert.equal(answer.isError, true);
+        assert.match(
+          answer.text,
+          new RegExp(`^Nothing in the Flux documentation matches "${query}": try other words\\.$`, "m"),
+        );
+        assert.match(answer.text, /^Nearest topics: [^\n]+ \([a-z-]+\/[^)]+\)/m);
+        assert.doesNotMatch(answer.text, /^Title: /m, "no sections listed");
+      });
+    }
+
+    it("takes the newer reference's /docs/... path prefixes as aliases of its sections", async () => {
+      const crd = await callTool(
+        searchFluxDocs,
+        { query: "drift detection mode", path: "/docs/crd", limit: 3 },
+        ctx,
+      );
+      const crdPaths = results(crd.text).map((hit) => hit.path);
+      assert.ok(
+        crdPaths.length > 0 && crdPaths.every((path) => /^(fields|kinds|crd)\//.test(path)),
+        crdPaths.join(", "),
+      );
+      const kind = await callTool(
+        searchFluxDocs,
+        { query: "retries", path: "/docs/crd/helmrelease", limit: 3 },
+        ctx,
+      );
+      const kindPaths = results(kind.text).map((hit) => hit.path);
+      assert.ok(
+        kindPaths.length > 0 &&
+          kindPaths.every((path) => path.endsWith("helmrelease") || path.startsWith("crd/helmrelease/")),
+        kindPaths.join(", "),
+      );
+      const sets = await callTool(
+        searchFluxDocs,
+        { query: "inputs", path: "/docs/resourcesets/", limit: 5 },
+        ctx,
+      );
+      const setPaths = results(sets.text).map((hit) => hit.path);
+      assert.ok(
+        setPaths.length > 0 && setPaths.every((path) => /resourceset/.test(path)),
+        setPaths.join(", "),
+      );
+      const mcp = await callTool(
+        searchFluxDocs,
+        { query: "read-only mode", path: "/docs/mcp", limit: 2 },
+        ctx,
+      );
+      assert.ok(results(mcp.text).every((hit) => hit.path.startsWith("mcp/")));
     });
 
     it("still answers from the knowledge base without a cluster, noting what is missing", async () => {

@@ -41,6 +41,7 @@ export const readFluxDoc = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   writes: false,
   usesCluster: true,
+  readsSchemasOnly: true,
   async handler({ path, heading, offset, limit = DEFAULT_READ_LINES }, ctx) {
     // The docs code loads with the first docs call, not with the server.
     const [{ currentDocsLibrary }, { findSection, outline, sliceLines }] = await Promise.all([

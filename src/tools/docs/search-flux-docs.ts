@@ -9,13 +9,16 @@ export const DEFAULT_SEARCH_LIMIT = 8;
 const EXCERPT_CHARS = 2000;
 /** `format: complete` shows whole sections, still within reason for a model's context. */
 const COMPLETE_CHARS = 12_000;
+const NEAREST_TOPICS = 3;
+const SECTIONS =
+  "concepts, kinds, fields (every spec field of each Flux kind), guides, reference, troubleshooting, operator, mcp";
 
 export const searchFluxDocs = defineTool({
   name: "search_flux_docs",
   title: "Search Flux documentation",
   area: "docs",
   description: [
-    "Searches the Flux documentation, offline: a knowledge base on Flux concepts, every Flux and Flux Operator kind, condition reasons with their fixes, troubleshooting playbooks and this server's tools;",
+    "Searches the Flux documentation, offline: a knowledge base on Flux concepts, every Flux and Flux Operator kind with a reference of every spec field, guides (repository layouts, Gitless GitOps with OCI artifacts, Terraform bootstrap, the Flux Web UI, best practices), condition reasons with their fixes, troubleshooting playbooks and this server's tools;",
     "the schemas of the Flux CRDs installed in the cluster (field paths with descriptions, matching its versions; paths crd/<kind>/<version>);",
     "and local Markdown docs when the server runs with --docs-dir (paths local/...).",
     "Returns the best sections: title with heading trail, path, line range and an excerpt; read more with read_flux_doc.",
@@ -32,7 +35,7 @@ export const searchFluxDocs = defineTool({
       .max(300)
       .optional()
       .describe(
-        "Only documents under this path prefix: concepts, kinds, reference, troubleshooting, operator, mcp, crd, local",
+        "Only documents under this path prefix: concepts, kinds, fields, guides, reference, troubleshooting, operator, mcp, crd, local; the newer server's /docs/crd, /docs/guides, /docs/resourcesets, … are accepted too",
       ),
     limit: z
       .number()
@@ -49,6 +52,7 @@ export const searchFluxDocs = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   writes: false,
   usesCluster: true,
+  readsSchemasOnly: true,
   async handler({ query, path, limit = DEFAULT_SEARCH_LIMIT, format = "concise" }, ctx) {
     // The docs code loads with the first docs call, not with the server.
     const [{ currentDocsLibrary }, { sectionBody }] = await Promise.all([
@@ -61,7 +65,18 @@ export const searchFluxDocs = defineTool({
     if (hits.length === 0) {
       const where = path === undefined ? "" : ` under path "${path}"`;
       const advice = path === undefined ? "try other words" : "try other words or drop path";
-      return toolError([`No documentation matches "${query}"${where}: ${advice}.`, ...notes].join("\n"));
+      const nearest = view.nearest(query, NEAREST_TOPICS);
+      const suggestions =
+        nearest.length > 0
+          ? `Nearest topics: ${nearest.map((topic) => `${topic.title} (${topic.path})`).join("; ")}.`
+          : `Sections: ${SECTIONS}.`;
+      return toolError(
+        [
+          `Nothing in the Flux documentation matches "${query}"${where}: ${advice}.`,
+          suggestions,
+          ...notes,
+        ].join("\n"),
+      );
     }
     const maxChars = format === "complete" ? COMPLETE_CHARS : EXCERPT_CHARS;
     return {
