@@ -4,7 +4,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ClusterSource } from "./loader.ts";
 
-/** The package's fixtures directory, from the bundle (dist/) or from the sources (src/apiserver/). */
+/**
+ * The demo fleet's fixtures: the `fixtures/` of the nearest enclosing directory with a package.json,
+ * that is flux-mcp's, from its bundle (dist/chunks/) or from this package's sources in the repository.
+ */
 export function fixturesDirectory(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (;;) {

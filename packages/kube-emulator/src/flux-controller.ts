@@ -24,8 +24,8 @@ import type { KubeObject } from "./types.ts";
 export interface FluxSimulationHost {
   /** Every stored object of the cluster at the time the simulation starts. */
   existing(): KubeObject[];
-  /** Calls the listener with the stored object after every create or update; returns an unsubscribe. */
-  subscribe(listener: (object: KubeObject) => void): () => void;
+  /** Calls the listener with the stored object after every write; returns an unsubscribe. */
+  subscribe(listener: (object: KubeObject, deleted: boolean) => void): () => void;
   get(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined;
   /**
    * Writes the object's status through the status subresource, on condition that the object is
@@ -107,7 +107,10 @@ class FluxControllerSimulation implements FluxSimulation {
     for (const object of host.existing()) {
       if (reconciledKind(object.apiVersion, object.kind)) this.#observed.set(uidOf(object), observe(object));
     }
-    this.#unsubscribe = host.subscribe((object) => this.#onWrite(object));
+    this.#unsubscribe = host.subscribe((object, deleted) => {
+      if (deleted) this.#observed.delete(uidOf(object));
+      else this.#onWrite(object);
+    });
   }
 
   stop(): void {

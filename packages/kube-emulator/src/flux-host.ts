@@ -21,9 +21,7 @@ export function startFluxHost(
     {
       existing: () => cluster.registry.all().flatMap((type) => cluster.list(type)),
       subscribe: (listener) =>
-        cluster.store.subscribe((change) => {
-          if (change.type !== "DELETED") listener(change.object);
-        }),
+        cluster.store.subscribe((change) => listener(change.object, change.type === "DELETED")),
       get(apiVersion, kind, namespace, name) {
         const type = cluster.registry.byKind(apiVersion, kind);
         return type && cluster.find(type, namespace, name);

@@ -17,12 +17,12 @@ function memoryHost(objects: KubeObject[]) {
   });
   const byKey = new Map(objects.map((object) => [keyOf(object), stamp(object)]));
   const events: KubeObject[] = [];
-  const listeners = new Set<(object: KubeObject) => void>();
+  const listeners = new Set<(object: KubeObject, deleted: boolean) => void>();
   /** A client's write: unconditional, as kubectl apply and replace without resourceVersion are. */
   const write = (object: KubeObject) => {
     const stored = stamp(object);
     byKey.set(keyOf(stored), stored);
-    for (const listener of listeners) listener(stored);
+    for (const listener of listeners) listener(stored, false);
     return stored;
   };
   const host: FluxSimulationHost = {
