@@ -3,7 +3,8 @@
 // pulled (the default here), the base is made from Debian packages (scripts/container-base.sh) and
 // Node comes from the project's own Node binary.
 //
-// Usage: node scripts/build-images.ts [--tag TAG] [--base IMAGE --node-image IMAGE]
+// Usage: node scripts/build-images.ts [--tag TAG] [--base IMAGE --node-image IMAGE] [--no-build]
+//   --no-build  take the dist/ that exists (tests: other tests run from it meanwhile)
 // Prints one line per image: its name and size in bytes.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     tag: { type: "string", default: packageJson.version },
     base: { type: "string" },
     "node-image": { type: "string" },
+    "no-build": { type: "boolean", default: false },
   },
 });
 const LOCAL_BASE = "localhost/flux-mcp-base:bookworm";
@@ -58,7 +60,7 @@ const nodeImage = values["node-image"] ?? LOCAL_NODE;
 if (values.base === undefined) run("scripts/container-base.sh", [LOCAL_BASE]);
 if (values["node-image"] === undefined) makeNodeImage();
 
-run(process.execPath, ["scripts/build.ts"]);
+if (!values["no-build"]) run(process.execPath, ["scripts/build.ts"]);
 run(process.execPath, ["scripts/build.ts", "--read-only", "--outdir", "dist-readonly"]);
 
 const flavours = [

@@ -55,7 +55,9 @@ describe("container images", { skip }, () => {
   let scratch: string;
 
   before(async () => {
-    await run(process.execPath, ["scripts/build-images.ts", "--tag", TAG], { maxBuffer: 16 * 1024 * 1024 });
+    await run(process.execPath, ["scripts/build-images.ts", "--tag", TAG, "--no-build"], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     api = await startTestApiServer();
     scratch = await mkdtemp(join(tmpdir(), "flux-mcp-image-"));
   });
