@@ -4,6 +4,7 @@
 // defines its tools with zod), so Ajv loads only if that ever changes, on first use. A plain
 // `require` of a literal: the bundler includes Ajv (evaluated only when required), so the installed
 // package needs no dependency for it.
+import { createRequire } from "node:module";
 import process from "node:process";
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "@modelcontextprotocol/server";
 import type * as AjvValidators from "@modelcontextprotocol/server/validators/ajv";
@@ -13,8 +14,13 @@ export class DefaultJsonSchemaValidator implements jsonSchemaValidator {
 
   getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
     if (!this.#ajv) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled, evaluated on first use only
-      const validators = require("@modelcontextprotocol/server/validators/ajv") as typeof AjvValidators;
+      // The bundle has `require` and includes Ajv for it; run from the sources, Node resolves it.
+      const validators = (
+        typeof require === "function"
+          ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled, evaluated on first use only
+            require("@modelcontextprotocol/server/validators/ajv")
+          : createRequire(import.meta.url)("@modelcontextprotocol/server/validators/ajv")
+      ) as typeof AjvValidators;
       this.#ajv = new validators.AjvJsonSchemaValidator();
     }
     return this.#ajv.getValidator<T>(schema);
