@@ -25,7 +25,7 @@ export async function sdkFloor(directory: string): Promise<HandshakeReference> {
     },
     logLevel: "warning",
   });
-  const sdkVersion = packageJson.dependencies["@modelcontextprotocol/server"].replace(/^\^/, "");
+  const sdkVersion = packageJson.devDependencies["@modelcontextprotocol/server"].replace(/^\^/, "");
   return {
     id: "sdk-floor",
     label: `Node + MCP SDK ${sdkVersion}, one tool (floor)`,

@@ -56,36 +56,42 @@ const WORKFLOW: Bullet[] = [
   },
 ];
 
-const ACTIONS: Bullet[] = [
-  {
-    needs: ["reconcile_flux_resource"],
-    text: "reconcile_flux_resource asks Flux to reconcile an object now (with_source to refetch its source first).",
-  },
-  {
-    needs: ["reconcile_flux_kustomization"],
-    text: "reconcile_flux_kustomization, reconcile_flux_helmrelease, reconcile_flux_source and reconcile_flux_resourceset do the same for one kind each.",
-  },
-  {
-    needs: ["suspend_flux_reconciliation", "resume_flux_reconciliation"],
-    text: "suspend_flux_reconciliation and resume_flux_reconciliation stop and restart Flux's work on an object.",
-  },
-  {
-    needs: ["apply_kubernetes_manifest"],
-    text: "apply_kubernetes_manifest applies YAML server-side; it refuses objects Flux manages unless told to overwrite, since Flux would revert the change.",
-  },
-  {
-    needs: ["patch_kubernetes_resource"],
-    text: "patch_kubernetes_resource changes single fields (e.g. removes a stuck finalizer).",
-  },
-  {
-    needs: ["delete_kubernetes_resource"],
-    text: "delete_kubernetes_resource deletes an object; Flux recreates objects it manages.",
-  },
-  {
-    needs: ["install_flux_instance"],
-    text: "install_flux_instance installs the Flux Operator and a FluxInstance.",
-  },
-];
+/** Set by the bundler (scripts/build.ts): false in the hardened read-only build, which has no write tool to describe. */
+declare const FLUX_MCP_WRITE_TOOLS: boolean | undefined;
+
+const ACTIONS: Bullet[] =
+  typeof FLUX_MCP_WRITE_TOOLS !== "undefined" && !FLUX_MCP_WRITE_TOOLS
+    ? []
+    : [
+        {
+          needs: ["reconcile_flux_resource"],
+          text: "reconcile_flux_resource asks Flux to reconcile an object now (with_source to refetch its source first).",
+        },
+        {
+          needs: ["reconcile_flux_kustomization"],
+          text: "reconcile_flux_kustomization, reconcile_flux_helmrelease, reconcile_flux_source and reconcile_flux_resourceset do the same for one kind each.",
+        },
+        {
+          needs: ["suspend_flux_reconciliation", "resume_flux_reconciliation"],
+          text: "suspend_flux_reconciliation and resume_flux_reconciliation stop and restart Flux's work on an object.",
+        },
+        {
+          needs: ["apply_kubernetes_manifest"],
+          text: "apply_kubernetes_manifest applies YAML server-side; it refuses objects Flux manages unless told to overwrite, since Flux would revert the change.",
+        },
+        {
+          needs: ["patch_kubernetes_resource"],
+          text: "patch_kubernetes_resource changes single fields (e.g. removes a stuck finalizer).",
+        },
+        {
+          needs: ["delete_kubernetes_resource"],
+          text: "delete_kubernetes_resource deletes an object; Flux recreates objects it manages.",
+        },
+        {
+          needs: ["install_flux_instance"],
+          text: "install_flux_instance installs the Flux Operator and a FluxInstance.",
+        },
+      ];
 
 export function serverInstructions(tools: readonly Tool[]): string {
   const offered = new Set(tools.map((tool) => tool.name));

@@ -25,7 +25,10 @@ import { getKubernetesMetrics } from "./reporting/get-kubernetes-metrics.ts";
 import { getKubernetesResources } from "./reporting/get-kubernetes-resources.ts";
 import type { Tool } from "./tool.ts";
 
-export const ALL_TOOLS: readonly Tool[] = [
+/** Set by the bundler (scripts/build.ts): false in the hardened read-only build, whose bundle then holds no write tool. */
+declare const FLUX_MCP_WRITE_TOOLS: boolean | undefined;
+
+const READ_TOOLS: readonly Tool[] = [
   getFluxInstance,
   getKubernetesResources,
   getKubernetesEvents,
@@ -38,6 +41,9 @@ export const ALL_TOOLS: readonly Tool[] = [
   readFluxDoc,
   getKubeconfigContexts,
   setKubeconfigContext,
+];
+
+const WRITE_TOOLS: readonly Tool[] = [
   reconcileFluxResource,
   reconcileFluxKustomization,
   reconcileFluxHelmRelease,
@@ -50,3 +56,9 @@ export const ALL_TOOLS: readonly Tool[] = [
   deleteKubernetesResource,
   installFluxInstance,
 ];
+
+/** Every tool this build offers: without the write tools, the bundler leaves their code out. */
+export const ALL_TOOLS: readonly Tool[] =
+  typeof FLUX_MCP_WRITE_TOOLS === "undefined" || FLUX_MCP_WRITE_TOOLS
+    ? [...READ_TOOLS, ...WRITE_TOOLS]
+    : READ_TOOLS;

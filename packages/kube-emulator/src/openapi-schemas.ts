@@ -274,6 +274,18 @@ const BUILTIN_DOCS: Record<string, BuiltinDoc> = {
     description: "HTTP routes from outside the cluster to services.",
     fields: specAndStatus("ingress"),
   },
+  "networking.k8s.io/NetworkPolicy": {
+    description: "Which traffic may reach and leave the selected pods.",
+    fields: { spec: openObject("Pods selected, and the ingress and egress rules for them.") },
+  },
+  "autoscaling/HorizontalPodAutoscaler": {
+    description: "Scales a workload's replicas on observed metrics.",
+    fields: specAndStatus("autoscaler"),
+  },
+  "policy/PodDisruptionBudget": {
+    description: "How many pods of a set voluntary disruptions may take down at once.",
+    fields: specAndStatus("budget"),
+  },
   "apiextensions.k8s.io/CustomResourceDefinition": {
     description: "Registers a custom resource type with the API server.",
     fields: specAndStatus("definition"),

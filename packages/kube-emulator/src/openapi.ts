@@ -69,9 +69,11 @@ export function schemaName(type: ResourceType, version: string, kind: string = t
 const BUILTIN_PACKAGES: Record<string, string> = {
   "": "io.k8s.api.core",
   apps: "io.k8s.api.apps",
+  autoscaling: "io.k8s.api.autoscaling",
   batch: "io.k8s.api.batch",
   "events.k8s.io": "io.k8s.api.events",
   "networking.k8s.io": "io.k8s.api.networking",
+  policy: "io.k8s.api.policy",
   "rbac.authorization.k8s.io": "io.k8s.api.rbac",
   "authorization.k8s.io": "io.k8s.api.authorization",
   "apiextensions.k8s.io": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions",

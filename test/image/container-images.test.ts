@@ -1,0 +1,208 @@
+// The container images, built with podman from the Containerfile and run the way the reference's
+// users run theirs: `run -i ... serve` with a mounted kubeconfig, and the HTTP transport reached
+// through the host network, both against the in-memory API server; read-only root file system,
+// user 65532, no shell; the hardened flavour holds no write tool's code whatever its flags say.
+import assert from "node:assert/strict";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { ALL_TOOLS } from "../../src/tools/index.ts";
+import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
+import { textOf } from "../helpers/mcp-clients.ts";
+
+const run = promisify(execFile);
+const podmanFound = spawnSync("podman", ["--version"]).status === 0;
+const skip = podmanFound
+  ? false
+  : "podman is not installed (.ci/run installs it: scripts/ci-container-tools.sh)";
+
+const TAG = "test";
+const DEFAULT_IMAGE = `localhost/flux-mcp:${TAG}`;
+const READONLY_IMAGE = `localhost/flux-mcp:${TAG}-readonly`;
+const KUBECONFIG_IN_IMAGE = "/home/nonroot/.kube/config";
+const WRITE_TOOL_NAMES = ALL_TOOLS.filter((tool) => tool.writes).map((tool) => tool.name);
+// The settings the project's container notes need on these machines; harmless elsewhere.
+const RUN = ["run", "--rm", "--ulimit", "host"];
+
+async function podman(...args: string[]): Promise<string> {
+  return (await run("podman", args, { maxBuffer: 64 * 1024 * 1024 })).stdout;
+}
+
+function client(): Client {
+  return new Client({ name: "flux-mcp-image-tests", version: "1.0.0" });
+}
+
+/** Every .js file of the image's bundle, copied out of the image. */
+async function bundleOf(image: string, into: string): Promise<string> {
+  const container = (await podman("create", image)).trim();
+  try {
+    await podman("cp", `${container}:/app/dist`, into);
+  } finally {
+    await podman("rm", container);
+  }
+  const files = (await readdir(into, { recursive: true })).filter((file) => file.endsWith(".js"));
+  const texts = await Promise.all(files.map((file) => readFile(join(into, file), "utf8")));
+  return texts.join("\n");
+}
+
+describe("container images", { skip }, () => {
+  let api: TestApiServer;
+  let scratch: string;
+
+  before(async () => {
+    await run(process.execPath, ["scripts/build-images.ts", "--tag", TAG, "--no-build"], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    api = await startTestApiServer();
+    scratch = await mkdtemp(join(tmpdir(), "flux-mcp-image-"));
+  });
+
+  after(async () => {
+    await api?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  for (const image of [DEFAULT_IMAGE, READONLY_IMAGE]) {
+    test(`${image}: run -i answers an MCP session over stdio, read-only root, mounted kubeconfig`, async () => {
+      const transport = new StdioClientTransport({
+        command: "podman",
+        args: [
+          ...RUN,
+          "-i",
+          "--read-only",
+          "--network",
+          "host",
+          "-v",
+          `${api.kubeconfigPath}:${KUBECONFIG_IN_IMAGE}:ro`,
+          image,
+          "serve",
+        ],
+        stderr: "pipe",
+      });
+      const session = client();
+      await session.connect(transport);
+      try {
+        const answer = textOf(
+          await session.callTool({ name: "get_flux_instance", arguments: { context: "staging" } }),
+        );
+        assert.match(answer, /^context: staging$/m);
+        assert.match(answer, /managedBy: flux-operator/);
+      } finally {
+        await session.close();
+      }
+    });
+  }
+
+  test("the HTTP transport answers through the host network", async () => {
+    const server: ChildProcess = spawn(
+      "podman",
+      [
+        ...RUN,
+        "--read-only",
+        "--network",
+        "host",
+        "-v",
+        `${api.kubeconfigPath}:${KUBECONFIG_IN_IMAGE}:ro`,
+        DEFAULT_IMAGE,
+        "serve",
+        "--transport",
+        "http",
+        // Any free port: a fixed one could be taken on a shared machine.
+        "--port",
+        "0",
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      server.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /serving MCP at (http:\/\/[^/\s]+)/.exec(stderr);
+        if (match?.[1]) resolve(match[1].replace("0.0.0.0", "127.0.0.1"));
+      });
+      server.once("exit", (code) => reject(new Error(`the container exited with ${code}:\n${stderr}`)));
+    });
+    const session = client();
+    try {
+      const health = await fetch(new URL("/healthz", url));
+      assert.equal(health.status, 200);
+      await session.connect(new StreamableHTTPClientTransport(new URL("/mcp", url)));
+      const answer = textOf(
+        await session.callTool({
+          name: "get_kubernetes_resources",
+          arguments: { kind: "HelmRelease", context: "production" },
+        }),
+      );
+      assert.match(answer, /ingress-nginx/);
+    } finally {
+      await session.close();
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  test("runs as 65532 with no shell and a root file system it cannot write", async () => {
+    const config = (
+      await podman(
+        "image",
+        "inspect",
+        "--format",
+        "{{.Config.User}} {{json .Config.Entrypoint}}",
+        DEFAULT_IMAGE,
+      )
+    ).trim();
+    assert.equal(config, '65532:65532 ["/flux-operator-mcp"]');
+    const probe =
+      "const fs = require('node:fs'); let written = 'yes'; try { fs.writeFileSync('/probe', '') } catch (e) { written = e.code }" +
+      "; console.log(process.getuid(), process.getgid(), written, fs.existsSync('/bin/sh'), fs.existsSync('/etc/ssl/certs/ca-certificates.crt'))";
+    const output = await podman(
+      ...RUN,
+      "--read-only",
+      "--network",
+      "none",
+      "--entrypoint",
+      "/usr/bin/node",
+      DEFAULT_IMAGE,
+      "-e",
+      probe,
+    );
+    assert.equal(output.trim(), "65532 65532 EROFS false true");
+  });
+
+  test("the read-only image has no write tool: not listed with --read-only=false, not in its bundle", async () => {
+    const transport = new StdioClientTransport({
+      command: "podman",
+      args: [...RUN, "-i", "--read-only", "--network", "none", READONLY_IMAGE, "serve", "--read-only=false"],
+      stderr: "pipe",
+    });
+    const session = client();
+    await session.connect(transport);
+    try {
+      const listed = (await session.listTools()).tools.map((tool) => tool.name);
+      assert.ok(listed.includes("get_flux_instance"));
+      assert.deepEqual(
+        listed.filter((name) => WRITE_TOOL_NAMES.includes(name)),
+        [],
+      );
+    } finally {
+      await session.close();
+    }
+
+    const hardened = await bundleOf(READONLY_IMAGE, join(scratch, "readonly"));
+    const ordinary = await bundleOf(DEFAULT_IMAGE, join(scratch, "default"));
+    assert.ok(WRITE_TOOL_NAMES.length >= 10);
+    for (const name of WRITE_TOOL_NAMES) {
+      assert.ok(ordinary.includes(`"${name}"`), `the default image's bundle defines ${name}`);
+      assert.ok(!hardened.includes(`"${name}"`), `the read-only image's bundle names ${name}`);
+    }
+    // The MCP annotation every write tool carries (readOnlyHint: false), as the bundler writes it.
+    assert.match(ordinary, /readOnlyHint: !1/);
+    assert.doesNotMatch(hardened, /readOnlyHint: !1|readOnlyHint: false/);
+  });
+});
