@@ -54,4 +54,5 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
 export {
   createCertificateAuthority,
   issueClientCertificate,
+  issueServerCertificate,
 } from "../../src/apiserver/security/certificates.ts";
