@@ -5,7 +5,7 @@
 // sees the service account. On a workstation the default stays loopback; FLUX_MCP_HOST (set by
 // the container image) moves it; a non-loopback bind without a token warns once.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -13,7 +13,6 @@ import type { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { fetchWithHost } from "../helpers/host-header-fetch.ts";
-import { startClusterProxy } from "../helpers/kube-config.ts";
 import {
   catalogueNames,
   clientFor,
@@ -22,6 +21,7 @@ import {
   textOf,
 } from "../helpers/mcp-clients.ts";
 import { startServeProcess, type ServeProcess } from "../helpers/mcp-server-process.ts";
+import { simulatePod, type SimulatedPod } from "../helpers/simulated-pod.ts";
 
 const SERVICE_HOST = "flux-operator-mcp.flux-system.svc:9090";
 const SERVICE_ACCOUNT = "system:serviceaccount:flux-system:flux-operator-mcp";
@@ -35,31 +35,19 @@ const warnings = (stderr: string) => stderr.split("\n").filter((line) => line.in
 
 describe("in a pod", { timeout: 120_000 }, () => {
   let api: TestApiServer;
-  let proxy: { port: number; close(): Promise<void> };
+  let pod: SimulatedPod;
   let server: ServeProcess;
   before(async () => {
     api = await startTestApiServer({
       tokens: new Map([["pod-token", { user: SERVICE_ACCOUNT, groups: ["system:masters"] }]]),
     });
-    // The in-cluster API server answers at the root of its address, as https://kubernetes.default.svc does.
-    proxy = await startClusterProxy(api, "staging");
-    const accountDirectory = join(api.directory, "serviceaccount");
-    await mkdir(accountDirectory);
-    await writeFile(join(accountDirectory, "token"), "pod-token\n");
-    await writeFile(join(accountDirectory, "ca.crt"), api.server.certificates.caCertPem);
-    await writeFile(join(accountDirectory, "namespace"), "flux-system");
-    const env = serverEnvironment({
-      KUBERNETES_SERVICE_HOST: "127.0.0.1",
-      KUBERNETES_SERVICE_PORT: String(proxy.port),
-      FLUX_MCP_SERVICE_ACCOUNT_DIR: accountDirectory,
-      HOME: api.directory,
-    });
+    pod = await simulatePod(api, { cluster: "staging", token: "pod-token", namespace: "flux-system" });
     // The reference chart's arguments, but a free port rather than 9090.
-    server = await startServeProcess(["--transport=sse", "--read-only"], env);
+    server = await startServeProcess(["--transport=sse", "--read-only"], pod.env);
   });
   after(async () => {
     await server?.stop();
-    await proxy?.close();
+    await pod?.close();
     await api?.close();
   });
 

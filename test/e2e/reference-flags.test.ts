@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { issueClientCertificate, startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
+import {
+  issueClientCertificate,
+  issueServerCertificate,
+  startTestApiServer,
+  type TestApiServer,
+} from "../helpers/apiserver.ts";
+import { startClusterProxy } from "../helpers/kube-config.ts";
 import { catalogueNames, MODERN_REVISION, serverEnvironment, textOf } from "../helpers/mcp-clients.ts";
 import { CLI_PATH, runCli } from "../helpers/run-cli.ts";
 
@@ -66,15 +72,20 @@ describe("the reference's flags", { timeout: 120_000 }, () => {
   });
 
   it("server, token, CA, TLS server name, impersonation with UID and namespace: no kubeconfig", async () => {
+    // Reached by address, with a certificate that names only the cluster's DNS name.
+    const serving = await issueServerCertificate(api.server.certificates, [
+      { type: "dns", value: "kubernetes.default.svc" },
+    ]);
+    const proxy = await startClusterProxy(api, "staging", serving);
     const client = await connect([
       "--kube-server",
-      api.server.clusterUrl("staging"),
+      `https://127.0.0.1:${proxy.port}`,
       "--kube-token=alice-token",
       "--kube-certificate-authority",
       caFile,
       "serve",
       "--kube-tls-server-name",
-      "localhost",
+      "kubernetes.default.svc",
       "--kube-as",
       "dave",
       "--kube-as-group",
@@ -109,6 +120,7 @@ describe("the reference's flags", { timeout: 120_000 }, () => {
       );
     } finally {
       await client.close();
+      await proxy.close();
     }
   });
 

@@ -20,4 +20,8 @@ export {
   type KubeObject,
   type RunningApiServer,
 } from "@flux-mcp/kube-emulator";
-export { createCertificateAuthority, issueClientCertificate } from "@flux-mcp/kube-emulator";
+export {
+  createCertificateAuthority,
+  issueClientCertificate,
+  issueServerCertificate,
+} from "@flux-mcp/kube-emulator";

@@ -65,14 +65,21 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Serves `/clusters/<cluster>` of the in-memory API server at `https://127.0.0.1:<port>/`. */
+/**
+ * Serves `/clusters/<cluster>` of the in-memory API server at `https://127.0.0.1:<port>/`, with the
+ * API server's own serving certificate or the one given.
+ */
 export async function startClusterProxy(
   api: TestApiServer,
   cluster: string,
+  serving?: { certPem: string; keyPem: string },
 ): Promise<{ port: number; close(): Promise<void> }> {
   const { certificates } = api.server;
   const server = https.createServer(
-    { key: certificates.serverKeyPem, cert: certificates.serverCertPem },
+    {
+      key: serving?.keyPem ?? certificates.serverKeyPem,
+      cert: serving?.certPem ?? certificates.serverCertPem,
+    },
     (req, res) => {
       const upstream = https.request(
         `${api.server.clusterUrl(cluster)}${req.url ?? "/"}`,

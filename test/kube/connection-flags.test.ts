@@ -9,10 +9,11 @@ import { join } from "node:path";
 import {
   createCertificateAuthority,
   issueClientCertificate,
+  issueServerCertificate,
   startTestApiServer,
   type TestApiServer,
 } from "../helpers/apiserver.ts";
-import { closedPort } from "../helpers/kube-config.ts";
+import { closedPort, startClusterProxy } from "../helpers/kube-config.ts";
 import { stringify } from "yaml";
 import type { ConnectionOverrides } from "../../src/kube/kubeconfig.ts";
 import { createKubeProvider, type KubeProviderOptions } from "../../src/kube/provider.ts";
@@ -165,6 +166,28 @@ test("--kube-insecure-skip-tls-verify: refused unless asked, and it drops the ku
     overrides: { insecureSkipTlsVerify: true },
   });
   assert.deepEqual((await seenBy(await insecure.forContext(), "flux-system")).users, ["alice"]);
+});
+
+test("--kube-tls-server-name: an API server reached by address whose certificate names only its DNS name", async () => {
+  // As when a cluster is reached through a tunnel or an IP: the certificate names kubernetes.default.svc only.
+  const serving = await issueServerCertificate(api.server.certificates, [
+    { type: "dns", value: "kubernetes.default.svc" },
+  ]);
+  const proxy = await startClusterProxy(api, "staging", serving);
+  try {
+    const base = {
+      server: `https://127.0.0.1:${proxy.port}`,
+      token: "alice-token",
+      certificateAuthority: caFile,
+    };
+    await assert.rejects((await kubeFor(base)).resolveKind("ks"), {
+      message: /the server's TLS certificate does not match its address/,
+    });
+    const named = await kubeFor({ ...base, tlsServerName: "kubernetes.default.svc" });
+    assert.deepEqual((await seenBy(named, "flux-system")).users, ["alice"]);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test("--kube-tls-server-name: the certificate is checked against that name, not the URL's host", async () => {

@@ -68,13 +68,19 @@ export async function issueClientCertificate(
   return issue(ca, subject, [x509.ExtendedKeyUsage.clientAuth], []);
 }
 
-async function issueServerCertificate(ca: CertificateAuthority): Promise<IssuedCertificate> {
-  const subjectAltNames = [
-    { type: "ip" as const, value: "127.0.0.1" },
-    { type: "ip" as const, value: "::1" },
-    { type: "dns" as const, value: "localhost" },
-  ];
-  return issue(ca, [{ CN: ["localhost"] }], [x509.ExtendedKeyUsage.serverAuth], subjectAltNames);
+const LOOPBACK_NAMES: x509.JsonGeneralName[] = [
+  { type: "ip", value: "127.0.0.1" },
+  { type: "ip", value: "::1" },
+  { type: "dns", value: "localhost" },
+];
+
+/** A serving certificate for the given names (default: the loopback ones). */
+export async function issueServerCertificate(
+  ca: CertificateAuthority,
+  names: x509.JsonGeneralName[] = LOOPBACK_NAMES,
+): Promise<IssuedCertificate> {
+  const commonName = names.find((name) => name.type === "dns")?.value ?? "localhost";
+  return issue(ca, [{ CN: [commonName] }], [x509.ExtendedKeyUsage.serverAuth], names);
 }
 
 async function issue(

@@ -86,7 +86,7 @@ test("uid and extra headers are checked too (system:masters may do anything)", (
     "impersonate-extra-scopes": ["view", "edit"],
   };
   assert.deepEqual(resolveImpersonation(requestWith(headers), admin, authorize), {
-    identity: { user: "bob", groups: ["system:authenticated"] },
+    identity: { user: "bob", groups: ["system:authenticated"], uid: "1234" },
   });
   const refused = resolveImpersonation(requestWith(headers), alice, authorize);
   assert.ok("forbidden" in refused);
