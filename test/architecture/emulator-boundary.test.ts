@@ -59,6 +59,6 @@ test("only `serve --demo` and the `apiserver` command import the emulator, and o
   );
   assert.deepEqual(
     commandSites.map(({ file, dynamic }) => `${file}${dynamic ? " (dynamic)" : ""}`),
-    ["src/cli/main.ts (dynamic)"],
+    ["src/cli/run.ts (dynamic)"],
   );
 });
