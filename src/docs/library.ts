@@ -23,7 +23,7 @@ export interface DocsLibraryOptions {
   schemaWaitMs?: number;
 }
 
-const DEFAULT_SCHEMA_WAIT_MS = 2000;
+const DEFAULT_SCHEMA_WAIT_MS = 5000;
 
 /** The documents one call can see: the shared ones plus its cluster's CRD schemas. */
 export interface DocsView {

@@ -73,12 +73,8 @@ export async function runToolCall(
       runtime.log(
         `tool ${offered.tool.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
       );
-      failure = (
-        await masked(offered.tool.readsSchemasOnly === true, runtime, session, request, scrubber, {
-          text: messageOf(error),
-          isError: true,
-        })
-      ).text;
+      failure = (await masked(runtime, session, request, scrubber, { text: messageOf(error), isError: true }))
+        .text;
       throw new ToolCallBug(`${offered.tool.name} failed: ${failure}`);
     }
     outcome = result.outcome;
@@ -86,7 +82,7 @@ export async function runToolCall(
     // Timeouts, cancellations and argument errors are our own words: nothing of the cluster's in them.
     const answer =
       outcome === "ok" || outcome === "error"
-        ? await masked(offered.tool.readsSchemasOnly === true, runtime, session, request, scrubber, guarded)
+        ? await masked(runtime, session, request, scrubber, guarded)
         : guarded;
     if (answer.isError) {
       failure = answer.text;
@@ -115,7 +111,6 @@ export async function runToolCall(
  * inputs, is kept so the user still learns what went wrong.
  */
 async function masked(
-  readsSchemasOnly: boolean,
   runtime: CallRuntime,
   session: McpSession,
   request: CallRequest,
@@ -123,8 +118,6 @@ async function masked(
   result: ToolResult,
 ): Promise<ToolResult> {
   if (!runtime.maskSecrets) return result;
-  // Its text comes from documentation and CRD schemas, and echoes only what the client sent.
-  if (readsSchemasOnly) return result;
   // A call that touched no cluster may still echo its arguments (a context name, a path): those
   // are scrubbed with the session's cluster, when its values can be read at all.
   const touchedCluster = scrubber.tracksAny;

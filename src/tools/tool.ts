@@ -54,9 +54,9 @@ export interface Tool<Shape extends z.ZodRawShape = z.ZodRawShape> {
    */
   usesCluster: boolean;
   /**
-   * Reads nothing from a cluster but CRD schemas: its answers cannot hold Secret values, so they are
-   * not scrubbed against that cluster's Secrets, and a cluster that cannot be reached costs it only
-   * the schemas.
+   * Reads nothing from a cluster but CRD schemas, which hold no Secret values: its answer is scrubbed
+   * like that of a tool that touches no cluster (with the session's cluster, when it can be read),
+   * so a cluster that cannot be reached does not withhold it.
    */
   readsSchemasOnly?: boolean;
   handler(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<ToolResult>;
