@@ -137,6 +137,15 @@ function invalidCauses(status: KubernetesStatus): string | undefined {
   return causes && causes.length > 0 ? oneLine(causes.join("; ")) : undefined;
 }
 
+/** Longest part of a user's input an error message repeats. */
+const QUOTED_PREFIX = 64;
+
+/** User input for an error message: JSON-quoted (control characters escaped), long input cut short. */
+export function quoted(text: string): string {
+  if (text.length <= QUOTED_PREFIX) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, QUOTED_PREFIX))}… (${text.length} characters)`;
+}
+
 /** Collapses a message onto one line. */
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();

@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Discovery } from "./discovery.ts";
 import { statusError, transportError, type RequestOrigin, type RequestTarget } from "./errors.ts";
+import { pathSegment } from "./request-parts.ts";
 import type { HttpRequest, Transport } from "./transport.ts";
 import {
   KubeError,
@@ -177,7 +178,8 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
       return result;
     },
 
-    getPath(path, query) {
+    getPath(segments, query) {
+      const path = segments.map((segment) => `/${pathSegment(segment, "path segment")}`).join("");
       return call<unknown>(
         { method: "GET", path, ...(query && { query }) },
         { description: path, verb: "get" },
@@ -190,7 +192,7 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         client,
         withSignal({
           method: "GET",
-          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+          path: `/api/v1/namespaces/${pathSegment(namespace, "namespace")}/pods/${pathSegment(pod, "pod name")}/log`,
           accept: "text/plain",
           query: {
             container: options.container,
@@ -290,7 +292,7 @@ function groupVersionPath(kind: ResolvedKind): string {
 }
 
 function collectionPath(kind: ResolvedKind, namespace: string | undefined): string {
-  const scope = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
+  const scope = !namespace ? "" : `/namespaces/${pathSegment(namespace, "namespace")}`;
   return `${groupVersionPath(kind)}${scope}/${kind.plural}`;
 }
 
@@ -301,7 +303,8 @@ function objectPath(
   subresource?: string,
 ): string {
   if (name === "") throw new KubeError("BadRequest", `a ${kind.kind} needs a name`);
-  return `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ""}`;
+  const segment = pathSegment(name, `${kind.kind} name`);
+  return `${collectionPath(kind, namespace)}/${segment}${subresource ? `/${pathSegment(subresource, "subresource")}` : ""}`;
 }
 
 function describeObject(kind: ResolvedKind, name: string, namespace: string | undefined): string {

@@ -1,5 +1,6 @@
 import { durationArgument } from "../input/duration.ts";
 import { z } from "zod";
+import { manifestArgument, MAX_URL } from "../input/bounds.ts";
 import { generationProgress } from "../../flux/reconcile.ts";
 import { groupOf } from "../../flux/kinds.ts";
 import { KubeError, type KubeObject } from "../../kube/types.ts";
@@ -26,9 +27,7 @@ export const installFluxInstance = defineTool({
     "Installs or updates Flux on a cluster where the Flux Operator runs: applies the FluxInstance given as YAML (in namespace flux-system, created if missing) and waits until the operator reports it Ready, with progress. Returns the applied objects and the outcome (reason, message, revision). This server reaches only the Kubernetes API: pass the manifest's content as instance_yaml, not a URL.",
   area: "operations",
   input: {
-    instance_yaml: z
-      .string()
-      .min(1)
+    instance_yaml: manifestArgument()
       .optional()
       .describe(
         "The FluxInstance manifest (YAML), e.g. kind: FluxInstance, metadata.name: flux, spec.distribution {version: 2.x, registry: ghcr.io/fluxcd}.",
@@ -36,6 +35,7 @@ export const installFluxInstance = defineTool({
     instance_url: z
       .string()
       .min(1)
+      .max(MAX_URL)
       .optional()
       .describe(
         "Accepted for compatibility with flux-operator-mcp but not downloaded (no network besides the Kubernetes API): fetch it yourself and pass its content as instance_yaml.",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { kindArgument } from "../input/bounds.ts";
 import { defineTool } from "../tool.ts";
 import { apiVersionParam, nameParam, namespaceParam, waitParam, withSourceParam } from "./params.ts";
 import { reconcileFluxObject } from "./reconcile-flow.ts";
@@ -11,10 +12,7 @@ export const reconcileFluxResource = defineTool({
   area: "operations",
   input: {
     apiVersion: apiVersionParam,
-    kind: z
-      .string()
-      .min(1)
-      .describe("Flux kind, e.g. Kustomization, HelmRelease, GitRepository, ResourceSet."),
+    kind: kindArgument().describe("Flux kind, e.g. Kustomization, HelmRelease, GitRepository, ResourceSet."),
     name: nameParam,
     namespace: namespaceParam,
     with_source: withSourceParam,
