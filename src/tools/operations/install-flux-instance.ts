@@ -12,7 +12,13 @@ import { getFluxTarget, resolveFluxKind } from "./flux-target.ts";
 import { parseManifest } from "./manifest.ts";
 import { where } from "../output/names.ts";
 import { overwriteParam, waitParam } from "./params.ts";
-import { describeOutcome, progressReporter, waitForOutcome } from "./reconcile-wait.ts";
+import {
+  DEFAULT_WAIT_MS,
+  describeOutcome,
+  progressReporter,
+  waitBudget,
+  waitForOutcome,
+} from "./reconcile-wait.ts";
 
 /** Where the Flux Operator expects its FluxInstance. */
 const INSTANCE_NAMESPACE = "flux-system";
@@ -45,7 +51,7 @@ export const installFluxInstance = defineTool({
     timeout: durationArgument()
       .optional()
       .describe(
-        "Accepted for compatibility with flux-operator-mcp; the wait is bounded by the server's per-call --timeout.",
+        `How long to wait for the instance to be ready (default ${DEFAULT_WAIT_MS / 1000}s; the server's --timeout still bounds the call). When it runs out the answer says the installation is still in progress, which is not a failure.`,
       ),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -121,7 +127,14 @@ export const installFluxInstance = defineTool({
     );
     const progress = progressReporter(ctx);
     progress(`${target.title}: applied, waiting for the Flux Operator`);
-    const outcome = await waitForOutcome(kube, ctx, target, generationProgress, progress);
+    const outcome = await waitForOutcome(
+      kube,
+      ctx,
+      target,
+      generationProgress,
+      progress,
+      waitBudget(args.timeout),
+    );
     return { text: [...lines, ...describeOutcome(target, outcome, place)].join("\n") };
   },
 });

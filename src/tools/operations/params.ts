@@ -7,6 +7,8 @@ import {
   nameArgument,
   namespaceArgument,
 } from "../input/bounds.ts";
+import { durationArgument } from "../input/duration.ts";
+import { DEFAULT_WAIT_MS } from "./reconcile-wait.ts";
 
 export const apiVersionParam = apiVersionArgument()
   .min(1)
@@ -37,6 +39,12 @@ export const waitParam = z
   .default(true)
   .describe(
     "Wait until the controller has handled the request and report the outcome (Ready, reason, message, revision); false returns as soon as it is requested.",
+  );
+
+export const waitTimeoutParam = durationArgument()
+  .optional()
+  .describe(
+    `How long to wait for the outcome, e.g. 30s or 2m (default ${DEFAULT_WAIT_MS / 1000}s; the server's --timeout still bounds the call). When it runs out the answer says the reconciliation is still in progress, which is not a failure.`,
   );
 
 export const overwriteParam = z
