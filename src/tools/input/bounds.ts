@@ -24,8 +24,11 @@ export const MAX_FIELD_EXPRESSION = 512;
 export const MAX_FIELDS = 32;
 /** URLs: what browsers and most servers accept. */
 export const MAX_URL = 2048;
-/** Manifests and patches: the API server refuses request bodies over 3 MiB. */
-export const MAX_MANIFEST = 3 * 1024 * 1024;
+/**
+ * Manifests and patches: etcd keeps objects up to 1.5 MiB; 2 MiB of YAML, JSON-escaped, still fits
+ * in one MCP message (4 MiB).
+ */
+export const MAX_MANIFEST = 2 * 1024 * 1024;
 
 export function nameArgument() {
   return z.string().min(1).max(MAX_NAME);
