@@ -217,14 +217,14 @@ function credentialError(error: unknown, context: string): KubeError {
   if (syscall?.startsWith("spawn")) {
     return new KubeError(
       "Config",
-      `the exec credential plugin of context ${context} cannot run: ${syscall.slice("spawn ".length)} ${code === "ENOENT" ? "not found" : code}`,
+      `the exec credential plugin of context ${context} cannot run: ${syscall.slice("spawn ".length)} ${code === "ENOENT" ? "not found; install it, or put it on the PATH of the MCP server" : code}`,
       { cause: error },
     );
   }
   if (code === "ENOENT" || code === "EACCES") {
     return new KubeError(
       "Config",
-      `cannot read ${path} for context ${context}: ${code === "ENOENT" ? "no such file" : "permission denied"}`,
+      `cannot read ${path} for context ${context}: ${code === "ENOENT" ? "no such file" : "permission denied"}; fix the path in the kubeconfig`,
       {
         cause: error,
       },
@@ -233,7 +233,7 @@ function credentialError(error: unknown, context: string): KubeError {
   const detail = error instanceof Error ? firstLine(error.message) : String(error);
   return new KubeError(
     "Unauthorized",
-    `cannot get credentials for context ${context}: ${detail || "the credential plugin failed"}`,
+    `cannot get credentials for context ${context}: ${detail || "the credential plugin failed"}${detail ? "" : "; run its command from the kubeconfig by hand to see why, or log in again"}`,
     {
       cause: error,
     },
