@@ -36,7 +36,7 @@ const patchContentTypes: Record<PatchType | "apply", string> = {
 };
 
 const DEFAULT_FIELD_MANAGER = "flux-mcp";
-/** Throttled reads are sent again this many times, after the wait the server asks for (capped). */
+/** Throttled reads are sent again this many times, after the wait the server asks for (capped); the call's signal ends the wait. */
 const THROTTLE_RETRIES = 3;
 const MAX_THROTTLE_WAIT_SECONDS = 5;
 const SECRETS_PAGE_SIZE = 500;
@@ -50,7 +50,11 @@ export async function send(
   for (let attempt = 0; ; attempt++) {
     const response = await client.transport.send(request);
     if (response.status < 400) return response.body;
-    if (response.status === 429 && request.method === "GET" && attempt < THROTTLE_RETRIES) {
+    // Like client-go: throttling, and server errors that say when to come back, are retried for
+    // reads; never for writes, which may have happened.
+    const retryable =
+      response.status === 429 || (response.status >= 500 && response.retryAfterSeconds !== undefined);
+    if (retryable && request.method === "GET" && attempt < THROTTLE_RETRIES) {
       const seconds = Math.min(response.retryAfterSeconds ?? 1, MAX_THROTTLE_WAIT_SECONDS);
       try {
         await sleep(seconds * 1000, undefined, request.signal && { signal: request.signal });

@@ -200,6 +200,11 @@ export function createTransport(
         return await attempt(request, options, true);
       } catch (error) {
         if (error instanceof StaleConnection) return attempt(request, options, false);
+        // A read whose connection dropped is sent once more, on a new connection: reading twice
+        // changes nothing. A write is never sent again: it may have happened.
+        if (request.method === "GET" && !request.signal?.aborted && droppedConnection(error)) {
+          return attempt(request, options, false);
+        }
         throw error;
       }
     },
@@ -211,6 +216,12 @@ export function createTransport(
 }
 
 class StaleConnection extends Error {}
+
+function droppedConnection(error: unknown): boolean {
+  const code = (error instanceof KubeError ? (error.cause as { code?: unknown } | undefined) : undefined)
+    ?.code;
+  return code === "ECONNRESET" || code === "EPIPE";
+}
 
 function credentialError(error: unknown, context: string): KubeError {
   const { code, syscall, path } = error as NodeJS.ErrnoException;

@@ -7,14 +7,23 @@ import { demoClusterSources } from "../../src/apiserver/demo.ts";
 import type { FluxSimulationOptions } from "../../src/apiserver/flux-controller.ts";
 import { loadCluster, type ClusterSource } from "../../src/apiserver/loader.ts";
 import { startApiServer, type RunningApiServer } from "../../src/apiserver/server.ts";
+import type { ClusterCertificates } from "../../src/apiserver/security/certificates.ts";
 import type { Identity } from "../../src/apiserver/types.ts";
+export type { FaultRule } from "../../src/apiserver/faults.ts";
+export { WRITE_VERBS } from "../../src/apiserver/request-log.ts";
 import { createKubectl, type KubectlResult } from "../kubectl/kubectl.ts";
 
 export interface TestApiServer {
+  /** Replaced by restart(). */
   server: RunningApiServer;
   kubeconfigPath: string;
   directory: string;
   kubectl(args: string[], input?: string): Promise<KubectlResult>;
+  /**
+   * Kills the API server, runs `whileDown`, and starts it again on the same port with the same
+   * clusters (their objects kept, as etcd keeps them) and certificates, so the kubeconfig still works.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,23 +39,34 @@ export async function startTestApiServer(options: TestApiServerOptions = {}): Pr
   const clusters = await Promise.all(
     (options.sources ?? demoClusterSources()).map((source) => loadCluster(source)),
   );
-  const server = await startApiServer({
-    clusters,
-    simulation: options.simulation ?? FAST_SIMULATION,
-    ...(options.tokens && { tokens: options.tokens }),
-  });
+  const start = (port?: number, certificates?: ClusterCertificates) =>
+    startApiServer({
+      clusters,
+      simulation: options.simulation ?? FAST_SIMULATION,
+      ...(options.tokens && { tokens: options.tokens }),
+      ...(port !== undefined && { port }),
+      ...(certificates && { certificates }),
+    });
+  const server = await start();
   const directory = await mkdtemp(join(tmpdir(), "flux-mcp-test-"));
   const kubeconfigPath = join(directory, "kubeconfig.yaml");
   await writeFile(kubeconfigPath, server.kubeconfig());
   const kubectl = createKubectl(kubeconfigPath, directory);
-  return {
+  const running: TestApiServer = {
     server,
     kubeconfigPath,
     directory,
     kubectl,
+    restart: async (whileDown) => {
+      const { port, certificates } = running.server;
+      await running.server.close();
+      await whileDown?.();
+      running.server = await start(port, certificates);
+    },
     close: async () => {
-      await server.close();
+      await running.server.close();
       await rm(directory, { recursive: true, force: true });
     },
   };
+  return running;
 }
