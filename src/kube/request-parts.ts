@@ -27,7 +27,12 @@ function segmentProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** `value` for `field=value` in a fieldSelector, escaped as Kubernetes reads it (`\\`, `,`, `=`). */
-export function fieldSelectorValue(value: string): string {
+/**
+ * A name for `field=value` in a fieldSelector: checked like a path segment, then escaped as
+ * Kubernetes reads it (`\\`, `,`, `=`).
+ */
+export function fieldSelectorValue(value: string, what = "name"): string {
+  const problem = segmentProblem(value);
+  if (problem) throw new KubeError("BadRequest", `invalid ${what} ${quoted(value)}: ${problem}`);
   return value.replace(/[\\,=]/g, (character) => `\\${character}`);
 }
