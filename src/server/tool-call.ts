@@ -154,9 +154,7 @@ async function execute(
     () => timeout.abort(new DOMException("the call timed out", "TimeoutError")),
     runtime.timeoutMs,
   );
-  // Aborted when the call ends: requests the tool left running (a parallel read after another failed) stop too.
-  const finished = new AbortController();
-  const signal = AbortSignal.any([request.signal, timeout.signal, finished.signal]);
+  const signal = AbortSignal.any([request.signal, timeout.signal]);
   const interrupted = (): Outcome => {
     if (timeout.signal.aborted) {
       const after = formatAge(runtime.timeoutMs);
@@ -186,7 +184,6 @@ async function execute(
   } finally {
     clearTimeout(timer);
     deadline.release();
-    finished.abort();
   }
 }
 
