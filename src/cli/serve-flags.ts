@@ -27,6 +27,8 @@ export const SERVE_OPTIONS = {
   "kube-insecure-skip-tls-verify": { type: "boolean" },
   namespace: { type: "string", short: "n" },
   timeout: { type: "string" },
+  "max-sessions": { type: "string" },
+  "session-idle-timeout": { type: "string" },
   "response-limit": { type: "string" },
   "tool-call-log-file": { type: "string" },
   "docs-dir": { type: "string" },

@@ -18,6 +18,8 @@ import { fromGoSyntax, SERVE_OPTIONS } from "./serve-flags.ts";
 import { UsageError } from "./usage-error.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
+const DEFAULT_MAX_SESSIONS = 1000;
+
 export const SERVE_HELP = `Usage: flux-mcp serve [flags]
 
 Serves the Model Context Protocol for Kubernetes clusters run by Flux, over stdio (default) or
@@ -38,6 +40,9 @@ Tools:
   --read-only                 offer no tool that changes the cluster (default false)
   --mask-secrets              mask Secret values in every answer (default true; --mask-secrets=false)
   --timeout DURATION          limit per tool call, like 30s, 2m or 1m30s (default 1m)
+  --max-sessions N            most HTTP sessions open at once; more are refused (default ${DEFAULT_MAX_SESSIONS})
+  --session-idle-timeout DURATION
+                              close an HTTP session unused for this long (default 30m)
   --response-limit N          longest answer in characters; longer reads get advice on narrowing
                               them (default ${DEFAULT_RESPONSE_LIMIT})
   --tool-call-log-file FILE   append one JSON line per tool call (secrets masked)
@@ -100,7 +105,13 @@ export async function runServeCommand(args: string[]): Promise<void> {
   }
   const authToken =
     values["auth-token-file"] === undefined ? undefined : await readToken(values["auth-token-file"]);
-  const timeoutMs = parseTimeout(values.timeout ?? "1m");
+  const timeoutMs = parseDurationFlag("--timeout", values.timeout ?? "1m");
+  const sessionIdleMs = parseDurationFlag("--session-idle-timeout", values["session-idle-timeout"] ?? "30m");
+  const maxSessions = parseNumber(
+    "--max-sessions",
+    values["max-sessions"] ?? String(DEFAULT_MAX_SESSIONS),
+    1,
+  );
   const port = parseNumber("--port", values.port ?? "8080", 0, 65535);
   const responseLimit = parseNumber(
     "--response-limit",
@@ -162,6 +173,8 @@ export async function runServeCommand(args: string[]): Promise<void> {
       allowedHosts: values["allowed-host"] ?? [],
       ...(authToken !== undefined && { authToken }),
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+      maxSessions,
+      sessionIdleMs,
     },
     tools: ALL_TOOLS,
     readOnly,
@@ -303,10 +316,10 @@ function parseTransport(value: string): TransportName {
   throw new UsageError(`serve: unknown transport "${value}": expected stdio, sse or http`);
 }
 
-function parseTimeout(value: string): number {
+function parseDurationFlag(flag: string, value: string): number {
   const milliseconds = parseDuration(value);
   if (milliseconds === undefined || milliseconds <= 0) {
-    throw new UsageError(`serve: invalid --timeout "${value}": expected a duration like 30s, 2m or 1m30s`);
+    throw new UsageError(`serve: invalid ${flag} "${value}": expected a duration like 30s, 2m or 1m30s`);
   }
   return milliseconds;
 }

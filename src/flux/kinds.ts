@@ -26,6 +26,11 @@ export interface FluxKind {
   suspend: SuspendMechanism;
   /** Kinds that accept reconcile.fluxcd.io/forceAt. */
   forceable: boolean;
+  /**
+   * Reconciled with forceAt unless the caller opts out, as flux-operator-mcp does: a HelmRelease is
+   * upgraded even without changes, a ResourceSetInputProvider fetches its inputs again at once.
+   */
+  forcedByDefault: boolean;
 }
 
 const source = "source.toolkit.fluxcd.io";
@@ -52,6 +57,7 @@ function toolkitKind(
     hasStatus: true,
     suspend: "spec",
     forceable: false,
+    forcedByDefault: false,
     ...extra,
   };
 }
@@ -67,7 +73,10 @@ export const FLUX_KINDS: readonly FluxKind[] = [
     suspend: "none",
   }),
   toolkitKind("Kustomization", "kustomize.toolkit.fluxcd.io", "v1", "kustomize-controller"),
-  toolkitKind("HelmRelease", "helm.toolkit.fluxcd.io", "v2", "helm-controller", { forceable: true }),
+  toolkitKind("HelmRelease", "helm.toolkit.fluxcd.io", "v2", "helm-controller", {
+    forceable: true,
+    forcedByDefault: true,
+  }),
   toolkitKind("Alert", notification, "v1beta3", "notification-controller", {
     reconcilable: false,
     hasStatus: false,
@@ -86,6 +95,7 @@ export const FLUX_KINDS: readonly FluxKind[] = [
   toolkitKind("ResourceSetInputProvider", operator, "v1", "flux-operator", {
     suspend: "annotation",
     forceable: true,
+    forcedByDefault: true,
   }),
 ];
 

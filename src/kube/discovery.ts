@@ -3,6 +3,7 @@
 // `HelmRelease` with `helm.toolkit.fluxcd.io`) to one of them the way kubectl does. A kind the
 // cache does not know triggers one refresh first, since a CRD may have been added since.
 import { abortable } from "./abortable.ts";
+import { quoted } from "./errors.ts";
 import { closeNames } from "./suggestions.ts";
 import { KubeError, type ResolvedKind } from "./types.ts";
 
@@ -149,7 +150,7 @@ function lookup(index: DiscoveryIndex, query: KindQuery, context: string): Resol
       .join(", ");
     return new KubeError(
       "AmbiguousKind",
-      `"${query.typed}" is served by several API groups in context ${context}: name one with apiVersion (${choices})`,
+      `${quoted(query.typed)} is served by several API groups in context ${context}: name one with apiVersion (${choices})`,
     );
   }
   const entry = chosen[0];
@@ -170,7 +171,7 @@ function unknownKind(index: DiscoveryIndex, query: KindQuery, context: string): 
       ? ""
       : query.group === ""
         ? " in the core API group"
-        : ` in API group "${query.group}"`;
+        : ` in API group ${quoted(query.group)}`;
   const names = index.entries.flatMap((entry) => [entry.kind, entry.plural, ...entry.shortNames]);
   const kindOf = new Map<string, string>();
   for (const entry of index.entries) {
@@ -186,7 +187,7 @@ function unknownKind(index: DiscoveryIndex, query: KindQuery, context: string): 
   const failed = index.failed.length > 0 ? ` (discovery of ${index.failed.join(", ")} failed)` : "";
   return new KubeError(
     "UnknownKind",
-    `the server doesn't have a resource type "${query.typed}"${where} in context ${context}${hint}${failed}`,
+    `the server doesn't have a resource type ${quoted(query.typed)}${where} in context ${context}${hint}${failed}`,
   );
 }
 

@@ -68,12 +68,19 @@ export function statusError(
       case "Invalid":
         return `${target.description} is invalid ${where}: ${invalidCauses(answer) ?? serverMessage}`;
       case "Timeout":
-        return `the Kubernetes API of context ${origin.context} timed out on ${target.verb} ${target.description}: ${serverMessage}`;
+        return `the Kubernetes API of context ${origin.context} timed out on ${target.verb} ${target.description}: ${serverMessage}; try again, or narrow the request`;
       default:
-        return `cannot ${target.verb} ${target.description} ${where}: ${serverMessage} (HTTP ${status})`;
+        return `cannot ${target.verb} ${target.description} ${where}: ${serverMessage} (HTTP ${status})${serverAdvice(status)}`;
     }
   })();
   return new KubeError(reason, message, { status });
+}
+
+/** What to do about an answer the API server gave for its own reasons, not the request's. */
+function serverAdvice(status: number): string {
+  if (status === 429) return "; the API server is throttling requests: try again in a few seconds";
+  if (status >= 500) return "; the API server failed: try again, and check its health if it persists";
+  return "";
 }
 
 /** The KubeError for a request that got no answer: the signal fired, or the connection failed. */
@@ -84,12 +91,25 @@ export function transportError(error: unknown, origin: RequestOrigin, signal?: A
     const reason: unknown = signal.reason;
     if (reason instanceof KubeError) return reason;
     return isTimeout(reason)
-      ? new KubeError("Timeout", `timed out waiting for ${api}`, { cause: error })
+      ? new KubeError(
+          "Timeout",
+          `timed out waiting for ${api}: it is slow or unreachable; try again, narrow the request, or raise --timeout`,
+          { cause: error },
+        )
       : new KubeError("Cancelled", `the request to ${api} was cancelled`, { cause: error });
   }
   return new KubeError("Unreachable", `cannot reach ${api}: ${describeNetworkError(error)}`, {
     cause: error,
   });
+}
+
+/** What to do when the connection failed: about TLS trust, or about reaching the server at all. */
+function networkAdvice(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && /CERT|SIGNATURE|TLS|ISSUER/.test(code)) {
+    return "check the cluster's certificate-authority in the kubeconfig";
+  }
+  return "check that the cluster is up and reachable from here (VPN, proxy) and the server address in the kubeconfig";
 }
 
 function isTimeout(reason: unknown): boolean {
@@ -114,6 +134,10 @@ const networkCauses: Record<string, string> = {
 };
 
 function describeNetworkError(error: unknown): string {
+  return `${networkCause(error)}; ${networkAdvice(error)}`;
+}
+
+function networkCause(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   const known = typeof code === "string" ? networkCauses[code] : undefined;
   if (known) return known;
@@ -135,6 +159,15 @@ function invalidCauses(status: KubernetesStatus): string | undefined {
     ?.map((cause) => [cause.field, cause.message].filter(Boolean).join(": "))
     .filter(Boolean);
   return causes && causes.length > 0 ? oneLine(causes.join("; ")) : undefined;
+}
+
+/** Longest part of a user's input an error message repeats. */
+const QUOTED_PREFIX = 64;
+
+/** User input for an error message: JSON-quoted (control characters escaped), long input cut short. */
+export function quoted(text: string): string {
+  if (text.length <= QUOTED_PREFIX) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, QUOTED_PREFIX))}… (${text.length} characters)`;
 }
 
 /** Collapses a message onto one line. */

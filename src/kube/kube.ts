@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Discovery } from "./discovery.ts";
 import { statusError, transportError, type RequestOrigin, type RequestTarget } from "./errors.ts";
+import { pathSegment } from "./request-parts.ts";
 import type { HttpRequest, Transport } from "./transport.ts";
 import {
   KubeError,
@@ -35,7 +36,7 @@ const patchContentTypes: Record<PatchType | "apply", string> = {
 };
 
 const DEFAULT_FIELD_MANAGER = "flux-mcp";
-/** Throttled reads are sent again this many times, after the wait the server asks for (capped). */
+/** Throttled reads are sent again this many times, after the wait the server asks for (capped); the call's signal ends the wait. */
 const THROTTLE_RETRIES = 3;
 const MAX_THROTTLE_WAIT_SECONDS = 5;
 const SECRETS_PAGE_SIZE = 500;
@@ -49,7 +50,11 @@ export async function send(
   for (let attempt = 0; ; attempt++) {
     const response = await client.transport.send(request);
     if (response.status < 400) return response.body;
-    if (response.status === 429 && request.method === "GET" && attempt < THROTTLE_RETRIES) {
+    // Like client-go: throttling, and server errors that say when to come back, are retried for
+    // reads; never for writes, which may have happened.
+    const retryable =
+      response.status === 429 || (response.status >= 500 && response.retryAfterSeconds !== undefined);
+    if (retryable && request.method === "GET" && attempt < THROTTLE_RETRIES) {
       const seconds = Math.min(response.retryAfterSeconds ?? 1, MAX_THROTTLE_WAIT_SECONDS);
       try {
         await sleep(seconds * 1000, undefined, request.signal && { signal: request.signal });
@@ -178,7 +183,8 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
       return result;
     },
 
-    getPath(path, query) {
+    getPath(segments, query) {
+      const path = segments.map((segment) => `/${pathSegment(segment, "path segment")}`).join("");
       return call<unknown>(
         { method: "GET", path, ...(query && { query }) },
         { description: path, verb: "get" },
@@ -191,7 +197,7 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         client,
         withSignal({
           method: "GET",
-          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+          path: `/api/v1/namespaces/${pathSegment(namespace, "namespace")}/pods/${pathSegment(pod, "pod name")}/log`,
           accept: "text/plain",
           query: {
             container: options.container,
@@ -291,7 +297,7 @@ function groupVersionPath(kind: ResolvedKind): string {
 }
 
 function collectionPath(kind: ResolvedKind, namespace: string | undefined): string {
-  const scope = namespace === undefined ? "" : `/namespaces/${encodeURIComponent(namespace)}`;
+  const scope = !namespace ? "" : `/namespaces/${pathSegment(namespace, "namespace")}`;
   return `${groupVersionPath(kind)}${scope}/${kind.plural}`;
 }
 
@@ -302,7 +308,8 @@ function objectPath(
   subresource?: string,
 ): string {
   if (name === "") throw new KubeError("BadRequest", `a ${kind.kind} needs a name`);
-  return `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ""}`;
+  const segment = pathSegment(name, `${kind.kind} name`);
+  return `${collectionPath(kind, namespace)}/${segment}${subresource ? `/${pathSegment(subresource, "subresource")}` : ""}`;
 }
 
 function describeObject(kind: ResolvedKind, name: string, namespace: string | undefined): string {

@@ -1,7 +1,14 @@
 // "Did you mean" candidates for a name nobody serves: the known names closest to what was typed.
 
-/** Known names close to `typed` (case-insensitive), closest first. */
+/** Kind, resource and short names are DNS labels: at most this long, letters, digits and dashes. */
+const PLAUSIBLE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+
+/**
+ * Known names close to `typed` (case-insensitive), closest first. Only for input that could be such
+ * a name: the edit distance costs the product of both lengths, for every known name.
+ */
 export function closeNames(typed: string, known: readonly string[]): string[] {
+  if (!PLAUSIBLE_NAME.test(typed)) return [];
   const wanted = typed.toLowerCase();
   const limit = Math.max(1, Math.floor(wanted.length / 3));
   const scored = [...new Set(known)].flatMap((name) => {

@@ -202,6 +202,11 @@ export function createTransport(
         return await attempt(request, options, true);
       } catch (error) {
         if (error instanceof StaleConnection) return attempt(request, options, false);
+        // A read whose connection dropped is sent once more, on a new connection: reading twice
+        // changes nothing. A write is never sent again: it may have happened.
+        if (request.method === "GET" && !request.signal?.aborted && droppedConnection(error)) {
+          return attempt(request, options, false);
+        }
         throw error;
       }
     },
@@ -214,19 +219,25 @@ export function createTransport(
 
 class StaleConnection extends Error {}
 
+function droppedConnection(error: unknown): boolean {
+  const code = (error instanceof KubeError ? (error.cause as { code?: unknown } | undefined) : undefined)
+    ?.code;
+  return code === "ECONNRESET" || code === "EPIPE";
+}
+
 function credentialError(error: unknown, context: string): KubeError {
   const { code, syscall, path } = error as NodeJS.ErrnoException;
   if (syscall?.startsWith("spawn")) {
     return new KubeError(
       "Config",
-      `the exec credential plugin of context ${context} cannot run: ${syscall.slice("spawn ".length)} ${code === "ENOENT" ? "not found" : code}`,
+      `the exec credential plugin of context ${context} cannot run: ${syscall.slice("spawn ".length)} ${code === "ENOENT" ? "not found; install it, or put it on the PATH of the MCP server" : code}`,
       { cause: error },
     );
   }
   if (code === "ENOENT" || code === "EACCES") {
     return new KubeError(
       "Config",
-      `cannot read ${path} for context ${context}: ${code === "ENOENT" ? "no such file" : "permission denied"}`,
+      `cannot read ${path} for context ${context}: ${code === "ENOENT" ? "no such file" : "permission denied"}; fix the path in the kubeconfig`,
       {
         cause: error,
       },
@@ -235,7 +246,7 @@ function credentialError(error: unknown, context: string): KubeError {
   const detail = error instanceof Error ? firstLine(error.message) : String(error);
   return new KubeError(
     "Unauthorized",
-    `cannot get credentials for context ${context}: ${detail || "the credential plugin failed"}`,
+    `cannot get credentials for context ${context}: ${detail || "the credential plugin failed"}${detail ? "" : "; run its command from the kubeconfig by hand to see why, or log in again"}`,
     {
       cause: error,
     },

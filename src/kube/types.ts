@@ -103,8 +103,11 @@ export interface Kube {
 
   get(kind: ResolvedKind, name: string, namespace?: string): Promise<KubeObject>;
   list(kind: ResolvedKind, options?: ListOptions): Promise<ListResult>;
-  /** A GET of an API path not covered above (e.g. metrics.k8s.io lists), answered as JSON. */
-  getPath(path: string, query?: Record<string, string>): Promise<unknown>;
+  /**
+   * A GET of an API path not covered above (e.g. metrics.k8s.io lists), answered as JSON: the path's
+   * segments, each checked and URL-encoded (`["apis", "metrics.k8s.io", "v1beta1", "pods"]`).
+   */
+  getPath(segments: readonly string[], query?: Record<string, string>): Promise<unknown>;
   podLogs(namespace: string, pod: string, options?: LogOptions): Promise<string>;
 
   create(kind: ResolvedKind, object: KubeObject, options?: WriteOptions): Promise<KubeObject>;

@@ -35,6 +35,16 @@ export function hostPolicy(bindHost: string, extra: readonly string[]): HostPoli
   return { hosts: new Set([...LOOPBACK_NAMES, ...given, ...(wildcard ? [] : [bound])]) };
 }
 
+/** A Host header is a hostname or address with an optional port: nothing else (no `user@`, no path). */
+const HOST_HEADER = /^(?:[a-z0-9._~-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** Why the Host header cannot be read at all (400), or undefined. Checked whatever the policy. */
+export function malformedHost(request: IncomingMessage): string | undefined {
+  const host = request.headers.host;
+  if (host === undefined || HOST_HEADER.test(host)) return undefined;
+  return `malformed Host header ${JSON.stringify(host.slice(0, 100))}: expected a hostname and an optional port`;
+}
+
 /** Why the request must be refused (403), or undefined when it may pass. */
 export function hostProblem(request: IncomingMessage, policy: HostPolicy): string | undefined {
   if (policy.hosts) {

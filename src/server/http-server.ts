@@ -4,10 +4,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { bearerCheck, hostPolicy, hostProblem } from "./http-guards.ts";
+import { bearerCheck, hostPolicy, hostProblem, malformedHost } from "./http-guards.ts";
 import { createInFlight } from "./in-flight.ts";
 import { createLegacySseEndpoint, SSE_MESSAGE_PATH, SSE_PATH } from "./legacy-sse.ts";
 import type { ServerDefinition } from "./mcp-server.ts";
+import { SessionSlots } from "./session-slots.ts";
 import { createStreamableHttpEndpoint, MCP_PATH } from "./streamable-http.ts";
 
 export interface HttpOptions {
@@ -18,6 +19,10 @@ export interface HttpOptions {
   /** When set, every MCP request must carry `Authorization: Bearer <token>`. */
   authToken?: string;
   maxBodyBytes: number;
+  /** Most HTTP sessions (Streamable HTTP and legacy SSE) open at once. */
+  maxSessions: number;
+  /** A Streamable HTTP session unused for this long is closed. */
+  sessionIdleMs: number;
   /** How long a shutdown waits for calls in flight before closing anyway. */
   drainTimeoutMs: number;
 }
@@ -37,12 +42,17 @@ export async function startHttpServer(
   const authorized = options.authToken === undefined ? () => true : bearerCheck(options.authToken);
   // Exchanges whose answer is still to be written: POSTs, and requests answered over an SSE stream.
   const exchanges = createInFlight();
-  const streamable = createStreamableHttpEndpoint(definition, options.maxBodyBytes);
+  const slots = new SessionSlots(options.maxSessions);
+  const streamable = createStreamableHttpEndpoint(definition, {
+    maxBodyBytes: options.maxBodyBytes,
+    slots,
+    sessionIdleMs: options.sessionIdleMs,
+  });
   const streamableNode = toNodeHandler(streamable, {
     maxRequestBodySize: options.maxBodyBytes,
     onerror: (error) => definition.runtime.log(`http: ${error.message}`),
   });
-  const sse = createLegacySseEndpoint(definition, exchanges);
+  const sse = createLegacySseEndpoint(definition, exchanges, slots);
   let draining = false;
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -52,6 +62,8 @@ export async function startHttpServer(
       return draining ? text(response, 503, "shutting down") : text(response, 200, "ok");
     if (path !== MCP_PATH && path !== SSE_PATH && path !== SSE_MESSAGE_PATH)
       return text(response, 404, "not found");
+    const malformed = malformedHost(request);
+    if (malformed) return text(response, 400, malformed);
     const refused = hostProblem(request, policy);
     if (refused) return text(response, 403, refused);
     if (!authorized(request)) {

@@ -13,6 +13,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { readBody } from "./http-body.ts";
 import type { InFlight } from "./in-flight.ts";
+import type { SessionSlots } from "./session-slots.ts";
 import { buildMcpServer, type ServerDefinition } from "./mcp-server.ts";
 
 const KEEP_ALIVE_MS = 15_000;
@@ -86,10 +87,20 @@ export interface LegacySseEndpoint {
 export function createLegacySseEndpoint(
   definition: ServerDefinition,
   exchanges: InFlight,
+  slots: SessionSlots,
 ): LegacySseEndpoint {
   const transports = new Map<string, SseServerTransport>();
   return {
     async open(_request, response) {
+      const release = slots.take();
+      if (!release) {
+        response
+          .writeHead(503, { "Content-Type": "text/plain; charset=utf-8" })
+          .end(`too many sessions (${slots.max}, --max-sessions): close unused ones or try again later\n`);
+        return;
+      }
+      // The session ends with its stream: a client that goes away frees its slot.
+      response.once("close", release);
       const transport = new SseServerTransport(response, exchanges);
       const session = { id: transport.sessionId, state: { context: undefined }, stateless: false };
       const server = buildMcpServer(definition, session);

@@ -8,6 +8,8 @@ import {
   type CallToolResult,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { quoted } from "../kube/errors.ts";
+import { contextArgument, nameArgument, namespaceArgument } from "../tools/input/bounds.ts";
 import type { Tool } from "../tools/tool.ts";
 import { serverInstructions } from "./instructions.ts";
 import { DEBUG_PROMPTS, debugPlan } from "./prompts.ts";
@@ -65,7 +67,7 @@ export function buildMcpServer(definition: ServerDefinition, session: McpSession
     const { name, arguments: arguments_, _meta } = request.params;
     const offered = definition.offered.get(name);
     if (!offered) {
-      const reason = definition.withheld.get(name) ?? `unknown tool "${name}"`;
+      const reason = definition.withheld.get(name) ?? `unknown tool ${quoted(name)}`;
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, reason);
     }
     const progressToken = _meta?.progressToken;
@@ -92,9 +94,11 @@ export function buildMcpServer(definition: ServerDefinition, session: McpSession
 function registerPrompts(server: McpServer, definition: ServerDefinition): void {
   const offered = new Set(definition.offered.keys());
   const argsSchema = z.object({
-    name: z.string().min(1).describe("Name of the Flux object."),
-    namespace: z.string().min(1).describe("Namespace of the Flux object."),
-    cluster: z.string().optional().describe("Kubeconfig context of its cluster; omit for the current one."),
+    name: nameArgument().describe("Name of the Flux object."),
+    namespace: namespaceArgument().describe("Namespace of the Flux object."),
+    cluster: contextArgument()
+      .optional()
+      .describe("Kubeconfig context of its cluster; omit for the current one."),
   });
   for (const prompt of DEBUG_PROMPTS) {
     server.registerPrompt(

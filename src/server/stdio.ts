@@ -1,7 +1,9 @@
 // MCP over stdin/stdout: one session for the life of the process. The SDK's entry picks the
 // protocol era from the client's opening message (2025-era initialize, or 2026-07-28 discover).
 import { serveStdio as serveStdioEntry, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { DEFAULT_MAX_BODY_BYTES } from "./http-body.ts";
 import { buildMcpServer, type ServerDefinition } from "./mcp-server.ts";
+import { StdioFraming } from "./stdio-framing.ts";
 
 export interface StdioServer {
   /** Resolves when the client closes stdin. */
@@ -16,8 +18,15 @@ export function serveStdio(definition: ServerDefinition): StdioServer {
     process.stdin.once("end", resolve);
     process.stdin.once("close", resolve);
   });
+  // Messages pass through our framing first: no input (too large, not JSON, a batch) goes unanswered.
+  const framing = new StdioFraming({
+    input: process.stdin,
+    output: process.stdout,
+    maxMessageBytes: DEFAULT_MAX_BODY_BYTES,
+    log: definition.runtime.log,
+  });
   const handle = serveStdioEntry(() => buildMcpServer(definition, { state, stateless: false }), {
-    transport: new StdioServerTransport(),
+    transport: new StdioServerTransport(framing.toTransport, framing.fromTransport),
     onerror: (error) => definition.runtime.log(`stdio: ${error.message}`),
   });
   return {

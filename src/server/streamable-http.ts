@@ -10,12 +10,13 @@ import {
   type McpServer,
 } from "@modelcontextprotocol/server";
 import { buildMcpServer, type ServerDefinition } from "./mcp-server.ts";
+import type { SessionSlots } from "./session-slots.ts";
 import type { McpSession } from "./tool-call.ts";
 
 export const MCP_PATH = "/mcp";
 
-/** A 2025-era session nobody used for this long is closed. */
-const SESSION_IDLE_MS = 60 * 60_000;
+/** How often idle sessions are looked for, at most. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 interface LegacySession {
   transport: WebStandardStreamableHTTPServerTransport;
@@ -29,9 +30,17 @@ export interface StreamableHttpEndpoint {
   close(): Promise<void>;
 }
 
+export interface StreamableHttpOptions {
+  maxBodyBytes: number;
+  /** Shared with legacy SSE: a new session is refused (503) once they are all taken. */
+  slots: SessionSlots;
+  /** A 2025-era session nobody used for this long is closed (--session-idle-timeout). */
+  sessionIdleMs: number;
+}
+
 export function createStreamableHttpEndpoint(
   definition: ServerDefinition,
-  maxBodyBytes: number,
+  { maxBodyBytes, slots, sessionIdleMs }: StreamableHttpOptions,
 ): StreamableHttpEndpoint {
   const log = (error: Error) => definition.runtime.log(`http: ${error.message}`);
   const modern = createMcpHandler(
@@ -39,14 +48,25 @@ export function createStreamableHttpEndpoint(
     { legacy: "reject", onerror: log, maxRequestBodySize: maxBodyBytes },
   );
   const sessions = new Map<string, LegacySession>();
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const entry of sessions.values()) {
-      if (now - entry.lastUsed > SESSION_IDLE_MS) void entry.server.close();
-    }
-  }, 60_000).unref();
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const entry of sessions.values()) {
+        if (now - entry.lastUsed > sessionIdleMs) void entry.server.close();
+      }
+    },
+    Math.min(SWEEP_INTERVAL_MS, sessionIdleMs),
+  ).unref();
 
   async function openSession(request: Request): Promise<Response> {
+    const release = slots.take();
+    if (!release) {
+      return jsonRpcError(
+        503,
+        -32000,
+        `too many sessions (${slots.max}, --max-sessions): close unused ones or try again later`,
+      );
+    }
     const session: McpSession = { state: { context: undefined }, stateless: false };
     const server = buildMcpServer(definition, session);
     const transport = new WebStandardStreamableHTTPServerTransport({
@@ -60,10 +80,14 @@ export function createStreamableHttpEndpoint(
     await server.connect(transport);
     server.server.onclose = () => {
       if (session.id !== undefined) sessions.delete(session.id);
+      release();
     };
     const response = await transport.handleRequest(request);
     // Anything but a successful initialize leaves no session behind.
-    if (session.id === undefined) await server.close();
+    if (session.id === undefined) {
+      await server.close();
+      release();
+    }
     return response;
   }
 

@@ -147,10 +147,16 @@ async function execute(
     return { text: describeInvalidArguments(offered, parsed.error), isError: true, outcome: "invalid" };
   }
   const { context: callContext, ...arguments_ } = parsed.data as Record<string, unknown>;
-  const timeout = AbortSignal.timeout(runtime.timeoutMs);
-  const signal = AbortSignal.any([request.signal, timeout]);
+  // Owned here, not AbortSignal.timeout(): the timer and every listener on the call's signal are
+  // released when the call ends, so nothing of a finished call stays reachable until its deadline.
+  const timeout = new AbortController();
+  const timer = setTimeout(
+    () => timeout.abort(new DOMException("the call timed out", "TimeoutError")),
+    runtime.timeoutMs,
+  );
+  const signal = AbortSignal.any([request.signal, timeout.signal]);
   const interrupted = (): Outcome => {
-    if (timeout.aborted) {
+    if (timeout.signal.aborted) {
       const after = formatAge(runtime.timeoutMs);
       return {
         text: `${offered.tool.name} timed out after ${after} (--timeout); narrow the request or raise --timeout`,
@@ -166,14 +172,18 @@ async function execute(
     const ctx = toolContext(offered, provider, session, runtime, request, signal, scrubber, callContext);
     return { ...(await offered.tool.handler(arguments_, ctx)), outcome: "ok" };
   };
+  const deadline = abortion(signal);
   try {
     // A tool that ignores its signal still answers on time: the call settles at the deadline.
-    const result = await Promise.race([run(), abortion(signal)]);
+    const result = await Promise.race([run(), deadline.settled]);
     return result ?? interrupted();
   } catch (error) {
     if (signal.aborted) return interrupted();
     if (error instanceof KubeError) return { text: error.message, isError: true, outcome: "error" };
     throw error;
+  } finally {
+    clearTimeout(timer);
+    deadline.release();
   }
 }
 
@@ -253,12 +263,15 @@ async function trackSessionCluster(
   }
 }
 
-/** Resolves with undefined once the signal aborts (never rejects). */
-function abortion(signal: AbortSignal): Promise<undefined> {
-  return new Promise((resolve) => {
+/** Settles with undefined once the signal aborts (never rejects); release() drops the listener. */
+function abortion(signal: AbortSignal): { settled: Promise<undefined>; release(): void } {
+  let onAbort = (): void => {};
+  const settled = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
     if (signal.aborted) resolve(undefined);
-    else signal.addEventListener("abort", () => resolve(undefined), { once: true });
+    else signal.addEventListener("abort", onAbort, { once: true });
   });
+  return { settled, release: () => signal.removeEventListener("abort", onAbort) };
 }
 
 function messageOf(error: unknown): string {

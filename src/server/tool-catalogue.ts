@@ -2,6 +2,8 @@
 // tool's input schema (its zod shape, plus the per-call `context` argument for cluster tools)
 // converted to JSON Schema, by the build when it can (see inputSchemas).
 import { z } from "zod";
+import { quoted } from "../kube/errors.ts";
+import { contextArgument } from "../tools/input/bounds.ts";
 import type { Tool } from "../tools/tool.ts";
 
 export interface CatalogueMode {
@@ -28,9 +30,7 @@ export interface ListedTool {
   annotations: Tool["annotations"];
 }
 
-const CONTEXT_ARGUMENT = z
-  .string()
-  .min(1)
+const CONTEXT_ARGUMENT = contextArgument()
   .optional()
   .describe("Kubeconfig context to run this call against; omit for the session's current context.");
 
@@ -95,7 +95,7 @@ export function describeInvalidArguments(offered: OfferedTool, error: z.ZodError
   const accepted = Object.keys(offered.arguments.shape);
   const problems = error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
-      const names = issue.keys.map((key) => `"${key}"`).join(", ");
+      const names = issue.keys.map(quoted).join(", ");
       return `unknown argument ${names} (accepted: ${accepted.join(", ") || "none"})`;
     }
     const at = issue.path.map(String).join(".");

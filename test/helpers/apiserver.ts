@@ -8,6 +8,8 @@ export {
   type KubectlResult,
   type TestApiServer,
   type TestApiServerOptions,
+  type FaultRule,
+  WRITE_VERBS,
 } from "@flux-mcp/kube-emulator/testing";
 export {
   demoClusterSources,

@@ -71,7 +71,7 @@ test("a missing token file is a Config error naming the file", async () => {
     assert.equal(error.reason, "Config");
     assert.equal(
       error.message,
-      `cannot read ${join(api.directory, "tokens", "none")} for context staging: no such file`,
+      `cannot read ${join(api.directory, "tokens", "none")} for context staging: no such file; fix the path in the kubeconfig`,
     );
     return true;
   });
@@ -191,7 +191,8 @@ test("an exec plugin that is not installed is a Config error", async () => {
   ]);
   await assert.rejects((await provider(path).forContext("staging")).resolveKind("ks"), {
     reason: "Config",
-    message: "the exec credential plugin of context staging cannot run: no-such-credential-plugin not found",
+    message:
+      "the exec credential plugin of context staging cannot run: no-such-credential-plugin not found; install it, or put it on the PATH of the MCP server",
   });
 });
 

@@ -40,7 +40,7 @@ test("a port nobody listens on: Unreachable, naming the context and the server",
     assert.equal(error.reason, "Unreachable");
     assert.equal(
       error.message,
-      `cannot reach the Kubernetes API of context staging (https://127.0.0.1:${port}): connection refused`,
+      `cannot reach the Kubernetes API of context staging (https://127.0.0.1:${port}): connection refused; check that the cluster is up and reachable from here (VPN, proxy) and the server address in the kubeconfig`,
     );
     return true;
   });
@@ -136,7 +136,8 @@ test("a server error answer is a ServerError with the status", async () => {
   await assert.rejects(kube.get(await kube.resolveKind("ks"), "apps", "flux-system"), {
     reason: "ServerError",
     status: 500,
-    message: "cannot get Kustomization flux-system/apps in context staging: etcd is sad (HTTP 500)",
+    message:
+      "cannot get Kustomization flux-system/apps in context staging: etcd is sad (HTTP 500); the API server failed: try again, and check its health if it persists",
   });
 });
 

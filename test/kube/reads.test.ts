@@ -157,7 +157,7 @@ test("podLogs returns the log text; getPath answers metrics as JSON", async () =
   assert.equal(typeof logs, "string");
   assert.ok(logs.trim().split("\n").length <= 2);
 
-  const metrics = (await kube.getPath("/apis/metrics.k8s.io/v1beta1/nodes")) as {
+  const metrics = (await kube.getPath(["apis", "metrics.k8s.io", "v1beta1", "nodes"])) as {
     kind: string;
     items: unknown[];
   };
@@ -175,7 +175,7 @@ test("not found names the object and the context", async () => {
     assert.equal(error.message, "HelmRelease podinfo/frontend not found in context staging");
     return true;
   });
-  await assert.rejects(kube.getPath("/apis/nothing.example.com/v1/things"), { reason: "NotFound" });
+  await assert.rejects(kube.getPath(["apis", "nothing.example.com", "v1", "things"]), { reason: "NotFound" });
 });
 
 test("an invalid request becomes a one-line KubeError", async () => {

@@ -121,7 +121,14 @@ describe("tool calls", () => {
   async function serve(overrides: Partial<ServeOptions> = {}): Promise<string> {
     const server = await startMcpServer({
       transport: "http",
-      http: { host: "127.0.0.1", port: 0, allowedHosts: [], maxBodyBytes: 1 << 20 },
+      http: {
+        host: "127.0.0.1",
+        port: 0,
+        allowedHosts: [],
+        maxBodyBytes: 1 << 20,
+        maxSessions: 100,
+        sessionIdleMs: 60_000,
+      },
       tools,
       readOnly: false,
       inCluster: false,

@@ -55,6 +55,7 @@ describe("offerTools", () => {
         context: {
           type: "string",
           minLength: 1,
+          maxLength: 1024,
           description: "Kubeconfig context to run this call against; omit for the session's current context.",
         },
       },

@@ -54,6 +54,10 @@ describe("durationArgument", () => {
 
   it("shows as a described string in JSON Schema", () => {
     const json = z.toJSONSchema(schema, { io: "input" }) as { properties: Record<string, unknown> };
-    assert.deepEqual(json.properties.since, { type: "string", description: "Only lines newer than this" });
+    assert.deepEqual(json.properties.since, {
+      type: "string",
+      maxLength: 32,
+      description: "Only lines newer than this",
+    });
   });
 });

@@ -200,4 +200,25 @@ describe("get_kubernetes_metrics", () => {
       text: 'namespace "a" and pod_namespace "b" disagree: give only namespace',
     });
   });
+
+  it("never lets a name or namespace change the path it asks for", async () => {
+    const mark = api.server.requestLog.mark();
+    const traversal = await metrics({ namespace: "flux-system", name: "../../../../api/v1/secrets" });
+    assert.equal(traversal.isError, true);
+    assert.match(traversal.text, /^invalid path segment "\.\.\/\.\.\/.*cannot contain \/ or %/);
+    const query = await metrics({ namespace: "flux-system", name: "x?labelSelector=app" });
+    assert.equal(query.isError, true);
+    assert.match(query.text, /^no metrics for pod flux-system\/x\?labelSelector=app/);
+    const surrogate = await metrics({ namespace: "flux-system\ud800" });
+    assert.match(
+      surrogate.text,
+      /^invalid path segment "flux-system\\ud800": it contains a lone UTF-16 surrogate/,
+    );
+    const paths = api.server.requestLog.entries({ since: mark }).map((entry) => entry.path);
+    assert.ok(
+      paths.every((path) => path.startsWith("/clusters/staging/apis/metrics.k8s.io/v1beta1")),
+      paths.join("\n"),
+    );
+    assert.ok(!paths.some((path) => path.includes("secrets")), paths.join("\n"));
+  });
 });

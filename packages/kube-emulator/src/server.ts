@@ -32,6 +32,8 @@ export interface ApiServerOptions {
   tokens?: Map<string, Identity>;
   /** Timing of the Flux controller simulation, or false to run none. */
   simulation?: FluxSimulationOptions | false;
+  /** Reused from an earlier server, so a restart keeps the kubeconfig valid; generated when absent. */
+  certificates?: ClusterCertificates;
 }
 
 export interface RunningApiServer {
@@ -53,7 +55,7 @@ export interface RunningApiServer {
 const clusterPathPattern = /^\/clusters\/([^/?]+)(\/[^?]*)?(?:\?(.*))?$/;
 
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
-  const certificates = await generateClusterCertificates();
+  const certificates = options.certificates ?? (await generateClusterCertificates());
   const clusters = new Map(options.clusters.map((cluster) => [cluster.info.name, cluster]));
   const tokens = options.tokens ?? new Map<string, Identity>();
   const requestLog = new RequestLog();

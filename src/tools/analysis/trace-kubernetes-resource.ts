@@ -2,6 +2,7 @@
 // Flux applied, the chain of Flux appliers above it (HelmRelease → Kustomization → … → FluxInstance),
 // and the sources they build from, each with its readiness and revision.
 import { z } from "zod";
+import { apiVersionArgument, kindArgument, MAX_LABEL, nameArgument } from "../input/bounds.ts";
 import { FLUX_KINDS, groupOf } from "../../flux/kinds.ts";
 import { describeManager, fluxManagersOf, type FluxManager } from "../../flux/managed-by.ts";
 import { shortenDigests } from "../../flux/messages.ts";
@@ -12,6 +13,7 @@ import { yamlDocuments } from "../output/objects.ts";
 import { objectName, problemText, revisionFields, statusText } from "../reporting/flux-status.ts";
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
 import { workloadStatus } from "./workload-status.ts";
+import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
 const MAX_OWNER_LEVELS = 8;
 /** Applier chains are short (HelmRelease → Kustomization → Kustomization → FluxInstance). */
@@ -35,17 +37,16 @@ export const traceKubernetesResource = defineTool({
     'Use it to answer "where does this come from", "why is this Pod still on the old version", or "which Kustomization do I fix".',
   ].join(" "),
   input: {
-    apiVersion: z
-      .string()
+    apiVersion: apiVersionArgument()
       .optional()
       .describe("apiVersion, e.g. apps/v1, v1; omit to use the cluster's preferred version of the kind"),
-    kind: z
-      .string()
-      .min(1)
-      .describe("Kind of the object, singular as in YAML, e.g. Pod, Deployment, HelmRelease"),
-    name: z.string().min(1).describe("Name of the object"),
+    kind: kindArgument().describe(
+      "Kind of the object, singular as in YAML, e.g. Pod, Deployment, HelmRelease",
+    ),
+    name: nameArgument().describe("Name of the object"),
     namespace: z
       .string()
+      .max(MAX_LABEL)
       .optional()
       .describe(
         "Namespace of the object; omit for cluster-scoped kinds, or to find the name in any namespace",
@@ -80,7 +81,10 @@ async function findObject(
       return { answer: toolError(`${kind.kind} ${where} not found in context ${kube.context}${who}`) };
     }
   }
-  const matches = await kube.list(kind, { fieldSelector: `metadata.name=${name}`, limit: 20 });
+  const matches = await kube.list(kind, {
+    fieldSelector: `metadata.name=${fieldSelectorValue(name)}`,
+    limit: 20,
+  });
   const [only, ...others] = matches.items;
   if (!only)
     return {

@@ -1,6 +1,6 @@
 // set_kubeconfig_context: switches the context this MCP session uses. Other sessions, the process
 // and the kubeconfig file are left as they are.
-import { z } from "zod";
+import { contextArgument } from "../input/bounds.ts";
 import { KubeError } from "../../kube/types.ts";
 import { defineTool, toolError } from "../tool.ts";
 
@@ -13,7 +13,7 @@ export const setKubeconfigContext = defineTool({
     "Affects this MCP session only; the kubeconfig file and other sessions are unchanged. To act on another cluster for one call only, pass context to that call instead.",
   ].join(" "),
   input: {
-    name: z.string().min(1).describe("Name of the context, as get_kubeconfig_contexts lists it"),
+    name: contextArgument().describe("Name of the context, as get_kubeconfig_contexts lists it"),
   },
   // Only session state changes: nothing in a cluster or on disk, hence read-only and allowed with --read-only.
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -2,6 +2,7 @@
 // "1.5h", "500ms"), which the reference's `since` arguments use, plus "d" for days because models
 // often write "2d".
 import { z } from "zod";
+import { MAX_DURATION } from "./bounds.ts";
 
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
@@ -42,7 +43,10 @@ export function durationSeconds(text: string): number | undefined {
 
 /** A tool argument holding a positive duration such as "30s", "5m" or "1h30m"; describe it where used. */
 export function durationArgument() {
-  return z.string().refine((text) => durationSeconds(text) !== undefined, {
-    message: 'expected a positive duration such as "30s", "5m", "1h30m" or "2d"',
-  });
+  return z
+    .string()
+    .max(MAX_DURATION)
+    .refine((text) => durationSeconds(text) !== undefined, {
+      message: 'expected a positive duration such as "30s", "5m", "1h30m" or "2d"',
+    });
 }

@@ -1,5 +1,6 @@
 import { durationArgument } from "../input/duration.ts";
 import { z } from "zod";
+import { manifestArgument, MAX_URL } from "../input/bounds.ts";
 import { generationProgress } from "../../flux/reconcile.ts";
 import { groupOf } from "../../flux/kinds.ts";
 import { KubeError, type KubeObject } from "../../kube/types.ts";
@@ -11,7 +12,13 @@ import { getFluxTarget, resolveFluxKind } from "./flux-target.ts";
 import { parseManifest } from "./manifest.ts";
 import { where } from "../output/names.ts";
 import { overwriteParam, waitParam } from "./params.ts";
-import { describeOutcome, progressReporter, waitForOutcome } from "./reconcile-wait.ts";
+import {
+  DEFAULT_WAIT_MS,
+  describeOutcome,
+  progressReporter,
+  waitBudget,
+  waitForOutcome,
+} from "./reconcile-wait.ts";
 
 /** Where the Flux Operator expects its FluxInstance. */
 const INSTANCE_NAMESPACE = "flux-system";
@@ -26,9 +33,7 @@ export const installFluxInstance = defineTool({
     "Installs or updates Flux on a cluster where the Flux Operator runs: applies the FluxInstance given as YAML (in namespace flux-system, created if missing) and waits until the operator reports it Ready, with progress. Returns the applied objects and the outcome (reason, message, revision). This server reaches only the Kubernetes API: pass the manifest's content as instance_yaml, not a URL.",
   area: "operations",
   input: {
-    instance_yaml: z
-      .string()
-      .min(1)
+    instance_yaml: manifestArgument()
       .optional()
       .describe(
         "The FluxInstance manifest (YAML), e.g. kind: FluxInstance, metadata.name: flux, spec.distribution {version: 2.x, registry: ghcr.io/fluxcd}.",
@@ -36,6 +41,7 @@ export const installFluxInstance = defineTool({
     instance_url: z
       .string()
       .min(1)
+      .max(MAX_URL)
       .optional()
       .describe(
         "Accepted for compatibility with flux-operator-mcp but not downloaded (no network besides the Kubernetes API): fetch it yourself and pass its content as instance_yaml.",
@@ -45,7 +51,7 @@ export const installFluxInstance = defineTool({
     timeout: durationArgument()
       .optional()
       .describe(
-        "Accepted for compatibility with flux-operator-mcp; the wait is bounded by the server's per-call --timeout.",
+        `How long to wait for the instance to be ready (default ${DEFAULT_WAIT_MS / 1000}s; the server's --timeout still bounds the call). When it runs out the answer says the installation is still in progress, which is not a failure.`,
       ),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -121,7 +127,14 @@ export const installFluxInstance = defineTool({
     );
     const progress = progressReporter(ctx);
     progress(`${target.title}: applied, waiting for the Flux Operator`);
-    const outcome = await waitForOutcome(kube, ctx, target, generationProgress, progress);
+    const outcome = await waitForOutcome(
+      kube,
+      ctx,
+      target,
+      generationProgress,
+      progress,
+      waitBudget(args.timeout),
+    );
     return { text: [...lines, ...describeOutcome(target, outcome, place)].join("\n") };
   },
 });

@@ -13,7 +13,13 @@ export function parseManifest(text: string): ManifestParse {
     const at = `document ${index + 1}`;
     const syntax = document.errors[0];
     if (syntax) return { error: `invalid YAML in ${at}: ${firstLine(syntax.message)}` };
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias bomb (aliases that would expand to millions of nodes) is refused by the parser.
+      return { error: `${at} cannot be read: ${firstLine((error as Error).message)}` };
+    }
     if (value === null || value === undefined) continue;
     const problem = collect(value, at, objects);
     if (problem) return { error: problem };

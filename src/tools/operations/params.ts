@@ -1,23 +1,29 @@
 // Parameters the operation tools share, under the reference server's names.
 import { z } from "zod";
+import {
+  apiVersionArgument,
+  kindArgument,
+  manifestArgument,
+  nameArgument,
+  namespaceArgument,
+} from "../input/bounds.ts";
+import { durationArgument } from "../input/duration.ts";
+import { DEFAULT_WAIT_MS } from "./reconcile-wait.ts";
 
-export const apiVersionParam = z
-  .string()
+export const apiVersionParam = apiVersionArgument()
   .min(1)
   .optional()
   .describe(
     "API version, e.g. apps/v1 or kustomize.toolkit.fluxcd.io/v1; omit to use the cluster's preferred one.",
   );
 
-export const kindParam = z.string().min(1).describe("Kind, e.g. Deployment or Kustomization.");
+export const kindParam = kindArgument().describe("Kind, e.g. Deployment or Kustomization.");
 
-export const nameParam = z.string().min(1).describe("Name of the object.");
+export const nameParam = nameArgument().describe("Name of the object.");
 
-export const namespaceParam = z.string().min(1).describe("Namespace of the object.");
+export const namespaceParam = namespaceArgument().describe("Namespace of the object.");
 
-export const optionalNamespaceParam = z
-  .string()
-  .min(1)
+export const optionalNamespaceParam = namespaceArgument()
   .optional()
   .describe("Namespace of the object; omit for cluster-scoped kinds.");
 
@@ -35,6 +41,12 @@ export const waitParam = z
     "Wait until the controller has handled the request and report the outcome (Ready, reason, message, revision); false returns as soon as it is requested.",
   );
 
+export const waitTimeoutParam = durationArgument()
+  .optional()
+  .describe(
+    `How long to wait for the outcome, e.g. 30s or 2m (default ${DEFAULT_WAIT_MS / 1000}s; the server's --timeout still bounds the call). When it runs out the answer says the reconciliation is still in progress, which is not a failure.`,
+  );
+
 export const overwriteParam = z
   .boolean()
   .default(false)
@@ -47,7 +59,6 @@ export const dryRunParam = z
   .default(false)
   .describe("Have the API server validate the change without persisting it.");
 
-export const yamlContentParam = z
-  .string()
-  .min(1)
-  .describe("Kubernetes objects as YAML or JSON: several documents separated by ---, or a kind: List.");
+export const yamlContentParam = manifestArgument().describe(
+  "Kubernetes objects as YAML or JSON: several documents separated by ---, or a kind: List.",
+);

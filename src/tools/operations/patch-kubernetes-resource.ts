@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { z } from "zod";
+import { manifestArgument } from "../input/bounds.ts";
 import type { PatchType } from "../../kube/types.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { PATCH_FIELD_MANAGER } from "./field-managers.ts";
@@ -26,12 +27,9 @@ export const patchKubernetesResource = defineTool({
     kind: kindParam,
     name: nameParam,
     namespace: optionalNamespaceParam,
-    patch: z
-      .string()
-      .min(1)
-      .describe(
-        'The patch as YAML or JSON: a mapping for merge and strategic (e.g. {"spec":{"replicas":2}}; null removes a field), a list of operations for json (e.g. [{"op":"remove","path":"/metadata/finalizers"}]).',
-      ),
+    patch: manifestArgument().describe(
+      'The patch as YAML or JSON: a mapping for merge and strategic (e.g. {"spec":{"replicas":2}}; null removes a field), a list of operations for json (e.g. [{"op":"remove","path":"/metadata/finalizers"}]).',
+    ),
     type: z
       .enum(["merge", "json", "strategic"])
       .default("merge")

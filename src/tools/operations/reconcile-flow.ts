@@ -19,8 +19,11 @@ export interface ReconcileRequest {
   name: string;
   namespace: string;
   withSource: boolean;
-  force: boolean;
+  /** Undefined: the kind's default (forced for HelmRelease and ResourceSetInputProvider). */
+  force?: boolean;
   wait: boolean;
+  /** How long to wait for the outcomes, in all (the call's --timeout still applies). */
+  waitMs: number;
 }
 
 export async function reconcileFluxObject(ctx: ToolContext, request: ReconcileRequest): Promise<ToolResult> {
@@ -35,7 +38,7 @@ export async function reconcileFluxObject(ctx: ToolContext, request: ReconcileRe
       `${resolved.kind} ${request.namespace}/${request.name} cannot be reconciled: ${resolved.kind} has no status and is not reconciled on request (reconcilable kinds: Kustomization, HelmRelease, the sources, image automation, Receiver and the Flux Operator kinds)`,
     );
   }
-  if (request.force && !fluxKind.forceable) {
+  if (request.force === true && !fluxKind.forceable) {
     return toolError(
       `force applies to HelmRelease, FluxInstance and ResourceSetInputProvider only, not to ${resolved.kind}; call again without force`,
     );
@@ -55,7 +58,8 @@ export async function reconcileFluxObject(ctx: ToolContext, request: ReconcileRe
       `${suspended.title}${role} ${place}: resource is suspended (${suspensionMarker(suspended.fluxKind)}); resume it with resume_flux_reconciliation first`,
     );
   }
-  return requestInOrder(kube, ctx, chain.targets, request, place, chain.notes);
+  const force = request.force ?? fluxKind.forcedByDefault;
+  return requestInOrder(kube, ctx, chain.targets, { ...request, force }, place, chain.notes);
 }
 
 interface Chain {
@@ -105,13 +109,15 @@ async function requestInOrder(
   kube: Kube,
   ctx: ToolContext,
   targets: FluxTarget[],
-  request: ReconcileRequest,
+  request: ReconcileRequest & { force: boolean },
   place: string,
   notes: string[],
 ): Promise<ToolResult> {
   const report = progressReporter(ctx);
   const primary = targets[targets.length - 1];
   const blocks: string[] = [];
+  // One budget for the whole chain: the sources' waits count against it too.
+  const waitEnds = performance.now() + request.waitMs;
   for (const target of targets) {
     const force = request.force && target === primary;
     const token = newRequestToken();
@@ -142,13 +148,14 @@ async function requestInOrder(
       target,
       (object) => reconcileProgress(object, token),
       report,
+      waitEnds - performance.now(),
     );
     const lines = describeOutcome(target, outcome, place);
     if (force && lines[0]) lines[0] += forced;
     blocks.push(lines.join("\n"));
     if (target === primary) break;
     if (outcome.interrupted) {
-      blocks.push(`${primary?.title}: not requested, the call ended while waiting for its source`);
+      blocks.push(`${primary?.title}: not requested, the wait for its source ended first`);
       break;
     }
     if (outcome.progress.state === "done" && !outcome.progress.ready) {

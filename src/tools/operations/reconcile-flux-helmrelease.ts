@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { defineTool } from "../tool.ts";
-import { nameParam, namespaceParam, waitParam, withSourceParam } from "./params.ts";
+import { nameParam, namespaceParam, waitParam, waitTimeoutParam, withSourceParam } from "./params.ts";
 import { reconcileFluxObject } from "./reconcile-flow.ts";
+import { waitBudget } from "./reconcile-wait.ts";
 
 export const reconcileFluxHelmRelease = defineTool({
   name: "reconcile_flux_helmrelease",
   title: "Reconcile a Flux HelmRelease",
   description:
-    "Asks helm-controller to reconcile a HelmRelease now, optionally its chart source first (with_source: the OCIRepository or HelmChart of spec.chartRef, or the HelmChart generated from spec.chart and its HelmRepository), and waits for the outcome: Ready or not, reason, message, chart version. force runs a Helm upgrade even without changes. Refuses a suspended HelmRelease.",
+    "Asks helm-controller to reconcile a HelmRelease now, optionally its chart source first (with_source: the OCIRepository or HelmChart of spec.chartRef, or the HelmChart generated from spec.chart and its HelmRepository), and waits for the outcome: Ready or not, reason, message, chart version. It is forced like flux-operator-mcp's (reconcile.fluxcd.io/forceAt: a Helm upgrade runs even without changes) unless force is false. Refuses a suspended HelmRelease.",
   area: "operations",
   input: {
     name: nameParam,
@@ -15,9 +16,12 @@ export const reconcileFluxHelmRelease = defineTool({
     with_source: withSourceParam,
     force: z
       .boolean()
-      .default(false)
-      .describe("Force a one-off Helm install or upgrade even when nothing changed."),
+      .default(true)
+      .describe(
+        "Force a one-off Helm install or upgrade even when nothing changed (default true, as flux-operator-mcp); false only requests a reconciliation.",
+      ),
     wait: waitParam,
+    wait_timeout: waitTimeoutParam,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -31,5 +35,6 @@ export const reconcileFluxHelmRelease = defineTool({
       withSource: args.with_source,
       force: args.force,
       wait: args.wait,
+      waitMs: waitBudget(args.wait_timeout),
     }),
 });

@@ -1,6 +1,7 @@
 import { defineTool } from "../tool.ts";
-import { nameParam, namespaceParam, waitParam, withSourceParam } from "./params.ts";
+import { nameParam, namespaceParam, waitParam, waitTimeoutParam, withSourceParam } from "./params.ts";
 import { reconcileFluxObject } from "./reconcile-flow.ts";
+import { waitBudget } from "./reconcile-wait.ts";
 
 export const reconcileFluxKustomization = defineTool({
   name: "reconcile_flux_kustomization",
@@ -8,7 +9,13 @@ export const reconcileFluxKustomization = defineTool({
   description:
     "Asks kustomize-controller to reconcile a Kustomization now, optionally its source first (with_source), and waits for the outcome: Ready or not, reason, message, applied revision. Refuses a suspended Kustomization. reconcile_flux_resource does the same for any Flux kind.",
   area: "operations",
-  input: { name: nameParam, namespace: namespaceParam, with_source: withSourceParam, wait: waitParam },
+  input: {
+    name: nameParam,
+    namespace: namespaceParam,
+    with_source: withSourceParam,
+    wait: waitParam,
+    wait_timeout: waitTimeoutParam,
+  },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
   usesCluster: true,
@@ -21,5 +28,6 @@ export const reconcileFluxKustomization = defineTool({
       withSource: args.with_source,
       force: false,
       wait: args.wait,
+      waitMs: waitBudget(args.wait_timeout),
     }),
 });

@@ -1,7 +1,16 @@
 import { z } from "zod";
+import { kindArgument } from "../input/bounds.ts";
 import { defineTool } from "../tool.ts";
-import { apiVersionParam, nameParam, namespaceParam, waitParam, withSourceParam } from "./params.ts";
+import {
+  apiVersionParam,
+  nameParam,
+  namespaceParam,
+  waitParam,
+  waitTimeoutParam,
+  withSourceParam,
+} from "./params.ts";
 import { reconcileFluxObject } from "./reconcile-flow.ts";
+import { waitBudget } from "./reconcile-wait.ts";
 
 export const reconcileFluxResource = defineTool({
   name: "reconcile_flux_resource",
@@ -11,20 +20,18 @@ export const reconcileFluxResource = defineTool({
   area: "operations",
   input: {
     apiVersion: apiVersionParam,
-    kind: z
-      .string()
-      .min(1)
-      .describe("Flux kind, e.g. Kustomization, HelmRelease, GitRepository, ResourceSet."),
+    kind: kindArgument().describe("Flux kind, e.g. Kustomization, HelmRelease, GitRepository, ResourceSet."),
     name: nameParam,
     namespace: namespaceParam,
     with_source: withSourceParam,
     force: z
       .boolean()
-      .default(false)
+      .optional()
       .describe(
-        "HelmRelease, FluxInstance and ResourceSetInputProvider only: run a one-off forced reconciliation (a HelmRelease is upgraded even without changes).",
+        "HelmRelease, FluxInstance and ResourceSetInputProvider only: run a one-off forced reconciliation (a HelmRelease is upgraded even without changes). Default: true for HelmRelease and ResourceSetInputProvider (as flux-operator-mcp), false otherwise; false opts out.",
       ),
     wait: waitParam,
+    wait_timeout: waitTimeoutParam,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -36,7 +43,8 @@ export const reconcileFluxResource = defineTool({
       name: args.name,
       namespace: args.namespace,
       withSource: args.with_source,
-      force: args.force,
+      ...(args.force !== undefined && { force: args.force }),
       wait: args.wait,
+      waitMs: waitBudget(args.wait_timeout),
     }),
 });

@@ -1,6 +1,7 @@
 import { defineTool } from "../tool.ts";
-import { nameParam, namespaceParam, waitParam } from "./params.ts";
+import { nameParam, namespaceParam, waitParam, waitTimeoutParam } from "./params.ts";
 import { reconcileFluxObject } from "./reconcile-flow.ts";
+import { waitBudget } from "./reconcile-wait.ts";
 
 export const reconcileFluxResourceSet = defineTool({
   name: "reconcile_flux_resourceset",
@@ -8,7 +9,7 @@ export const reconcileFluxResourceSet = defineTool({
   description:
     "Asks the Flux Operator to reconcile a ResourceSet now and waits for the outcome: Ready or not, reason, message. Refuses a ResourceSet whose reconciliation is disabled (resume it first).",
   area: "operations",
-  input: { name: nameParam, namespace: namespaceParam, wait: waitParam },
+  input: { name: nameParam, namespace: namespaceParam, wait: waitParam, wait_timeout: waitTimeoutParam },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
   usesCluster: true,
@@ -21,5 +22,6 @@ export const reconcileFluxResourceSet = defineTool({
       withSource: false,
       force: false,
       wait: args.wait,
+      waitMs: waitBudget(args.wait_timeout),
     }),
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineTool } from "../tool.ts";
-import { nameParam, namespaceParam, waitParam } from "./params.ts";
+import { nameParam, namespaceParam, waitParam, waitTimeoutParam } from "./params.ts";
 import { reconcileFluxObject } from "./reconcile-flow.ts";
+import { waitBudget } from "./reconcile-wait.ts";
 
 const SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket", "HelmChart", "HelmRepository"] as const;
 
@@ -16,6 +17,7 @@ export const reconcileFluxSource = defineTool({
     name: nameParam,
     namespace: namespaceParam,
     wait: waitParam,
+    wait_timeout: waitTimeoutParam,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -29,5 +31,6 @@ export const reconcileFluxSource = defineTool({
       withSource: false,
       force: false,
       wait: args.wait,
+      waitMs: waitBudget(args.wait_timeout),
     }),
 });

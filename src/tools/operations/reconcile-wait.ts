@@ -1,21 +1,32 @@
 // Waiting for a Flux controller to handle a reconcile request, and saying how it went. Polls with
-// backoff, reports progress while it waits, and stops when the call is cancelled or times out.
+// backoff, reports progress while it waits, and stops when its budget is spent (well before the
+// request timeouts of common clients, 60 s) or the call is cancelled or times out.
 import { readinessOf } from "../../flux/readiness.ts";
 import { revisionsOf, type ReconcileProgress } from "../../flux/reconcile.ts";
 import type { Kube, KubeObject } from "../../kube/types.ts";
+import { parseDuration } from "../input/duration.ts";
 import type { ToolContext } from "../tool.ts";
 import type { FluxTarget } from "./flux-target.ts";
 
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
+/** How long a reconcile waits for its outcome unless told otherwise. */
+export const DEFAULT_WAIT_MS = 30_000;
 
 export interface WaitOutcome {
   /** The last state seen; "done" unless the wait was interrupted. */
   progress: ReconcileProgress;
   object: KubeObject;
   elapsedMs: number;
-  /** The call was cancelled or timed out before the controller handled the request. */
+  /** The call was cancelled or timed out, or the wait budget spent, before the controller was done. */
   interrupted: boolean;
+  /** The wait stopped because its budget was spent (the call itself goes on). */
+  budgetSpent: boolean;
+}
+
+/** The wait budget a `wait_timeout` argument gives, in milliseconds. */
+export function waitBudget(waitTimeout: string | undefined): number {
+  return (waitTimeout === undefined ? undefined : parseDuration(waitTimeout)) ?? DEFAULT_WAIT_MS;
 }
 
 /** Sends numbered progress notifications across every wait of one call. */
@@ -24,21 +35,27 @@ export function progressReporter(ctx: ToolContext): (message: string) => void {
   return (message) => ctx.progress(message, ++step);
 }
 
-/** Polls `target` until `read` says its controller is done with it, or the call is interrupted. */
+/**
+ * Polls `target` until `read` says its controller is done with it, `budgetMs` has passed, or the call
+ * is interrupted.
+ */
 export async function waitForOutcome(
   kube: Kube,
   ctx: ToolContext,
   target: FluxTarget,
   read: (object: KubeObject) => ReconcileProgress,
   report: (message: string) => void,
+  budgetMs = Infinity,
 ): Promise<WaitOutcome> {
   const started = performance.now();
   const { resolved, object: initial } = target;
   let object = initial;
   let progress: ReconcileProgress = { state: "pending" };
   let delay = FIRST_POLL_MS;
-  while (!ctx.signal.aborted) {
-    await pause(delay, ctx.signal);
+  const left = () => budgetMs - (performance.now() - started);
+  while (!ctx.signal.aborted && left() > 0) {
+    // The last poll lands on the end of the budget, so an outcome reached by then is still seen.
+    await pause(Math.min(delay, left()), ctx.signal);
     if (ctx.signal.aborted) break;
     try {
       object = await kube.get(resolved, initial.metadata.name ?? "", initial.metadata.namespace);
@@ -48,11 +65,13 @@ export async function waitForOutcome(
     }
     progress = read(object);
     const elapsedMs = performance.now() - started;
-    if (progress.state === "done") return { progress, object, elapsedMs, interrupted: false };
+    if (progress.state === "done")
+      return { progress, object, elapsedMs, interrupted: false, budgetSpent: false };
     report(`${target.title}: ${describeWaiting(progress)} (${formatElapsed(elapsedMs)})`);
     delay = Math.min(delay * 2, MAX_POLL_MS);
   }
-  return { progress, object, elapsedMs: performance.now() - started, interrupted: true };
+  const elapsedMs = performance.now() - started;
+  return { progress, object, elapsedMs, interrupted: true, budgetSpent: !ctx.signal.aborted };
 }
 
 /** Lines that say how a handled request ended, or why it is not known yet. */
@@ -60,8 +79,12 @@ export function describeOutcome(target: FluxTarget, outcome: WaitOutcome, place:
   const { progress, elapsedMs } = outcome;
   const elapsed = formatElapsed(elapsedMs);
   if (progress.state !== "done") {
+    const why = outcome.budgetSpent
+      ? "stopped waiting: its time budget ran out"
+      : "stopped waiting because the call was cancelled or timed out";
+    const state = progress.state === "pending" ? "not yet handled by its controller" : "still reconciling";
     return [
-      `${target.title} ${place}: not yet handled by its controller after ${elapsed}; stopped waiting because the call was cancelled or timed out`,
+      `${target.title} ${place}: ${state} after ${elapsed}; ${why}. Not a failure: the request stands and the controller carries on; check on it later with get_kubernetes_resources`,
       `last seen: ${describeWaiting(progress)}`,
     ];
   }

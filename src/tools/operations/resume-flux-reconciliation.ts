@@ -4,8 +4,15 @@ import { defineTool, toolError } from "../tool.ts";
 import { PATCH_FIELD_MANAGER } from "./field-managers.ts";
 import { getFluxTarget, resolveFluxKind } from "./flux-target.ts";
 import { where } from "../output/names.ts";
-import { apiVersionParam, kindParam, nameParam, namespaceParam, waitParam } from "./params.ts";
-import { describeOutcome, progressReporter, waitForOutcome } from "./reconcile-wait.ts";
+import {
+  apiVersionParam,
+  kindParam,
+  nameParam,
+  namespaceParam,
+  waitParam,
+  waitTimeoutParam,
+} from "./params.ts";
+import { describeOutcome, progressReporter, waitBudget, waitForOutcome } from "./reconcile-wait.ts";
 
 export const resumeFluxReconciliation = defineTool({
   name: "resume_flux_reconciliation",
@@ -19,6 +26,7 @@ export const resumeFluxReconciliation = defineTool({
     name: nameParam,
     namespace: namespaceParam,
     wait: waitParam,
+    wait_timeout: waitTimeoutParam,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -52,6 +60,7 @@ export const resumeFluxReconciliation = defineTool({
       target,
       (object) => reconcileProgress(object, token),
       report,
+      waitBudget(args.wait_timeout),
     );
     return {
       text: [`${resumed}; reconciliation requested`, ...describeOutcome(target, outcome, place)].join("\n"),

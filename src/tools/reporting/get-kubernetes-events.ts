@@ -1,11 +1,13 @@
 // get_kubernetes_events: a timeline of core Events, one line each, newest last, filtered by object,
 // type, age and a pattern.
 import { z } from "zod";
+import { apiVersionArgument, MAX_KIND, MAX_LABEL, MAX_NAME } from "../input/bounds.ts";
 import { groupOf } from "../../flux/kinds.ts";
 import type { Kube, ListOptions, ResolvedKind } from "../../kube/types.ts";
 import { durationArgument, parseDuration } from "../input/duration.ts";
 import { byTime, compactEvent, eventLine, formatRef, type CompactEvent } from "../output/events.ts";
 import { defineTool, toolError } from "../tool.ts";
+import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
 export const DEFAULT_EVENT_LIMIT = 100;
 /** Events are read in pages of this size, so a busy cluster's events never arrive in one response. */
@@ -21,13 +23,16 @@ export const getKubernetesEvents = defineTool({
     "Kubernetes keeps events for about an hour. get_kubernetes_resources already shows a Flux object's latest events.",
   ].join(" "),
   input: {
-    apiVersion: z
-      .string()
+    apiVersion: apiVersionArgument()
       .optional()
       .describe("apiVersion of the object the events are about, e.g. helm.toolkit.fluxcd.io/v2; needs kind"),
-    kind: z.string().optional().describe("Kind of the object the events are about, e.g. HelmRelease, Pod"),
-    name: z.string().optional().describe("Name of the object the events are about"),
-    namespace: z.string().optional().describe("Namespace; omit for all namespaces"),
+    kind: z
+      .string()
+      .max(MAX_KIND)
+      .optional()
+      .describe("Kind of the object the events are about, e.g. HelmRelease, Pod"),
+    name: z.string().max(MAX_NAME).optional().describe("Name of the object the events are about"),
+    namespace: z.string().max(MAX_LABEL).optional().describe("Namespace; omit for all namespaces"),
     type: z.enum(["Normal", "Warning"]).optional().describe("Only events of this type"),
     since: durationArgument().optional().describe("Only events newer than this, e.g. 30m, 2h, 1h30m"),
     grep: z
@@ -62,7 +67,7 @@ export const getKubernetesEvents = defineTool({
     const now = Date.now();
     const fieldSelector = [
       about && `involvedObject.kind=${about.kind}`,
-      args.name && `involvedObject.name=${args.name}`,
+      args.name && `involvedObject.name=${fieldSelectorValue(args.name)}`,
       args.type && `type=${args.type}`,
     ]
       .filter(Boolean)

@@ -2,6 +2,7 @@
 // age and a pattern, with JSON log lines compacted and a hint toward the crashed instance's log.
 import { disagreeingNames } from "../input/renamed-parameters.ts";
 import { z } from "zod";
+import { containerArgument, nameArgument, namespaceArgument } from "../input/bounds.ts";
 import { KubeError, type Kube, type KubeObject, type LogOptions } from "../../kube/types.ts";
 import { durationArgument, durationSeconds } from "../input/duration.ts";
 import { where } from "../output/names.ts";
@@ -31,11 +32,9 @@ export const getKubernetesLogs = defineTool({
   ].join(" "),
   input: {
     kind: z.enum(WORKLOAD_KINDS).optional().describe("Pod (default), or a workload whose pods to read"),
-    name: z.string().min(1).optional().describe("Name of the pod or workload"),
-    namespace: z.string().min(1).optional().describe("Namespace of the pod or workload"),
-    container: z
-      .string()
-      .min(1)
+    name: nameArgument().optional().describe("Name of the pod or workload"),
+    namespace: namespaceArgument().optional().describe("Namespace of the pod or workload"),
+    container: containerArgument()
       .optional()
       .describe("Container name; omit for all containers (and init containers that failed or still run)"),
     since: durationArgument().optional().describe("Only lines newer than this, e.g. 30s, 5m, 1h30m"),
@@ -57,9 +56,9 @@ export const getKubernetesLogs = defineTool({
       .boolean()
       .optional()
       .describe("Read the previous instance of each container: the one that crashed or was restarted"),
-    pod_name: z.string().min(1).optional().describe("Older name of `name` (a pod), still accepted"),
-    pod_namespace: z.string().min(1).optional().describe("Older name of `namespace`, still accepted"),
-    container_name: z.string().min(1).optional().describe("Older name of `container`, still accepted"),
+    pod_name: nameArgument().optional().describe("Older name of `name` (a pod), still accepted"),
+    pod_namespace: namespaceArgument().optional().describe("Older name of `namespace`, still accepted"),
+    container_name: containerArgument().optional().describe("Older name of `container`, still accepted"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

@@ -2,13 +2,14 @@
 // a plain-text table like kubectl top pod: one row per pod, or per container when a pod has several.
 import { disagreeingNames } from "../input/renamed-parameters.ts";
 import { z } from "zod";
+import { nameArgument, namespaceArgument, selectorArgument } from "../input/bounds.ts";
 import { KubeError, type Kube } from "../../kube/types.ts";
 import { where } from "../output/names.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { formatCpu, formatMemory, parseQuantity } from "./quantities.ts";
 
 export const DEFAULT_METRICS_LIMIT = 100;
-const METRICS_API = "/apis/metrics.k8s.io/v1beta1";
+const METRICS_API = ["apis", "metrics.k8s.io", "v1beta1"];
 
 export const getKubernetesMetrics = defineTool({
   name: "get_kubernetes_metrics",
@@ -20,10 +21,9 @@ export const getKubernetesMetrics = defineTool({
     "Use it to spot a controller or app near its memory limit (OOMKilled) or starved of CPU.",
   ].join(" "),
   input: {
-    namespace: z.string().min(1).optional().describe("Namespace of the pods; omit for all namespaces"),
-    name: z.string().min(1).optional().describe("Name of one pod; needs namespace"),
-    selector: z
-      .string()
+    namespace: namespaceArgument().optional().describe("Namespace of the pods; omit for all namespaces"),
+    name: nameArgument().optional().describe("Name of one pod; needs namespace"),
+    selector: selectorArgument()
       .min(1)
       .optional()
       .describe("Label selector of the pods, comma-separated, e.g. app.kubernetes.io/name=podinfo"),
@@ -34,9 +34,9 @@ export const getKubernetesMetrics = defineTool({
       .max(1000)
       .optional()
       .describe(`Maximum pods listed (default ${DEFAULT_METRICS_LIMIT}); totals still count every pod`),
-    pod_namespace: z.string().min(1).optional().describe("Older name of `namespace`, still accepted"),
-    pod_name: z.string().min(1).optional().describe("Older name of `name`, still accepted"),
-    pod_selector: z.string().min(1).optional().describe("Older name of `selector`, still accepted"),
+    pod_namespace: namespaceArgument().optional().describe("Older name of `namespace`, still accepted"),
+    pod_name: nameArgument().optional().describe("Older name of `name`, still accepted"),
+    pod_selector: selectorArgument().min(1).optional().describe("Older name of `selector`, still accepted"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,
@@ -60,7 +60,7 @@ export const getKubernetesMetrics = defineTool({
     try {
       pods =
         name !== undefined && namespace !== undefined
-          ? [(await kube.getPath(`${METRICS_API}/namespaces/${namespace}/pods/${name}`)) as PodMetrics]
+          ? [(await kube.getPath([...METRICS_API, "namespaces", namespace, "pods", name])) as PodMetrics]
           : await listPodMetrics(kube, namespace, selector);
     } catch (error) {
       if (!(error instanceof KubeError)) throw error;
@@ -90,7 +90,7 @@ interface PodMetrics {
 
 async function listPodMetrics(kube: Kube, namespace: string | undefined, selector: string | undefined) {
   const path =
-    namespace === undefined ? `${METRICS_API}/pods` : `${METRICS_API}/namespaces/${namespace}/pods`;
+    namespace === undefined ? [...METRICS_API, "pods"] : [...METRICS_API, "namespaces", namespace, "pods"];
   const list = (await kube.getPath(path, selector === undefined ? {} : { labelSelector: selector })) as {
     items?: PodMetrics[];
   };

@@ -2,6 +2,16 @@
 // recent events and what they manage, and `fields` projects objects down to a few values.
 import { z } from "zod";
 import {
+  apiVersionArgument,
+  kindArgument,
+  MAX_CONTINUE_TOKEN,
+  MAX_FIELD_EXPRESSION,
+  MAX_FIELDS,
+  MAX_LABEL,
+  MAX_NAME,
+  selectorArgument,
+} from "../input/bounds.ts";
+import {
   KubeError,
   type Kube,
   type KubeObject,
@@ -13,6 +23,7 @@ import { cleanObject, moreLine, yamlDocuments } from "../output/objects.ts";
 import { viewObject } from "../output/object-view.ts";
 import { invalidFieldExpression, ProjectionTable } from "../output/projection.ts";
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
+import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
 export const DEFAULT_RESOURCE_LIMIT = 100;
 
@@ -29,24 +40,22 @@ export const getKubernetesResources = defineTool({
     "For an overview of Flux start with get_flux_instance; for an event timeline use get_kubernetes_events.",
   ].join(" "),
   input: {
-    apiVersion: z
-      .string()
+    apiVersion: apiVersionArgument()
       .optional()
       .describe(
         "apiVersion, e.g. helm.toolkit.fluxcd.io/v2, apps/v1, v1; omit to use the cluster's preferred version of the kind (see get_kubernetes_api_versions)",
       ),
-    kind: z
-      .string()
-      .min(1)
-      .describe("Kind, singular as in YAML, e.g. Kustomization, HelmRelease, Deployment, Pod"),
-    name: z.string().optional().describe("Name of the object; omit to list"),
-    namespace: z.string().optional().describe("Namespace; omit for all namespaces"),
-    selector: z
-      .string()
+    kind: kindArgument().describe(
+      "Kind, singular as in YAML, e.g. Kustomization, HelmRelease, Deployment, Pod",
+    ),
+    name: z.string().max(MAX_NAME).optional().describe("Name of the object; omit to list"),
+    namespace: z.string().max(MAX_LABEL).optional().describe("Namespace; omit for all namespaces"),
+    selector: selectorArgument()
       .optional()
       .describe("Label selector, comma-separated, e.g. app.kubernetes.io/name=podinfo,tier!=cache"),
     fields: z
-      .array(z.string().min(1))
+      .array(z.string().min(1).max(MAX_FIELD_EXPRESSION))
+      .max(MAX_FIELDS)
       .optional()
       .describe(
         'kubectl JSONPath expressions, one each (braces and leading dot optional), e.g. .status.conditions[?(@.type=="Ready")].message: the answer becomes a tab-separated table, one row per object with its namespace, name and the value of each expression',
@@ -60,6 +69,7 @@ export const getKubernetesResources = defineTool({
       .describe("Maximum objects per answer; with fields, thousands fit in one"),
     continue: z
       .string()
+      .max(MAX_CONTINUE_TOKEN)
       .optional()
       .describe("The continue token a previous truncated answer gave, for the next page"),
   },
@@ -184,7 +194,7 @@ async function listPages(
     const page = kube.list(kind, {
       ...(namespace && { namespace }),
       ...(selector && { labelSelector: selector }),
-      ...(name && { fieldSelector: `metadata.name=${name}` }),
+      ...(name && { fieldSelector: `metadata.name=${fieldSelectorValue(name)}` }),
       limit: size,
       ...(token && { continue: token }),
       onContinue: (next: string) => {

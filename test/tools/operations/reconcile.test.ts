@@ -72,30 +72,63 @@ describe("reconcile tools on the demo fleet", () => {
     );
   });
 
-  it("reconciles a healthy HelmRelease without forcing it unless asked", async () => {
-    const result = ok(
+  it("forces a HelmRelease reconcile like flux-operator-mcp unless force is false", async () => {
+    const forced = ok(
       await callTool(reconcileFluxHelmRelease, { name: "podinfo", namespace: "frontend" }, staging),
     );
     assert.match(
-      result,
-      /^HelmRelease frontend\/podinfo in context staging: reconciled in .*\nready: True \(TestSucceeded\)/,
+      forced,
+      /^HelmRelease frontend\/podinfo in context staging: reconciled in .* \(forced\)\nready: True \(TestSucceeded\)/,
     );
-    assert.match(result, /\nrevision: 6\.9\.2/);
-    const after = await handled("helmrelease", "frontend", "podinfo");
-    assert.equal(after.forceAt, undefined);
-    assert.equal(after.lastHandledReconcileAt, after.requestedAt);
-
-    const forced = ok(
-      await callTool(
-        reconcileFluxHelmRelease,
-        { name: "podinfo", namespace: "frontend", force: true },
-        staging,
-      ),
-    );
-    assert.match(forced.split("\n")[0] ?? "", /reconciled in .* \(forced\)$/);
+    assert.match(forced, /\nrevision: 6\.9\.2/);
     const afterForce = await handled("helmrelease", "frontend", "podinfo");
     assert.equal(afterForce.forceAt, afterForce.requestedAt);
     assert.equal(afterForce.lastHandledForceAt, afterForce.requestedAt);
+
+    const plain = ok(
+      await callTool(
+        reconcileFluxHelmRelease,
+        { name: "podinfo", namespace: "frontend", force: false },
+        staging,
+      ),
+    );
+    assert.match(plain.split("\n")[0] ?? "", /reconciled in [^(]*$/);
+    const after = await handled("helmrelease", "frontend", "podinfo");
+    assert.equal(after.lastHandledReconcileAt, after.requestedAt);
+    assert.notEqual(after.forceAt, after.requestedAt, "the earlier forceAt is left, and no longer matches");
+  });
+
+  it("forces HelmRelease and ResourceSetInputProvider through reconcile_flux_resource by default, nothing else", async () => {
+    const provider = ok(
+      await callTool(
+        reconcileFluxResource,
+        { kind: "ResourceSetInputProvider", name: "podinfo-pull-requests", namespace: "flux-system" },
+        staging,
+      ),
+    );
+    assert.match(provider.split("\n")[0] ?? "", /: reconciled in .* \(forced\)$/);
+    const state = await handled("resourcesetinputprovider", "flux-system", "podinfo-pull-requests");
+    assert.equal(state.forceAt, state.requestedAt);
+
+    const optedOut = ok(
+      await callTool(
+        reconcileFluxResource,
+        { kind: "HelmRelease", name: "podinfo", namespace: "frontend", force: false },
+        staging,
+      ),
+    );
+    assert.doesNotMatch(optedOut.split("\n")[0] ?? "", /\(forced\)/);
+
+    const kustomization = ok(
+      await callTool(
+        reconcileFluxResource,
+        { kind: "Kustomization", name: "infra-controllers", namespace: "flux-system" },
+        staging,
+      ),
+    );
+    assert.doesNotMatch(kustomization.split("\n")[0] ?? "", /\(forced\)/);
+    const kustomizationState = await handled("kustomization", "flux-system", "infra-controllers");
+    assert.equal(kustomizationState.forceAt, undefined);
   });
 
   it("reports a stalled HelmRelease as failed, with the stall", async () => {
@@ -323,7 +356,7 @@ describe("a reconcile that is still waiting when the call ends", () => {
     assert.notEqual(result.isError, true, result.text);
     assert.match(
       result.text,
-      /^Kustomization flux-system\/infra-controllers in context staging: not yet handled by its controller after \d+\.\d+s; stopped waiting because the call was cancelled or timed out\nlast seen: waiting for the controller to pick up the request$/,
+      /^Kustomization flux-system\/infra-controllers in context staging: not yet handled by its controller after \d+\.\d+s; stopped waiting because the call was cancelled or timed out\. Not a failure: the request stands and the controller carries on; check on it later with get_kubernetes_resources\nlast seen: waiting for the controller to pick up the request$/,
     );
     assert.ok(progress.length >= 2, `progress notifications: ${JSON.stringify(progress)}`);
     assert.match(
@@ -342,6 +375,24 @@ describe("a reconcile that is still waiting when the call ends", () => {
       "infra-controllers",
     );
     assert.notEqual(state.requestedAt, undefined);
+    assert.notEqual(state.lastHandledReconcileAt, state.requestedAt);
+  });
+  it("stops waiting when its budget is spent, says the reconcile is still in progress, and sent progress meanwhile", async () => {
+    const { ctx, progress } = cancellableContext(api, "staging");
+    const result = await callTool(
+      reconcileFluxHelmRelease,
+      { name: "podinfo", namespace: "frontend", wait_timeout: "1s" },
+      ctx,
+    );
+    assert.notEqual(result.isError, true, result.text);
+    assert.match(
+      result.text,
+      /^HelmRelease frontend\/podinfo in context staging: not yet handled by its controller after 1\.\d+s; stopped waiting: its time budget ran out\. Not a failure: the request stands/,
+    );
+    assert.equal(ctx.signal.aborted, false, "the call itself was not interrupted");
+    assert.ok(progress.length >= 2, `progress notifications: ${JSON.stringify(progress)}`);
+    const state = await annotationsAndStatus(api, "staging", "helmrelease", "frontend", "podinfo");
+    assert.equal(state.forceAt, state.requestedAt);
     assert.notEqual(state.lastHandledReconcileAt, state.requestedAt);
   });
 });
