@@ -90,6 +90,8 @@ export async function runServeCommand(args: string[]): Promise<void> {
       impersonate: { ...(user !== undefined && { user }), groups },
     }),
     readOnly,
+    maskSecrets: values["mask-secrets"] ?? true,
+    warn: log,
     ...(inCluster &&
       serviceHost && {
         inCluster: { host: serviceHost, port: process.env.KUBERNETES_SERVICE_PORT ?? "443" },

@@ -26,7 +26,11 @@ const provider: KubeProvider = {
   contexts: async () => [{ name: "test", cluster: "test", user: "test", current: true }],
   defaultContext: async () => "test",
   forContext: async () =>
-    ({ context: "test", identity: "", secretValues: async () => new Set([SECRET]) }) as unknown as Kube,
+    ({
+      context: "test",
+      identity: "",
+      maskText: async (text: string) => text.replaceAll(SECRET, "****"),
+    }) as unknown as Kube,
 };
 
 let started: (() => void) | undefined;
