@@ -63,7 +63,12 @@ export async function runToolCall(
   const scrubber = new OutputMasker();
   // Waits for Secret values to mask with end with the call's --timeout, like the call itself.
   const maskDeadline = AbortSignal.any([request.signal, AbortSignal.timeout(runtime.timeoutMs)]);
-  const progress = request.progress && new MaskedProgress(request.progress, scrubber, runtime.maskSecrets);
+  const maskProgress = async (text: string): Promise<string> => {
+    const result = await masked(runtime, session, request, scrubber, maskDeadline, { text, isError: false });
+    if (result.isError) throw new Error("the Secret values to mask it with could not be read");
+    return result.text;
+  };
+  const progress = request.progress && new MaskedProgress(request.progress, maskProgress);
   let outcome: CallOutcome = "failed";
   let failure: string | undefined;
   try {
@@ -273,19 +278,16 @@ async function trackSessionCluster(
 class MaskedProgress {
   #chain = Promise.resolve();
   readonly #send: NonNullable<CallRequest["progress"]>;
-  readonly #masker: OutputMasker;
-  readonly #mask: boolean;
+  readonly #mask: (text: string) => Promise<string>;
 
-  constructor(send: NonNullable<CallRequest["progress"]>, masker: OutputMasker, mask: boolean) {
+  constructor(send: NonNullable<CallRequest["progress"]>, mask: (text: string) => Promise<string>) {
     this.#send = send;
-    this.#masker = masker;
     this.#mask = mask;
   }
 
   readonly report = (message: string, progress: number, total?: number): void => {
-    if (!this.#mask) return this.#send(message, progress, total);
     this.#chain = this.#chain
-      .then(() => this.#masker.text(message))
+      .then(() => this.#mask(message))
       .then((text) => this.#send(text, progress, total))
       .catch(() => {});
   };

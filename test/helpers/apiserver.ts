@@ -24,6 +24,13 @@ export interface TestApiServerOptions {
   simulation?: FluxSimulationOptions | false;
 }
 
+/** The demo fleet with extra files loaded into one of its clusters (e.g. a test corpus). */
+export function demoSourcesWith(cluster: string, paths: string[]): ClusterSource[] {
+  return demoClusterSources().map((source) =>
+    source.name === cluster ? { ...source, paths: [...source.paths, ...paths] } : source,
+  );
+}
+
 export const FAST_SIMULATION: FluxSimulationOptions = { pickUpDelayMs: 20, workDurationMs: 40 };
 
 export async function startTestApiServer(options: TestApiServerOptions = {}): Promise<TestApiServer> {

@@ -87,7 +87,7 @@ const tools: Tool[] = [
     usesCluster: false,
     handler: async (_args, ctx) => {
       ctx.progress("fetching", 1, 2);
-      ctx.progress("applying", 2, 2);
+      ctx.progress(`applying with ${SECRET}`, 2, 2);
       return { text: "done" };
     },
   }),
@@ -199,7 +199,7 @@ describe("tool calls", () => {
     await client.close();
   });
 
-  it("sends progress notifications when the client asks for them", async () => {
+  it("sends progress notifications when the client asks for them, masked like answers", async () => {
     const client = await connectStreamableHttp(await serve(), "2025-11-25");
     const seen: { progress: number; total?: number; message?: string }[] = [];
     const result = await client.callTool(
@@ -209,7 +209,7 @@ describe("tool calls", () => {
     assert.equal(textOf(result), "done");
     assert.deepEqual(seen, [
       { progress: 1, total: 2, message: "fetching" },
-      { progress: 2, total: 2, message: "applying" },
+      { progress: 2, total: 2, message: "applying with ****" },
     ]);
     await client.close();
   });

@@ -81,13 +81,15 @@ export function valueNeedles(bytes: Buffer): Needle[] {
 }
 
 /**
- * Whether a value could be a secret rather than ordinary text: long enough, not one plain
- * lowercase word ("password", "changeme", "production"), not a URL without credentials (a Git or
- * registry address is the same as in the sources that use it), not a certificate.
+ * Whether a value could be a secret rather than ordinary text: long enough; not a Kubernetes-style
+ * name made of lowercase words and numbers ("password", "flux-system", "kustomize-controller",
+ * "podinfo-pr-142": the names of objects and namespaces, which every answer is full of); not a
+ * URL without credentials (a Git or registry address is the same as in the sources that use
+ * it); not a certificate. Generated credentials mix letters, digits and case within a word.
  */
 export function looksSecret(value: string): boolean {
   if (value.length < MIN_VALUE_LENGTH) return false;
-  if (/^[a-z]{1,15}$/.test(value)) return false;
+  if (/^([a-z]+|[0-9]+)([-.]([a-z]+|[0-9]+))*$/.test(value)) return false;
   if (/^(https?|ssh|git|oci):\/\/[^@\s?#]+$/.test(value)) return false;
   if (value.startsWith("-----BEGIN CERTIFICATE-----")) return false;
   return true;
@@ -160,5 +162,5 @@ function structuredLeaves(text: string): string[] {
 function decodedAuth(auth: string): string[] {
   const decoded = Buffer.from(auth, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  return colon < 0 || decoded.includes("\uFFFD") ? [] : [decoded, decoded.slice(colon + 1)];
+  return colon < 0 || decoded.includes("\uFFFD") ? [] : [decoded.slice(colon + 1)];
 }
