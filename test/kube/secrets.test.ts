@@ -97,6 +97,9 @@ test("plain words, short values, URLs without credentials and public keys are no
   assert.deepEqual(valueNeedles(Buffer.from("password")), []);
   assert.deepEqual(valueNeedles(Buffer.from("1234")), []);
   assert.deepEqual(valueNeedles(Buffer.from("https://github.com/org/fleet")), []);
+  assert.deepEqual(valueNeedles(Buffer.from("kustomize-controller")), [], "a name of the cluster's kind");
+  assert.deepEqual(valueNeedles(Buffer.from("podinfo-pr-142")), []);
+  assert.ok(valueNeedles(Buffer.from("admin-P4ss-2024")).length > 0, "mixed letters and digits in a word");
   const token: KubeObject = {
     apiVersion: "v1",
     kind: "Secret",
@@ -197,12 +200,12 @@ test("after the first list, calls send no Secret request; the watch brings chang
     apiVersion: "v1",
     kind: "Secret",
     metadata: { name: "late", namespace: "frontend" },
-    stringData: { token: "arrived-later-0042" },
+    stringData: { token: "arrived-L4ter-0042x" },
   });
   const second = await provider.forContext("staging");
   let masked = "";
   for (let attempt = 0; attempt < 200; attempt++) {
-    masked = await second.maskText("token arrived-later-0042");
+    masked = await second.maskText("token arrived-L4ter-0042x");
     if (masked.includes("****")) break;
     await new Promise((resolve) => setImmediate(resolve));
   }

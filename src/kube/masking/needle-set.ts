@@ -1,13 +1,19 @@
-// The needles of a context's Secrets in one Aho–Corasick automaton that the Secret watch updates
-// in place: a text is scanned once, in time linear in its length whatever the number of needles.
-// Overlapping hits are merged, so no part of a value survives between two replacements.
-import { DynamicAhoCorasick } from "@monyone/aho-corasick";
+// The needles of a context's Secrets in one Aho–Corasick automaton: a text is scanned once, in time
+// linear in its length whatever the number of needles. The automaton holds each needle's first
+// PREFIX characters only (a trie of every whole needle costs seconds and tens of MiB for a few
+// thousand Secrets); a prefix hit is confirmed against the needles that start with it. It is
+// built again on the first scan after the Secret watch changed the set (the library's own
+// incremental updates cost quadratic time). Overlapping hits are merged, so no part of a value
+// survives between two replacements.
+import { AhoCorasick } from "@monyone/aho-corasick";
 import type { Needle } from "./needles.ts";
 
 export const MASK = "****";
+/** Every needle is at least this long (MIN_VALUE_LENGTH). */
+const PREFIX = 8;
 
 export class NeedleSet {
-  readonly #automaton = new DynamicAhoCorasick([]);
+  #automaton: { prefixes: AhoCorasick; byPrefix: Map<string, string[]> } | undefined;
   /** needle → the values it stands for, each with how many Secret entries hold it. */
   readonly #origins = new Map<string, Map<string, number>>();
 
@@ -21,7 +27,7 @@ export class NeedleSet {
       if (!origins) {
         origins = new Map();
         this.#origins.set(text, origins);
-        this.#automaton.add(text);
+        this.#automaton = undefined;
       }
       origins.set(origin, (origins.get(origin) ?? 0) + 1);
     }
@@ -36,9 +42,20 @@ export class NeedleSet {
       else origins.delete(origin);
       if (origins.size === 0) {
         this.#origins.delete(text);
-        this.#automaton.delete(text);
+        this.#automaton = undefined;
       }
     }
+  }
+
+  #build(): { prefixes: AhoCorasick; byPrefix: Map<string, string[]> } {
+    const byPrefix = new Map<string, string[]>();
+    for (const needle of this.#origins.keys()) {
+      const prefix = needle.slice(0, PREFIX);
+      const needles = byPrefix.get(prefix);
+      if (needles) needles.push(needle);
+      else byPrefix.set(prefix, [needle]);
+    }
+    return { prefixes: new AhoCorasick([...byPrefix.keys()]), byPrefix };
   }
 
   /**
@@ -47,8 +64,15 @@ export class NeedleSet {
    */
   mask(text: string, kept: (value: string) => boolean): string {
     if (this.#origins.size === 0 || text.length < 2) return text;
-    const hits = this.#automaton
+    this.#automaton ??= this.#build();
+    const { prefixes, byPrefix } = this.#automaton;
+    const hits = prefixes
       .matchInText(text)
+      .flatMap(({ begin, keyword }) =>
+        (byPrefix.get(keyword) ?? [])
+          .filter((needle) => text.startsWith(needle, begin))
+          .map((needle) => ({ begin, end: begin + needle.length, keyword: needle })),
+      )
       .filter(({ keyword }) => {
         const origins = this.#origins.get(keyword);
         return origins !== undefined && [...origins.keys()].some((origin) => !kept(origin));
