@@ -7,6 +7,12 @@ import { MIN_VALUE_LENGTH } from "./needles.ts";
 import { maskSecretObject } from "./secret-objects.ts";
 import type { SecretIndex } from "./secret-index.ts";
 
+/**
+ * Kinds whose strings are the API's own text, not data a user or controller wrote: their schemas run
+ * to megabytes of documentation. They are masked by the final scan of what leaves, like any text.
+ */
+const SCHEMA_KINDS = new Set(["CustomResourceDefinition", "APIService"]);
+
 /** Fields whose string values name objects: collected before masking, never masked themselves. */
 const NAME_FIELD = /^(name|namespace|[a-zA-Z]*(Name|Namespace))$/;
 
@@ -52,21 +58,30 @@ export class CallMasking {
 
   #objectNow<T extends KubeObject>(object: T): T {
     this.#collectNames(object, 0);
+    if (SCHEMA_KINDS.has(object.kind)) return object;
     return this.#leaves(maskSecretObject(object)) as T;
   }
 
+  /**
+   * Masks in place: the objects were parsed for this call and belong to it. A Secret is replaced by
+   * its masked copy, whose value maps (holding only masks) keep the digests of their values.
+   */
   #leaves(node: unknown): unknown {
     if (typeof node === "string") {
       return node.length < MIN_VALUE_LENGTH || this.#index.needles.size === 0
         ? node
         : this.#index.needles.mask(node, this.#kept);
     }
-    if (Array.isArray(node)) return node.map((item) => this.#leaves(item));
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) node[index] = this.#leaves(node[index]);
+      return node;
+    }
     if (node === null || typeof node !== "object") return node;
-    const masked = maskSecretObject(node as KubeObject);
-    const copy: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(masked)) copy[key] = this.#leaves(value);
-    return copy === masked ? masked : keepDigests(masked, copy);
+    const masked = maskSecretObject(node as KubeObject) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(masked)) {
+      if (typeof value === "object" || typeof value === "string") masked[key] = this.#leaves(value);
+    }
+    return masked;
   }
 
   #collectNames(node: unknown, depth: number): void {
@@ -83,19 +98,4 @@ export class CallMasking {
       }
     }
   }
-}
-
-/**
- * A masked Secret's value maps carry the digests that tell changed values apart: the copy keeps
- * those very maps (they hold only masks already).
- */
-function keepDigests(
-  masked: Record<string, unknown>,
-  copy: Record<string, unknown>,
-): Record<string, unknown> {
-  if (masked.kind === "Secret" && masked.apiVersion === "v1") {
-    if ("data" in masked) copy.data = masked.data;
-    if ("stringData" in masked) copy.stringData = masked.stringData;
-  }
-  return copy;
 }
