@@ -8,6 +8,7 @@ import { createKubeProvider } from "../../src/kube/provider.ts";
 import { NeedleSet } from "../../src/kube/masking/needle-set.ts";
 import { secretNeedles, valueNeedles } from "../../src/kube/masking/needles.ts";
 import { maskedValueChanged, maskSecretObject } from "../../src/kube/masking/secret-objects.ts";
+import { SecretIndex, type SecretSource } from "../../src/kube/masking/secret-index.ts";
 import type { Kube, KubeObject } from "../../src/kube/types.ts";
 
 let api: TestApiServer;
@@ -216,4 +217,47 @@ test("after the first list, calls send no Secret request; the watch brings chang
     api.server.requestLog.entries({ since: steady }).filter((entry) => entry.verb !== "watch"),
     [],
   );
+});
+
+test("a call stops waiting for the Secret list at its own signal; a stuck list does not hold up the next call", async () => {
+  const listSignals: AbortSignal[] = [];
+  let stuck = true;
+  const source: SecretSource = {
+    context: "test",
+    list: (_query, signal) => {
+      listSignals.push(signal);
+      if (!stuck) {
+        return Promise.resolve({
+          items: [
+            {
+              apiVersion: "v1",
+              kind: "Secret",
+              metadata: { name: "s", namespace: "n" },
+              stringData: { t: "v4lue-Of-Test" },
+            },
+          ],
+          resourceVersion: "1",
+        });
+      }
+      return new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+      );
+    },
+    watch: (_query, _onEvent, signal) =>
+      new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })),
+  };
+  const index = new SecretIndex(source, () => {});
+  const first = new AbortController();
+  const waiting = index.ready(first.signal);
+  first.abort(new Error("call timed out"));
+  await assert.rejects(waiting, /call timed out/);
+  assert.equal(listSignals[0]?.aborted, true, "the list nobody waits for is abandoned");
+  stuck = false;
+  await index.ready(new AbortController().signal);
+  assert.equal(listSignals.length, 2, "the next call started a fresh list");
+  assert.equal(
+    index.needles.mask("x v4lue-Of-Test x", () => false),
+    "x **** x",
+  );
+  index.stop();
 });
