@@ -150,6 +150,8 @@ export async function runServeCommand(args: string[]): Promise<void> {
     overrides: connectionOverrides(values),
     ...(values.namespace !== undefined && { namespace: parseNamespace(values.namespace) }),
     readOnly,
+    maskSecrets: values["mask-secrets"] ?? true,
+    warn: log,
     ...(inCluster &&
       serviceHost && {
         inCluster: {

@@ -1,8 +1,12 @@
 // The Kube of one context: REST calls over the context's transport, shared discovery and Secret
-// values, and errors worded for the user. A ContextClient lives as long as the provider; a Kube is
-// a view of it for one tool call, whose requests that call's signal aborts.
+// index, and errors worded for the user. A ContextClient lives as long as the provider; a Kube is
+// a view of it for one tool call, whose requests that call's signal aborts. With masking on, every
+// object, list and log it answers is masked before a tool sees it (src/kube/masking).
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Discovery } from "./discovery.ts";
+import { helmReleaseObjects } from "./helm-release.ts";
+import { CallMasking } from "./masking/context-masking.ts";
+import type { SecretIndex, SecretPage, SecretSource, WatchEvent } from "./masking/secret-index.ts";
 import { statusError, transportError, type RequestOrigin, type RequestTarget } from "./errors.ts";
 import { pathSegment } from "./request-parts.ts";
 import type { HttpRequest, Transport } from "./transport.ts";
@@ -25,7 +29,8 @@ export interface ContextClient {
   readOnly: boolean;
   transport: Transport;
   discovery: Discovery;
-  secretValues(signal?: AbortSignal): Promise<ReadonlySet<string>>;
+  /** The context's Secret values, for masking; undefined with --mask-secrets=false. */
+  secrets: SecretIndex | undefined;
 }
 
 const patchContentTypes: Record<PatchType | "apply", string> = {
@@ -39,7 +44,6 @@ const DEFAULT_FIELD_MANAGER = "flux-mcp";
 /** Throttled reads are sent again this many times, after the wait the server asks for (capped); the call's signal ends the wait. */
 const THROTTLE_RETRIES = 3;
 const MAX_THROTTLE_WAIT_SECONDS = 5;
-const SECRETS_PAGE_SIZE = 500;
 
 /** Sends a request and answers its body, or rejects with a KubeError worded for `target`. */
 export async function send(
@@ -84,18 +88,36 @@ export async function sendJson<T>(
   }
 }
 
-/** Lists every Secret of the cluster, page by page, for the scrubbing of Secret values. */
-export async function listAllSecrets(client: ContextClient, signal: AbortSignal): Promise<KubeObject[]> {
-  const kube = kubeForCall(client, signal);
-  const secrets = await kube.resolveKind("Secret", "v1");
-  const items: KubeObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await kube.list(secrets, { limit: SECRETS_PAGE_SIZE, ...(token && { continue: token }) });
-    items.push(...page.items);
-    token = page.continue;
-  } while (token);
-  return items;
+/** Raw Secret reads for the masking index: the one place values are read unmasked. */
+export function secretSource(client: ContextClient): SecretSource {
+  const target = { description: "secrets in all namespaces (to mask their values)", verb: "list" as const };
+  return {
+    context: client.origin.context,
+    list: (query, signal) =>
+      sendJson<{ items?: KubeObject[]; metadata?: { resourceVersion?: string; continue?: string } }>(
+        client,
+        { method: "GET", path: "/api/v1/secrets", query, signal },
+        target,
+      ).then((list): SecretPage => ({
+        items: list.items ?? [],
+        resourceVersion: list.metadata?.resourceVersion ?? "",
+        ...(list.metadata?.continue && { continue: list.metadata.continue }),
+      })),
+    async watch(query, onEvent, signal) {
+      let pending = "";
+      const onChunk = (chunk: string) => {
+        pending += chunk;
+        let newline = pending.indexOf("\n");
+        while (newline >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (line !== "") onEvent(JSON.parse(line) as WatchEvent);
+          newline = pending.indexOf("\n");
+        }
+      };
+      await send(client, { method: "GET", path: "/api/v1/secrets", query, signal, onChunk }, target);
+    },
+  };
 }
 
 export function kubeForCall(client: ContextClient, signal: AbortSignal | undefined): Kube {
@@ -111,6 +133,9 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
       throw signal?.aborted ? transportError(error, origin, signal) : error;
     }
   };
+  const masking = client.secrets && new CallMasking(client.secrets, signal);
+  const masked = <T extends KubeObject | undefined>(object: T): Promise<T> =>
+    masking && object ? shared(masking.object(object)) : Promise.resolve(object);
   const namespaceFor = (kind: ResolvedKind, namespace: string | undefined) =>
     kind.namespaced ? namespace || client.namespace : undefined;
   // A dry run persists nothing, so read-only mode lets it through: diff_kubernetes_manifest needs it.
@@ -151,7 +176,7 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         { method: "GET", path: objectPath(kind, name, ns) },
         { description: describeObject(kind, name, ns), verb: "get" },
       );
-      return withType(object, kind);
+      return masked(withType(object, kind));
     },
 
     async list(kind, options: ListOptions = {}) {
@@ -174,8 +199,9 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         { description: describeCollection(kind, ns), verb: "list" },
       );
       const metadata = list.metadata ?? {};
+      const items = (list.items ?? []).map((item) => withType(item, kind));
       const result: ListResult = {
-        items: (list.items ?? []).map((item) => withType(item, kind)),
+        items: masking ? await shared(masking.objects(items)) : items,
         resourceVersion: metadata.resourceVersion ?? "",
       };
       if (metadata.continue) result.continue = metadata.continue;
@@ -183,12 +209,13 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
       return result;
     },
 
-    getPath(segments, query) {
+    async getPath(segments, query) {
       const path = segments.map((segment) => `/${pathSegment(segment, "path segment")}`).join("");
-      return call<unknown>(
+      const answer = await call<unknown>(
         { method: "GET", path, ...(query && { query }) },
         { description: path, verb: "get" },
       );
+      return masking ? shared(masking.json(answer)) : answer;
     },
 
     async podLogs(namespace, pod, options = {}) {
@@ -210,7 +237,7 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         }),
         { description: `the logs of Pod ${namespace}/${pod}`, verb: "get" },
       );
-      return body;
+      return masking ? shared(masking.text(body)) : body;
     },
 
     async create(kind, object, options) {
@@ -230,7 +257,7 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         },
         { description, verb: "create" },
       );
-      return withType(created, kind);
+      return masked(withType(created, kind));
     },
 
     async patch(kind, name, namespace, patch, type, options) {
@@ -247,7 +274,7 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         },
         { description, verb: "patch" },
       );
-      return withType(patched, kind);
+      return masked(withType(patched, kind));
     },
 
     async apply(kind, object, options) {
@@ -266,7 +293,7 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         },
         { description, verb: "apply" },
       );
-      return withType(applied, kind);
+      return masked(withType(applied, kind));
     },
 
     async delete(kind, name, namespace, options: DeleteOptions = {}) {
@@ -285,10 +312,21 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
         { description, verb: "delete" },
       );
       // Most kinds answer with the object (now carrying deletionTimestamp); some with a Status.
-      return answer.kind === "Status" ? undefined : withType(answer, kind);
+      return answer.kind === "Status" ? undefined : masked(withType(answer, kind));
     },
 
-    secretValues: () => shared(client.secretValues(signal)),
+    async helmReleaseObjects(secretName, namespace) {
+      const secret = await call<KubeObject>(
+        {
+          method: "GET",
+          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(secretName)}`,
+        },
+        { description: `Secret ${namespace}/${secretName}`, verb: "get" },
+      );
+      return helmReleaseObjects(secret);
+    },
+
+    maskText: (text) => (masking ? shared(masking.text(text)) : Promise.resolve(text)),
   };
 }
 

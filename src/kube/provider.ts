@@ -6,8 +6,8 @@
 import { contextKubeConfig, type ClientLibrary } from "./client-config.ts";
 import { createDiscovery } from "./discovery.ts";
 import type { RequestOrigin } from "./errors.ts";
-import { createSecretValues } from "./secret-values.ts";
-import { kubeForCall, listAllSecrets, sendJson, type ContextClient } from "./kube.ts";
+import { kubeForCall, secretSource, sendJson, type ContextClient } from "./kube.ts";
+import { SecretIndex } from "./masking/secret-index.ts";
 import {
   IN_CLUSTER_CONTEXT,
   inClusterKubeconfig,
@@ -38,6 +38,10 @@ export interface KubeProviderOptions {
   readOnly: boolean;
   /** KUBERNETES_SERVICE_HOST/PORT when set, and the service account files (overridable for tests). */
   inCluster?: InClusterLocation;
+  /** Mask Secret values in everything a Kube answers (--mask-secrets); default true. */
+  maskSecrets?: boolean;
+  /** Diagnostics for the operator (stderr). */
+  warn?: (message: string) => void;
 }
 
 export function createKubeProvider(options: KubeProviderOptions): KubeProvider {
@@ -151,8 +155,11 @@ async function createContextClient(
         ),
       name,
     ),
-    secretValues: createSecretValues((signal) => listAllSecrets(client, signal)),
+    secrets: undefined,
   };
+  if (options.maskSecrets !== false) {
+    client.secrets = new SecretIndex(secretSource(client), options.warn ?? (() => {}));
+  }
   return client;
 }
 

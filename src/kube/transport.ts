@@ -19,6 +19,11 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Given the first part of a successful answer's body as soon as it arrives. */
   onFirstChunk?: (text: string) => void;
+  /**
+   * A stream (a watch): each part of a successful answer's body goes here as it arrives, none is
+   * kept, and the connection does not keep the process alive.
+   */
+  onChunk?: (text: string) => void;
 }
 
 export interface HttpResponse {
@@ -149,7 +154,16 @@ export function createTransport(
         (res) => {
           const chunks: string[] = [];
           res.setEncoding("utf8");
+          const streamed = (res.statusCode ?? 0) < 400 ? request.onChunk : undefined;
           res.on("data", (chunk: string) => {
+            if (streamed) {
+              try {
+                streamed(chunk);
+              } catch (error) {
+                req.destroy(error as Error);
+              }
+              return;
+            }
             if (chunks.length === 0 && (res.statusCode ?? 0) < 400) request.onFirstChunk?.(chunk);
             chunks.push(chunk);
           });
@@ -182,6 +196,7 @@ export function createTransport(
         }
       });
       req.on("socket", (socket) => {
+        if (request.onChunk) socket.unref();
         if (!socket.connecting) return;
         const timer = setTimeout(() => {
           req.destroy(Object.assign(new Error("connection timed out"), { code: "ETIMEDOUT" }));

@@ -1,5 +1,6 @@
 // The Kubernetes access that tools get: a narrow interface over one kubeconfig context, with
 // typed errors. Tools depend on this file only, never on the Kubernetes client library.
+import type { HelmReleaseObjects } from "./helm-release.ts";
 
 export interface ObjectMeta {
   name?: string;
@@ -133,10 +134,18 @@ export interface Kube {
   ): Promise<KubeObject | undefined>;
 
   /**
-   * Every Secret value of the cluster this identity may read (decoded and base64, long enough to be
-   * unambiguous), cached briefly: the server scrubs them from every output as a last pass.
+   * The objects of a Helm release, from its storage Secret (`sh.helm.release.v1.<release>.v<n>`):
+   * references only, the one read of such a Secret's data a tool can ask for. Throws
+   * KubeError("NotFound") without the Secret, and a plain Error when it holds no readable release.
    */
-  secretValues(): Promise<ReadonlySet<string>>;
+  helmReleaseObjects(secretName: string, namespace: string): Promise<HelmReleaseObjects>;
+
+  /**
+   * The text with every Secret value of the cluster masked, in every encoding (a no-op with
+   * --mask-secrets=false): the server's last pass over what a call lets out. Objects and logs this
+   * Kube answers are masked already.
+   */
+  maskText(text: string): Promise<string>;
 }
 
 export type KubeErrorReason =

@@ -1,13 +1,14 @@
 // One tools/call, from raw arguments to the text the client reads: argument validation, the
 // ToolContext (session context, --timeout combined with the client's cancellation, progress), error
-// mapping, the size guard, secret scrubbing as the very last pass, and the call log line.
+// mapping, the size guard, Secret masking as the very last pass (answers, errors, progress, the
+// stderr line of a failure, the call log), and the call log line.
 import { KubeError, type KubeProvider } from "../kube/types.ts";
 import { formatAge } from "../tools/output/durations.ts";
 import type { ToolContext, ToolResult } from "../tools/tool.ts";
 import type { CallLog, CallOutcome } from "./call-log.ts";
 import type { InFlight } from "./in-flight.ts";
 import { guardResponseSize } from "./response-guard.ts";
-import { createSecretScrubber, type SecretScrubber } from "./secret-scrubber.ts";
+import { OutputMasker } from "../kube/masking/output-masker.ts";
 import { describeInvalidArguments, type OfferedTool } from "./tool-catalogue.ts";
 import { createToolContext, type SessionState } from "./tool-context.ts";
 
@@ -59,30 +60,48 @@ export async function runToolCall(
 ): Promise<CallAnswer> {
   const done = runtime.calls.begin();
   const started = performance.now();
-  const scrubber = createSecretScrubber(async (context) =>
-    (await (await runtime.provider()).forContext(context)).secretValues(),
-  );
+  const scrubber = new OutputMasker();
+  // Waits for Secret values to mask with end with the call's --timeout, like the call itself; the
+  // timer is ours so that it goes with the call instead of holding it until it fires.
+  const maskTimeout = new AbortController();
+  const maskTimer = setTimeout(() => maskTimeout.abort(), runtime.timeoutMs);
+  const maskDeadline = AbortSignal.any([request.signal, maskTimeout.signal]);
+  const maskProgress = async (text: string): Promise<string> => {
+    const result = await masked(runtime, session, request, scrubber, maskDeadline, { text, isError: false });
+    if (result.isError) throw new Error("the Secret values to mask it with could not be read");
+    return result.text;
+  };
+  const progress = request.progress && new MaskedProgress(request.progress, maskProgress);
   let outcome: CallOutcome = "failed";
   let failure: string | undefined;
   try {
     let result: Outcome;
     try {
-      result = await execute(runtime, session, offered, request, scrubber);
+      const maskedRequest = { ...request, ...(progress && { progress: progress.report }) };
+      result = await execute(runtime, session, offered, maskedRequest, scrubber);
     } catch (error) {
-      // A bug: the protocol layer reports it in one (scrubbed) line; the stack goes to stderr.
-      runtime.log(
-        `tool ${offered.tool.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
-      );
-      failure = (await masked(runtime, session, request, scrubber, { text: messageOf(error), isError: true }))
-        .text;
+      // A bug: the protocol layer reports it in one (masked) line; the stack goes to stderr, masked too.
+      const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      const logged = await masked(runtime, session, request, scrubber, maskDeadline, {
+        text: stack,
+        isError: false,
+      });
+      runtime.log(`tool ${offered.tool.name} failed: ${logged.isError ? "(stack withheld)" : logged.text}`);
+      failure = (
+        await masked(runtime, session, request, scrubber, maskDeadline, {
+          text: messageOf(error),
+          isError: true,
+        })
+      ).text;
       throw new ToolCallBug(`${offered.tool.name} failed: ${failure}`);
     }
     outcome = result.outcome;
+    await progress?.settled();
     const guarded = guardResponseSize(offered.tool, result, runtime.responseLimit);
     // Timeouts, cancellations and argument errors are our own words: nothing of the cluster's in them.
     const answer =
       outcome === "ok" || outcome === "error"
-        ? await masked(runtime, session, request, scrubber, guarded)
+        ? await masked(runtime, session, request, scrubber, maskDeadline, guarded)
         : guarded;
     if (answer.isError) {
       failure = answer.text;
@@ -95,12 +114,13 @@ export async function runToolCall(
         time: new Date().toISOString(),
         ...(session.id !== undefined && { session: session.id }),
         tool: offered.tool.name,
-        arguments: await argumentsForLog(runtime, session, request, scrubber),
+        arguments: await argumentsForLog(runtime, session, request, scrubber, maskDeadline),
         outcome,
         durationMs: Math.round(performance.now() - started),
         ...(failure !== undefined && { error: failure }),
       });
     }
+    clearTimeout(maskTimer);
     done();
   }
 }
@@ -114,16 +134,17 @@ async function masked(
   runtime: CallRuntime,
   session: McpSession,
   request: CallRequest,
-  scrubber: SecretScrubber,
+  scrubber: OutputMasker,
+  deadline: AbortSignal,
   result: ToolResult,
 ): Promise<ToolResult> {
   if (!runtime.maskSecrets) return result;
   // A call that touched no cluster may still echo its arguments (a context name, a path): those
-  // are scrubbed with the session's cluster, when its values can be read at all.
+  // are masked with the session's cluster, when its values can be read at all.
   const touchedCluster = scrubber.tracksAny;
-  if (!touchedCluster) await trackSessionCluster(runtime, session, request, scrubber);
+  if (!touchedCluster) await trackSessionCluster(runtime, session, request, scrubber, deadline);
   try {
-    return { ...result, text: await scrubber.scrub(result.text) };
+    return { ...result, text: await scrubber.text(result.text) };
   } catch (error) {
     if (result.isError || !touchedCluster) return result;
     return {
@@ -140,7 +161,7 @@ async function execute(
   session: McpSession,
   offered: OfferedTool,
   request: CallRequest,
-  scrubber: SecretScrubber,
+  scrubber: OutputMasker,
 ): Promise<Outcome> {
   const parsed = offered.arguments.safeParse(request.arguments ?? {});
   if (!parsed.success) {
@@ -194,7 +215,7 @@ function toolContext(
   runtime: CallRuntime,
   request: CallRequest,
   signal: AbortSignal,
-  scrubber: SecretScrubber,
+  scrubber: OutputMasker,
   callContext: unknown,
 ): ToolContext {
   const ctx = createToolContext({
@@ -231,13 +252,14 @@ async function argumentsForLog(
   runtime: CallRuntime,
   session: McpSession,
   request: CallRequest,
-  scrubber: SecretScrubber,
+  scrubber: OutputMasker,
+  deadline: AbortSignal,
 ): Promise<unknown> {
   const arguments_ = request.arguments ?? {};
   if (!runtime.maskSecrets) return arguments_;
   try {
-    if (!scrubber.tracksAny) await trackSessionCluster(runtime, session, request, scrubber);
-    return await scrubber.scrubJson(arguments_);
+    if (!scrubber.tracksAny) await trackSessionCluster(runtime, session, request, scrubber, deadline);
+    return await scrubber.json(arguments_);
   } catch (error) {
     runtime.log(`cannot mask the arguments for the tool call log: ${messageOf(error)}`);
     return "[withheld: the Secret values to mask them with could not be read]";
@@ -252,14 +274,44 @@ async function trackSessionCluster(
   runtime: CallRuntime,
   session: McpSession,
   request: CallRequest,
-  scrubber: SecretScrubber,
+  scrubber: OutputMasker,
+  deadline: AbortSignal,
 ): Promise<void> {
   const named = request.arguments?.context;
   try {
     const provider = await runtime.provider();
-    scrubber.track(await provider.forContext(typeof named === "string" ? named : session.state.context));
+    scrubber.track(
+      await provider.forContext(typeof named === "string" ? named : session.state.context, deadline),
+    );
   } catch {
     // No cluster to read Secret values from: nothing of one can be in the text either.
+  }
+}
+
+/**
+ * Progress notifications, masked like the answer and sent in order; one whose masking cannot be
+ * done (the Secret values are unreadable) is dropped rather than sent in clear.
+ */
+class MaskedProgress {
+  #chain = Promise.resolve();
+  readonly #send: NonNullable<CallRequest["progress"]>;
+  readonly #mask: (text: string) => Promise<string>;
+
+  constructor(send: NonNullable<CallRequest["progress"]>, mask: (text: string) => Promise<string>) {
+    this.#send = send;
+    this.#mask = mask;
+  }
+
+  readonly report = (message: string, progress: number, total?: number): void => {
+    this.#chain = this.#chain
+      .then(() => this.#mask(message))
+      .then((text) => this.#send(text, progress, total))
+      .catch(() => {});
+  };
+
+  /** Every notification reported so far has been sent or dropped. */
+  settled(): Promise<void> {
+    return this.#chain;
   }
 }
 

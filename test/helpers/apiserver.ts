@@ -22,6 +22,15 @@ export {
   type KubeObject,
   type RunningApiServer,
 } from "@flux-mcp/kube-emulator";
+import { demoClusterSources, type ClusterSource } from "@flux-mcp/kube-emulator";
+
+/** The demo fleet with extra files loaded into one of its clusters (e.g. a test corpus). */
+export function demoSourcesWith(cluster: string, paths: string[]): ClusterSource[] {
+  return demoClusterSources().map((source) =>
+    source.name === cluster ? { ...source, paths: [...source.paths, ...paths] } : source,
+  );
+}
+
 export {
   createCertificateAuthority,
   issueClientCertificate,

@@ -23,6 +23,7 @@ export function testProvider(api: TestApiServer, options: ToolContextOptions = {
   return createKubeProvider({
     kubeconfigPaths: [api.kubeconfigPath],
     readOnly: false,
+    maskSecrets: options.maskSecrets ?? true,
     ...(options.impersonate && { impersonate: options.impersonate }),
   });
 }

@@ -72,14 +72,19 @@ test("a user without bindings is forbidden: the message names the object, the us
   );
 });
 
-test("the Secret values of an identity that may not list Secrets are none, not an error", async () => {
+test("an identity that may not list Secrets has none to mask: no error, said once on stderr", async () => {
+  const warnings: string[] = [];
   const provider = createKubeProvider({
     kubeconfigPaths: [api.kubeconfigPath],
     readOnly: false,
     impersonate: { user: "bob" },
+    warn: (message) => warnings.push(message),
   });
-  const values = await (await provider.forContext("staging")).secretValues();
-  assert.equal(values.size, 0);
+  const kube = await provider.forContext("staging");
+  assert.equal(await kube.maskText("nothing-secret-here"), "nothing-secret-here");
+  assert.equal(await (await provider.forContext("staging")).maskText("again"), "again");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0] ?? "", /may not list Secrets/);
 });
 
 test("without impersonation the forbidden user comes from the server's answer", async () => {

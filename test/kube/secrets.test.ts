@@ -1,17 +1,27 @@
-// Secret values for the last-pass scrubbing: collected from every Secret the identity may list,
-// base64 and decoded, cached briefly; and redaction of them from any text, longest value first.
+// Secret masking in the kube layer: the needles a Secret gives (encodings, lines, structured leaves,
+// public parts left out), the Aho–Corasick scan, structural masking, and the watched index: one
+// list, then no request per call, changes picked up from the watch, Helm storage never fetched.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { createKubeProvider } from "../../src/kube/provider.ts";
-import { redactSecretValues } from "../../src/kube/redaction.ts";
-import { secretValuesOf } from "../../src/kube/secret-values.ts";
-import type { Kube } from "../../src/kube/types.ts";
+import { NeedleSet } from "../../src/kube/masking/needle-set.ts";
+import { secretNeedles, valueNeedles } from "../../src/kube/masking/needles.ts";
+import { maskedValueChanged, maskSecretObject } from "../../src/kube/masking/secret-objects.ts";
+import { SecretIndex, type SecretSource } from "../../src/kube/masking/secret-index.ts";
+import type { Kube, KubeObject } from "../../src/kube/types.ts";
 
 let api: TestApiServer;
 let kube: Kube;
 
 const base64 = (text: string | Buffer) => Buffer.from(text).toString("base64");
+const never = () => false;
+
+function maskWith(values: string[], text: string): string {
+  const set = new NeedleSet();
+  for (const value of values) set.add(valueNeedles(Buffer.from(value)));
+  return set.mask(text, never);
+}
 
 before(async () => {
   api = await startTestApiServer();
@@ -33,98 +43,221 @@ after(async () => {
   await api.close();
 });
 
-test("secretValues holds each data value as stored and decoded, in every namespace", async () => {
-  const values = await kube.secretValues();
-  assert.ok(values.has(base64("s3cr3t-password\n")));
-  assert.ok(values.has("s3cr3t-password\n"));
-  assert.ok(values.has("s3cr3t-password"));
-  assert.ok(!values.has("1234"), "too short to be told apart from ordinary text");
-  assert.ok(values.has(base64(Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x90, 0xc3, 0x28, 0xa0]))));
-  assert.ok(
-    [...values].every((value) => !value.includes("\uFFFD")),
-    "binary data is not decoded",
-  );
-  const namespaces = new Set(
-    (await kube.list(await kube.resolveKind("secrets"))).items.map((secret) => secret.metadata.namespace),
-  );
-  assert.ok(namespaces.size > 1);
+test("a value is masked raw, JSON-escaped, YAML-quoted, URL-encoded and in base64 at every offset", () => {
+  const value = `it's a "s3cr3t"/value`;
+  const texts = [
+    value,
+    JSON.stringify({ v: value }),
+    `v: '${value.replaceAll("'", "''")}'`,
+    `https://example.com/?token=${encodeURIComponent(value)}`,
+    base64(value),
+    base64(`x${value}`),
+    base64(`xy${value}`),
+    base64(`prefix: ${value} suffix`),
+  ];
+  for (const text of texts) {
+    const masked = maskWith([value], text);
+    assert.ok(masked.includes("****"), `not masked: ${text}`);
+    assert.ok(!masked.includes("s3cr3t"), masked);
+  }
 });
 
-test("secretValues is cached: a second call within seconds sends nothing", async () => {
-  await kube.secretValues();
-  const mark = api.server.requestLog.mark();
-  const again = await kube.secretValues();
-  assert.ok(again.size > 0);
-  assert.deepEqual(api.server.requestLog.entries({ since: mark }), []);
+test("each line of a multi-line value is masked, PEM armour is not", () => {
+  const key = [
+    "-----BEGIN OPENSSH PRIVATE KEY-----",
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+    "QyNTUxOQAAACCGkT0kqh4ixKq3c2x7xZ1a0vN8mT0fH0m6wq1WvB2kAAAAmMq1bpbKtW6W",
+    "-----END OPENSSH PRIVATE KEY-----",
+  ].join("\n");
+  const block = `data:\n  identity: |\n    ${key.split("\n").join("\n    ")}\n`;
+  const masked = maskWith([key], block);
+  assert.ok(!masked.includes("b3BlbnNzaC1rZXkt"), masked);
+  assert.ok(!masked.includes("QyNTUxOQAAACCG"), masked);
+  assert.ok(masked.includes("-----BEGIN OPENSSH PRIVATE KEY-----"));
+  assert.ok(!maskWith([key], JSON.stringify({ key })).includes("QyNTUxOQ"));
 });
 
-test("secretValuesOf skips Secrets without data", () => {
-  const values = secretValuesOf([
-    { apiVersion: "v1", kind: "Secret", metadata: { name: "empty" } },
-    { apiVersion: "v1", kind: "Secret", metadata: { name: "one" }, data: { token: base64("abcdefgh") } },
-  ]);
-  assert.deepEqual([...values].sort(), [base64("abcdefgh"), "abcdefgh"].sort());
+test("the leaves of YAML, JSON and docker config values are masked, not their keys", () => {
+  const values = "auth:\n  token: tok-9f8e7d6c5b4a\n  password: password\nreplicas: 3\n";
+  assert.equal(maskWith([values], "token=tok-9f8e7d6c5b4a"), "token=****");
+  const docker = JSON.stringify({
+    auths: {
+      "ghcr.io": {
+        username: "flux-bot",
+        password: "ghp_R4nd0mT0k3n",
+        auth: base64("flux-bot:ghp_R4nd0mT0k3n"),
+      },
+    },
+  });
+  const masked = maskWith([docker], "login ghcr.io as flux-bot with ghp_R4nd0mT0k3n");
+  assert.equal(masked, "login ghcr.io as flux-bot with ****");
+  assert.equal(maskWith([docker], "password: ok"), "password: ok");
 });
 
-test("redaction replaces every occurrence, the longest value first", () => {
-  const values = new Set(["password1", "password1234", "tokentoken"]);
-  assert.equal(
-    redactSecretValues("a password1234 b password1 c password12 tokentokentoken", values),
-    "a **** b **** c ****2 ****token",
-  );
-  assert.equal(redactSecretValues("password1", values), "****");
-  assert.equal(redactSecretValues("password1password1", values), "********");
-  assert.equal(redactSecretValues("nothing to see", values), "nothing to see");
-  assert.equal(redactSecretValues("πassword1 ✓ password1 ✓", values), "πassword1 ✓ **** ✓");
-  assert.equal(redactSecretValues("password1", new Set()), "password1");
-  assert.equal(redactSecretValues("abc ab", new Set(["ab", ""])), "****c ****");
-});
-
-test("redaction agrees with a plain search on random texts", () => {
-  let seed = 7;
-  const random = (limit: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % limit;
+test("plain words, short values, URLs without credentials and public keys are not needles", () => {
+  assert.deepEqual(valueNeedles(Buffer.from("password")), []);
+  assert.deepEqual(valueNeedles(Buffer.from("1234")), []);
+  assert.deepEqual(valueNeedles(Buffer.from("https://github.com/org/fleet")), []);
+  assert.deepEqual(valueNeedles(Buffer.from("kustomize-controller")), [], "a name of the cluster's kind");
+  assert.deepEqual(valueNeedles(Buffer.from("podinfo-pr-142")), []);
+  assert.ok(valueNeedles(Buffer.from("admin-P4ss-2024")).length > 0, "mixed letters and digits in a word");
+  const token: KubeObject = {
+    apiVersion: "v1",
+    kind: "Secret",
+    type: "kubernetes.io/service-account-token",
+    metadata: { name: "sa-token", namespace: "flux-system" },
+    data: {
+      namespace: base64("flux-system"),
+      "ca.crt": base64("-----BEGIN CERTIFICATE-----\nMIIB\n"),
+      token: base64("eyJhbGciOiJSUzI1NiJ9.payload.sig"),
+    },
   };
-  const word = (length: number) => Array.from({ length }, () => "ab\n="[random(4)]).join("");
-  for (let round = 0; round < 200; round++) {
-    const values = new Set(Array.from({ length: 1 + random(5) }, () => word(3 + random(6))));
-    const text = word(200);
-    assert.equal(
-      redactSecretValues(text, values),
-      naiveRedaction(text, values),
-      JSON.stringify({ text, values: [...values] }),
-    );
-  }
+  const origins = new Set(secretNeedles(token).map((needle) => needle.origin));
+  assert.deepEqual([...origins], ["eyJhbGciOiJSUzI1NiJ9.payload.sig"]);
+  const helm: KubeObject = {
+    ...token,
+    type: "helm.sh/release.v1",
+    data: { release: base64("H4sIAAAAAAAA-huge") },
+  };
+  assert.deepEqual(secretNeedles(helm), []);
 });
 
-test("redaction is fast on large texts with many values", () => {
-  const values = new Set(
-    Array.from({ length: 2000 }, (_, index) => `secret-value-${index}-${"x".repeat(index % 40)}`),
+test("overlapping needles become one mask; kept names are not masked", () => {
+  const set = new NeedleSet();
+  set.add([
+    { text: "abcdefgh12", origin: "abcdefgh12" },
+    { text: "gh12345678", origin: "gh12345678" },
+    { text: "flux-system", origin: "flux-system" },
+  ]);
+  assert.equal(
+    set.mask("xx abcdefgh12345678 yy flux-system", (value) => value === "flux-system"),
+    "xx **** yy flux-system",
   );
-  const line =
-    'level=info msg="reconciliation finished" revision=main@sha1:0123456789abcdef secret-value-1999-';
-  const text = `${line}${"x".repeat(1999 % 40)}\n`.repeat(20_000);
-  const started = performance.now();
-  const redacted = redactSecretValues(text, values);
-  const elapsed = performance.now() - started;
-  assert.equal(redacted.split("****").length - 1, 20_000);
-  assert.ok(elapsed < 1000, `took ${Math.round(elapsed)} ms for ${text.length} characters`);
+  set.remove([{ text: "gh12345678", origin: "gh12345678" }]);
+  assert.equal(set.mask("abcdefgh12345678", never), "****345678");
+  assert.equal(set.mask("πabcdefgh12✓", never), "π****✓");
 });
 
-/** At each position the longest value that starts there, else the character. */
-function naiveRedaction(text: string, values: ReadonlySet<string>): string {
-  const byLength = [...values].sort((a, b) => b.length - a.length);
-  let output = "";
-  for (let position = 0; position < text.length;) {
-    const match = byLength.find((value) => text.startsWith(value, position));
-    if (match) {
-      output += "****";
-      position += match.length;
-    } else {
-      output += text[position];
-      position++;
-    }
+test("a Secret is masked by structure, keys and last-applied kept valid; changes stay visible", () => {
+  const secret: KubeObject = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: "db",
+      annotations: {
+        "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify({
+          kind: "Secret",
+          stringData: { password: "password" },
+        }),
+      },
+    },
+    data: { password: base64("password") },
+  };
+  const masked = maskSecretObject(secret);
+  assert.deepEqual(masked.data, { password: "****" });
+  const lastApplied = JSON.parse(
+    masked.metadata.annotations?.["kubectl.kubernetes.io/last-applied-configuration"] ?? "",
+  );
+  assert.deepEqual(lastApplied.stringData, { password: "****" });
+  assert.equal(maskSecretObject(masked), masked);
+  const changed = maskSecretObject({ ...secret, data: { password: base64("other") } });
+  assert.ok(maskedValueChanged(masked, changed, "data", "password"));
+  assert.ok(!maskedValueChanged(masked, maskSecretObject({ ...secret }), "data", "password"));
+});
+
+test("Kube answers Secrets masked, and masks their values in other objects and logs", async () => {
+  const secrets = await kube.resolveKind("secrets");
+  const secret = await kube.get(secrets, "credentials", "frontend");
+  assert.deepEqual(secret.data, { password: "****", pin: "****", blob: "****" });
+  const listed = await kube.list(secrets, { namespace: "frontend" });
+  assert.ok(listed.items.every((item) => Object.values(item.data ?? {}).every((value) => value === "****")));
+  const configMaps = await kube.resolveKind("configmaps");
+  const note = await kube.create(configMaps, {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "copied", namespace: "frontend" },
+    data: { note: "the password is s3cr3t-password, base64 " + base64("s3cr3t-password") },
+  });
+  assert.equal((note.data as Record<string, string>).note, "the password is ****, base64 ****");
+  assert.equal(await kube.maskText("x s3cr3t-password x"), "x **** x");
+});
+
+test("after the first list, calls send no Secret request; the watch brings changes in", async () => {
+  const provider = createKubeProvider({ kubeconfigPaths: [api.kubeconfigPath], readOnly: false });
+  const first = await provider.forContext("staging");
+  const mark = api.server.requestLog.mark();
+  await first.maskText("warm");
+  const listing = api.server.requestLog
+    .entries({ since: mark })
+    .filter((entry) => entry.path.includes("/secrets"));
+  assert.equal(listing.length, 1);
+  assert.match(
+    listing[0]?.path ?? "",
+    /fieldSelector=type%21%3Dhelm\.sh%2Frelease\.v1/,
+    "Helm release storage is never fetched",
+  );
+  const secrets = await first.resolveKind("secrets");
+  await first.create(secrets, {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "late", namespace: "frontend" },
+    stringData: { token: "arrived-L4ter-0042x" },
+  });
+  const second = await provider.forContext("staging");
+  let masked = "";
+  for (let attempt = 0; attempt < 200; attempt++) {
+    masked = await second.maskText("token arrived-L4ter-0042x");
+    if (masked.includes("****")) break;
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return output;
-}
+  assert.equal(masked, "token ****");
+  const steady = api.server.requestLog.mark();
+  for (let call = 0; call < 5; call++) await (await provider.forContext("staging")).maskText("again");
+  assert.deepEqual(
+    api.server.requestLog.entries({ since: steady }).filter((entry) => entry.verb !== "watch"),
+    [],
+  );
+});
+
+test("a call stops waiting for the Secret list at its own signal; a stuck list does not hold up the next call", async () => {
+  const listSignals: AbortSignal[] = [];
+  let stuck = true;
+  const source: SecretSource = {
+    context: "test",
+    list: (_query, signal) => {
+      listSignals.push(signal);
+      if (!stuck) {
+        return Promise.resolve({
+          items: [
+            {
+              apiVersion: "v1",
+              kind: "Secret",
+              metadata: { name: "s", namespace: "n" },
+              stringData: { t: "v4lue-Of-Test" },
+            },
+          ],
+          resourceVersion: "1",
+        });
+      }
+      return new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+      );
+    },
+    watch: (_query, _onEvent, signal) =>
+      new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })),
+  };
+  const index = new SecretIndex(source, () => {});
+  const first = new AbortController();
+  const waiting = index.ready(first.signal);
+  first.abort(new Error("call timed out"));
+  await assert.rejects(waiting, /call timed out/);
+  assert.equal(listSignals[0]?.aborted, true, "the list nobody waits for is abandoned");
+  stuck = false;
+  await index.ready(new AbortController().signal);
+  assert.equal(listSignals.length, 2, "the next call started a fresh list");
+  assert.equal(
+    index.needles.mask("x v4lue-Of-Test x", () => false),
+    "x **** x",
+  );
+  index.stop();
+});

@@ -26,7 +26,11 @@ const provider: KubeProvider = {
   contexts: async () => [{ name: "test", cluster: "test", user: "test", current: true }],
   defaultContext: async () => "test",
   forContext: async () =>
-    ({ context: "test", identity: "", secretValues: async () => new Set([SECRET]) }) as unknown as Kube,
+    ({
+      context: "test",
+      identity: "",
+      maskText: async (text: string) => text.replaceAll(SECRET, "****"),
+    }) as unknown as Kube,
 };
 
 let started: (() => void) | undefined;
@@ -83,7 +87,7 @@ const tools: Tool[] = [
     usesCluster: false,
     handler: async (_args, ctx) => {
       ctx.progress("fetching", 1, 2);
-      ctx.progress("applying", 2, 2);
+      ctx.progress(`applying with ${SECRET}`, 2, 2);
       return { text: "done" };
     },
   }),
@@ -202,7 +206,7 @@ describe("tool calls", () => {
     await client.close();
   });
 
-  it("sends progress notifications when the client asks for them", async () => {
+  it("sends progress notifications when the client asks for them, masked like answers", async () => {
     const client = await connectStreamableHttp(await serve(), "2025-11-25");
     const seen: { progress: number; total?: number; message?: string }[] = [];
     const result = await client.callTool(
@@ -212,7 +216,7 @@ describe("tool calls", () => {
     assert.equal(textOf(result), "done");
     assert.deepEqual(seen, [
       { progress: 1, total: 2, message: "fetching" },
-      { progress: 2, total: 2, message: "applying" },
+      { progress: 2, total: 2, message: "applying with ****" },
     ]);
     await client.close();
   });

@@ -318,6 +318,14 @@ describe("get_kubernetes_logs", () => {
     assert.match(result.text, /^invalid grep pattern: .*unclosed/);
   });
 
+  it("runs a backtracking pattern in linear time, and refuses an overlong one", async () => {
+    const nested = await logs({ name: "cart-vj26nw6qx-mjphf", namespace: "frontend", grep: "(\\w+)+!" });
+    assert.equal(nested.isError, undefined, nested.text);
+    const long = await logs({ name: "cart-vj26nw6qx-mjphf", namespace: "frontend", grep: "a".repeat(600) });
+    assert.equal(long.isError, true);
+    assert.match(long.text, /^grep pattern too long \(600 characters, at most 512\)$/);
+  });
+
   it("reads all containers, and failed init containers, or the one asked for", async () => {
     const all = await logs({ name: "worker", namespace: "jobs" }, lab);
     assert.equal(all.isError, undefined);

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/kube/types.ts";
+import { decodeHelmRelease, manifestObjects } from "../../src/kube/helm-release.ts";
 import {
-  decodeHelmRelease,
   groupManagedObjects,
   inventoryObjects,
-  manifestObjects,
   parseInventoryId,
 } from "../../src/tools/output/managed-objects.ts";
 import { viewObject } from "../../src/tools/output/object-view.ts";
@@ -45,7 +44,7 @@ const release: KubeObject = {
 
 describe("viewObject", () => {
   it("drops the identifiers only the API server needs and keeps generation", () => {
-    const viewed = viewObject(release, { maskSecrets: true });
+    const viewed = viewObject(release);
     assert.deepEqual(viewed.metadata, {
       name: "podinfo",
       namespace: "frontend",

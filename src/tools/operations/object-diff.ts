@@ -1,8 +1,11 @@
 // What a write changes in an object, as unified-diff hunks over its YAML, without what only the API
-// server maintains (managedFields, resourceVersion, uid, timestamps, generation) and with Secret
-// values masked; a masked value that changes is marked so the change stays visible.
+// server maintains (managedFields, resourceVersion, uid, timestamps, generation). Secrets arrive
+// masked from the cluster (src/kube/masking); a Secret given by the user is masked here the same
+// way, and a masked value that changes is marked so the change stays visible.
+import { maskedValueChanged, maskSecretObject } from "../../kube/masking/secret-objects.ts";
+import { MASK } from "../../kube/masking/needle-set.ts";
 import type { KubeObject } from "../../kube/types.ts";
-import { cleanObject, MASKED_VALUE, yamlDocuments } from "../output/objects.ts";
+import { cleanObject, yamlDocuments } from "../output/objects.ts";
 import { unifiedDiff } from "./unified-diff.ts";
 
 export interface DiffOptions {
@@ -16,10 +19,20 @@ export function objectDiff(
   after: KubeObject,
   options: DiffOptions,
 ): string[] {
-  const beforeView = before ? diffView(before, options) : undefined;
-  const afterView = diffView(after, options);
-  if (options.maskSecrets && after.kind === "Secret" && after.apiVersion === "v1") {
-    for (const field of ["data", "stringData"]) maskValues(beforeView?.[field], afterView[field]);
+  const maskedBefore = before && options.maskSecrets ? maskSecretObject(before) : before;
+  const maskedAfter = options.maskSecrets ? maskSecretObject(after) : after;
+  const beforeView = maskedBefore ? diffView(maskedBefore, options) : undefined;
+  const afterView = diffView(maskedAfter, options);
+  if (options.maskSecrets) {
+    for (const field of ["data", "stringData"] as const) {
+      const values = afterView[field];
+      if (values === null || typeof values !== "object") continue;
+      for (const key of Object.keys(values)) {
+        if (maskedValueChanged(maskedBefore, maskedAfter, field, key)) {
+          (values as Record<string, unknown>)[key] = `${MASK} (changed)`;
+        }
+      }
+    }
   }
   return unifiedDiff(yamlLines(beforeView), yamlLines(afterView));
 }
@@ -29,7 +42,7 @@ function yamlLines(object: KubeObject | undefined): string[] {
 }
 
 function diffView(object: KubeObject, options: DiffOptions): KubeObject {
-  const cleaned = cleanObject(structuredClone(object), { maskSecrets: false });
+  const cleaned = cleanObject(structuredClone(object));
   const {
     uid: _uid,
     resourceVersion: _resourceVersion,
@@ -40,15 +53,4 @@ function diffView(object: KubeObject, options: DiffOptions): KubeObject {
   } = cleaned.metadata;
   const { status, ...rest } = cleaned;
   return { ...rest, metadata, ...(options.keepStatus && status !== undefined && { status }) };
-}
-
-function maskValues(before: unknown, after: unknown): void {
-  const old = before && typeof before === "object" ? (before as Record<string, unknown>) : {};
-  const next = after && typeof after === "object" ? (after as Record<string, unknown>) : undefined;
-  if (next) {
-    for (const key of Object.keys(next)) {
-      next[key] = key in old && old[key] !== next[key] ? `${MASKED_VALUE} (changed)` : MASKED_VALUE;
-    }
-  }
-  for (const key of Object.keys(old)) old[key] = MASKED_VALUE;
 }

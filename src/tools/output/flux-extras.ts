@@ -10,12 +10,7 @@ import {
   type CompactEvent,
   type ObjectRef,
 } from "./events.ts";
-import {
-  decodeHelmRelease,
-  groupManagedObjects,
-  inventoryObjects,
-  manifestObjects,
-} from "./managed-objects.ts";
+import { groupManagedObjects, inventoryObjects } from "./managed-objects.ts";
 
 /** Enough to see a failure and what led to it; get_kubernetes_events has the rest. */
 export const EVENTS_PER_OBJECT = 8;
@@ -152,24 +147,18 @@ async function helmStorageObjects(kube: Kube, object: KubeObject): Promise<Objec
   if (!latest?.name || latest.version === undefined) return undefined;
   const storageNamespace = status?.storageNamespace ?? spec?.storageNamespace ?? object.metadata.namespace;
   const secretName = `sh.helm.release.v1.${latest.name}.v${latest.version}`;
-  const secretKind = await kube.resolveKind("Secret", "v1");
-  let secret: KubeObject;
+  let release;
   try {
-    secret = await kube.get(secretKind, secretName, storageNamespace);
+    release = await kube.helmReleaseObjects(secretName, storageNamespace ?? "");
   } catch (error) {
     if (error instanceof KubeError && error.reason === "NotFound") {
       return `not shown: Helm storage Secret ${storageNamespace}/${secretName} not found`;
     }
-    throw error;
-  }
-  let release;
-  try {
-    release = decodeHelmRelease(secret);
-  } catch (error) {
+    if (error instanceof KubeError) throw error;
     return `not shown: Helm storage Secret ${storageNamespace}/${secretName} cannot be read: ${(error as Error).message}`;
   }
   const releaseNamespace = release.namespace || latest.namespace || object.metadata.namespace;
-  return withNamespaces(kube, manifestObjects(release.manifest), releaseNamespace);
+  return withNamespaces(kube, release.objects, releaseNamespace);
 }
 
 /** Helm installs namespaced objects that name no namespace into the release's namespace. */

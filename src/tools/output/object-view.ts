@@ -5,8 +5,8 @@
 import type { KubeObject } from "../../kube/types.ts";
 import { cleanObject } from "./objects.ts";
 
-export function viewObject(object: KubeObject, options: { maskSecrets: boolean }): KubeObject {
-  const cleaned = cleanObject(object, options);
+export function viewObject(object: KubeObject): KubeObject {
+  const cleaned = cleanObject(object);
   const { uid: _uid, resourceVersion: _resourceVersion, selfLink: _selfLink, ...metadata } = cleaned.metadata;
   if (metadata.ownerReferences) {
     metadata.ownerReferences = metadata.ownerReferences.map(

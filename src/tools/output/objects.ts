@@ -1,29 +1,18 @@
 // Shapes Kubernetes objects for a model's context budget: no managedFields or last-applied
-// configuration, Secret values masked, YAML documents.
+// configuration, YAML documents. (Secret values are masked before tools get objects: src/kube/masking.)
 import { stringify } from "yaml";
 import type { KubeObject } from "../../kube/types.ts";
 
 export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
-export const MASKED_VALUE = "****";
-
-/** A copy of the object without noise, and with a Secret's values masked when asked. */
-export function cleanObject(object: KubeObject, options: { maskSecrets: boolean }): KubeObject {
+/** A copy of the object without noise. */
+export function cleanObject(object: KubeObject): KubeObject {
   const { managedFields: _managedFields, ...metadata } = object.metadata ?? {};
   if (metadata.annotations) {
     const { [LAST_APPLIED_ANNOTATION]: _lastApplied, ...annotations } = metadata.annotations;
     if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
     else delete metadata.annotations;
   }
-  const cleaned: KubeObject = { ...object, metadata };
-  if (options.maskSecrets && object.kind === "Secret" && object.apiVersion === "v1") {
-    for (const field of ["data", "stringData"] as const) {
-      const values = object[field];
-      if (values && typeof values === "object") {
-        cleaned[field] = Object.fromEntries(Object.keys(values).map((key) => [key, MASKED_VALUE]));
-      }
-    }
-  }
-  return cleaned;
+  return { ...object, metadata };
 }
 
 /** YAML documents separated by `---`, long strings kept on one line. */

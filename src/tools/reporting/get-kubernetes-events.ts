@@ -6,6 +6,7 @@ import { groupOf } from "../../flux/kinds.ts";
 import type { Kube, ListOptions, ResolvedKind } from "../../kube/types.ts";
 import { durationArgument, parseDuration } from "../input/duration.ts";
 import { byTime, compactEvent, eventLine, formatRef, type CompactEvent } from "../output/events.ts";
+import { compileGrep } from "../input/grep-pattern.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
@@ -55,12 +56,9 @@ export const getKubernetesEvents = defineTool({
   async handler(args, ctx) {
     if (args.apiVersion && !args.kind) return toolError("apiVersion narrows a kind: give kind as well");
     const sinceMs = args.since === undefined ? undefined : parseDuration(args.since);
-    let pattern: RegExp | undefined;
-    try {
-      pattern = args.grep === undefined ? undefined : new RegExp(args.grep, "i");
-    } catch (error) {
-      return toolError(`invalid grep pattern: ${(error as Error).message}`);
-    }
+    const compiled = args.grep === undefined ? undefined : compileGrep(args.grep);
+    if (compiled && "error" in compiled) return toolError(compiled.error);
+    const pattern = compiled;
 
     const kube = await ctx.kube();
     const about = args.kind ? await kube.resolveKind(args.kind, args.apiVersion) : undefined;

@@ -6,6 +6,7 @@ import { containerArgument, nameArgument, namespaceArgument } from "../input/bou
 import { KubeError, type Kube, type KubeObject, type LogOptions } from "../../kube/types.ts";
 import { durationArgument, durationSeconds } from "../input/duration.ts";
 import { where } from "../output/names.ts";
+import { compileGrep, type GrepPattern } from "../input/grep-pattern.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { compactLogLines, groupLogEntries, splitLogLines } from "./log-lines.ts";
 import { WORKLOAD_KINDS, workloadPods, type WorkloadKind } from "./workload-pods.ts";
@@ -66,12 +67,9 @@ export const getKubernetesLogs = defineTool({
   async handler(args, ctx) {
     const target = resolveTarget(args);
     if (typeof target === "string") return toolError(target);
-    let pattern: RegExp | undefined;
-    try {
-      pattern = args.grep === undefined ? undefined : new RegExp(args.grep, "i");
-    } catch (error) {
-      return toolError(`invalid grep pattern: ${(error as Error).message}`);
-    }
+    const compiled = args.grep === undefined ? undefined : compileGrep(args.grep);
+    if (compiled && "error" in compiled) return toolError(compiled.error);
+    const pattern = compiled;
     const query: Query = {
       limit: args.limit ?? DEFAULT_LOG_LIMIT,
       sinceSeconds: args.since === undefined ? undefined : durationSeconds(args.since),
@@ -115,7 +113,7 @@ interface Query {
   limit: number;
   sinceSeconds: number | undefined;
   previous: boolean;
-  pattern: RegExp | undefined;
+  pattern: GrepPattern | undefined;
 }
 
 interface ContainerStatus {

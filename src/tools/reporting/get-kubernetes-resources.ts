@@ -86,10 +86,9 @@ export const getKubernetesResources = defineTool({
     const request = { kube, kind, namespace, name: args.name, selector: args.selector };
 
     if (fields.length > 0) {
-      // Projected objects are read, not shown: Secret values masked, nothing else copied.
+      // Projected objects are read, not shown: noise left out, nothing else copied.
       const table = new ProjectionTable(kind, fields);
-      const project = (items: KubeObject[]) =>
-        table.add(items.map((item) => cleanObject(item, { maskSecrets: ctx.maskSecrets })));
+      const project = (items: KubeObject[]) => table.add(items.map((item) => cleanObject(item)));
       const found = await find(request, args, project, roomLeft(table, ctx.responseLimit));
       return "answer" in found ? found.answer : answer([], table.toString(), found.more);
     }
@@ -99,7 +98,7 @@ export const getKubernetesResources = defineTool({
       Object.assign({ apiVersion: kind.apiVersion, kind: kind.kind }, item);
     const objects: KubeObject[] = [];
     const found = await find(request, args, (items) =>
-      objects.push(...items.map((item) => viewObject(typedFirst(item), { maskSecrets: ctx.maskSecrets }))),
+      objects.push(...items.map((item) => viewObject(typedFirst(item)))),
     );
     if ("answer" in found) return found.answer;
     const { extras, notes } = await fluxExtras(kube, kind, objects, Date.now());
@@ -189,7 +188,8 @@ async function listPages(
   const { limit, room } = paging;
   /** Objects to ask for next, with `pending` of them asked for and not yet used. */
   const nextSize = (wanted: number, pending: number) => Math.min(wanted, API_PAGE_SIZE, room() - pending);
-  let prefetched: { token: string; size: number; page: Promise<ListResult> } | undefined;
+  /** Pages asked for early, by continue token: a later page's may arrive before an earlier page is used. */
+  const prefetched = new Map<string, { size: number; page: Promise<ListResult> }>();
   const fetchPage = (size: number, wanted: number, token: string | undefined): Promise<ListResult> => {
     const page = kube.list(kind, {
       ...(namespace && { namespace }),
@@ -200,7 +200,7 @@ async function listPages(
       onContinue: (next: string) => {
         const following = nextSize(wanted - size, size);
         if (following > 0) {
-          prefetched = { token: next, size: following, page: fetchPage(following, wanted - size, next) };
+          prefetched.set(next, { size: following, page: fetchPage(following, wanted - size, next) });
         }
       },
     });
@@ -220,9 +220,10 @@ async function listPages(
       break;
     }
     // A page asked for before this one's rows were measured may turn out too big for the room left.
-    const early = prefetched?.token === page.continue && prefetched.size <= size ? prefetched : undefined;
+    const asked = prefetched.get(page.continue);
+    const early = asked && asked.size <= size ? asked : undefined;
     next = early ? early.page : fetchPage(size, limit - count, page.continue);
-    prefetched = undefined;
+    prefetched.delete(page.continue);
   }
   if (name) {
     const where = namespace ? `${namespace}/${name}` : kind.namespaced ? `${name} in any namespace` : name;
