@@ -13,8 +13,12 @@ import type { SecretIndex } from "./secret-index.ts";
  */
 const SCHEMA_KINDS = new Set(["CustomResourceDefinition", "APIService"]);
 
-/** Fields whose string values name objects: collected before masking, never masked themselves. */
-const NAME_FIELD = /^(name|namespace|[a-zA-Z]*(Name|Namespace))$/;
+/**
+ * Fields whose values name objects (metadata, references, involvedObject): collected before
+ * masking, never masked themselves. Only DNS-style values count, and nothing inside a Secret.
+ */
+const NAME_FIELD = /^(name|namespace)$/;
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export class CallMasking {
   readonly #index: SecretIndex;
@@ -86,14 +90,16 @@ export class CallMasking {
 
   #collectNames(node: unknown, depth: number): void {
     if (depth > 8 || node === null || typeof node !== "object") return;
+    const secret = (node as { kind?: unknown }).kind === "Secret";
+    if (depth > 0 && secret) return;
     if (Array.isArray(node)) {
       for (const item of node) this.#collectNames(item, depth + 1);
       return;
     }
     for (const [key, value] of Object.entries(node)) {
       if (typeof value === "string") {
-        if (NAME_FIELD.test(key) && value !== "") this.#names.add(value);
-      } else {
+        if (NAME_FIELD.test(key) && DNS_NAME.test(value)) this.#names.add(value);
+      } else if (!(secret && (key === "data" || key === "stringData"))) {
         this.#collectNames(value, depth + 1);
       }
     }
