@@ -64,6 +64,8 @@ const probes = Object.values(canaries).map((canary) => canary.slice(0, 9).replac
 
 const pod = { name: "canary-app-6b8f9c-x2k4p", namespace: "frontend" };
 const helmRelease = { kind: "HelmRelease", name: "canary-app", namespace: "frontend" };
+// The Secret gets a key of its own: rewriting api-key would rotate the data canary out of the
+// cluster (stringData replaces the key in data), and a value no Secret holds is no secret.
 const manifest = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: canary-copies, namespace: frontend}
@@ -72,7 +74,7 @@ data: {note: "${canaries.data}", other: "changed"}
 apiVersion: v1
 kind: Secret
 metadata: {name: canary-api, namespace: frontend}
-stringData: {api-key: "rotated-${canaries.log}"}
+stringData: {next-api-key: "rotated-${canaries.log}"}
 `;
 
 /** Reads: run against both servers, for leaks and for false masks. */

@@ -69,7 +69,10 @@ async function seenBy(kube: Kube, namespace?: string) {
   assert.ok(entries.length > 0);
   const users = new Set(entries.map((entry) => entry.user));
   assert.equal(users.size, 1, [...users].join(", "));
-  return { object, entry: entries.at(-1)!, users: [...users] };
+  // Other requests (discovery, the masking index's Secret list) may interleave: the GET is the one read.
+  const read = entries.filter((entry) => entry.verb === "get" && entry.path.includes("/kustomizations/apps"));
+  assert.equal(read.length, 1, entries.map((entry) => entry.path).join(", "));
+  return { object, entry: read[0]!, users: [...users] };
 }
 
 function isTlsRefusal(error: unknown): boolean {
