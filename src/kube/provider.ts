@@ -113,6 +113,11 @@ export function createKubeProvider(options: KubeProviderOptions): KubeProvider {
       }
       return kubeForCall(await clientFor(name), signal);
     },
+    async warmUp(): Promise<void> {
+      const client = await clientFor(await defaultContext());
+      // Discovery's requests also open the connection (TCP, TLS) the first call will reuse.
+      await client.discovery.kinds();
+    },
   };
 }
 

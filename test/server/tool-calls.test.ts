@@ -27,6 +27,7 @@ const provider: KubeProvider = {
   defaultContext: async () => "test",
   forContext: async () =>
     ({ context: "test", identity: "", secretValues: async () => new Set([SECRET]) }) as unknown as Kube,
+  warmUp: async () => {},
 };
 
 let started: (() => void) | undefined;
