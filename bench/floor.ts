@@ -1,11 +1,13 @@
 // The floor: the raw Kubernetes API requests behind a question, sent from the bench process over
 // HTTPS with the kubeconfig's CA and client certificate (keep-alive, as any real client would).
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import https from "node:https";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Worker } from "node:worker_threads";
 import { parse } from "yaml";
+import type { FloorReply, FloorRequest } from "./floor-worker.ts";
 
 const run = promisify(execFile);
 
@@ -92,46 +94,114 @@ export class RawApiClient {
   }
 }
 
+/** What the floor is asked through: the Node client (in its own thread) or curl. */
+export interface FloorClient {
+  readonly name: "node" | "curl";
+  getAll(context: string, paths: string[], withBody?: boolean): Promise<RawAnswer>;
+  close(): Promise<void>;
+}
+
 /**
- * curl's own time for `path`, fetched `times` times over one connection (one process, so its start
- * is not counted and the connection is reused as the Node client's is): each transfer's time_total,
- * the first (with the TLS handshake) dropped.
+ * curl, one process per question with every path of it at once (--parallel). Its time is its own
+ * per-transfer time_total less the connection's set-up (time_appconnect): a request on an open
+ * connection, as a keep-alive client has one; the slowest transfer is the question's time.
  */
-export async function curlTimes(
-  kubeconfigYaml: string,
-  contextName: string,
-  path: string,
-  times: number,
-  directory: string,
-): Promise<number[]> {
-  const config = parse(kubeconfigYaml) as KubeconfigFile;
-  const context = config.contexts.find(({ name }) => name === contextName)?.context;
-  const cluster = config.clusters.find(({ name }) => name === context?.cluster)?.cluster;
-  const user = config.users.find(({ name }) => name === context?.user)?.user;
-  if (!cluster || !user) throw new Error(`context ${contextName} is not in the kubeconfig`);
-  const files = {
-    ca: join(directory, "curl-ca.pem"),
-    cert: join(directory, "curl-cert.pem"),
-    key: join(directory, "curl-key.pem"),
-  };
-  const decode = (data: string) => Buffer.from(data, "base64");
-  await writeFile(files.ca, decode(cluster["certificate-authority-data"]), { mode: 0o600 });
-  await writeFile(files.cert, decode(user["client-certificate-data"]), { mode: 0o600 });
-  await writeFile(files.key, decode(user["client-key-data"]), { mode: 0o600 });
-  const url = `${cluster.server}${path}`;
-  const args = [
-    "-sS",
-    "--cacert",
-    files.ca,
-    "--cert",
-    files.cert,
-    "--key",
-    files.key,
-    "-H",
-    "Accept: application/json",
-  ];
-  for (let index = 0; index <= times; index++) args.push("-o", "/dev/null", "-w", "%{time_total}\\n", url);
-  const { stdout } = await run("curl", args);
-  const seconds = stdout.trim().split("\n").map(Number);
-  return seconds.slice(1).map((value) => value * 1000);
+export class CurlClient implements FloorClient {
+  readonly name = "curl";
+  readonly #config: KubeconfigFile;
+  readonly #directory: string;
+  /** The curl flags of each context's TLS files, written on first use. */
+  readonly #tls = new Map<string, string[]>();
+
+  constructor(kubeconfigYaml: string, directory: string) {
+    this.#config = parse(kubeconfigYaml) as KubeconfigFile;
+    this.#directory = directory;
+  }
+
+  async getAll(contextName: string, paths: string[], withBody = false): Promise<RawAnswer> {
+    const { server, tls } = await this.#endpoint(contextName);
+    const outputs = paths.map((_, index) =>
+      withBody ? join(this.#directory, `curl-body-${index}`) : "/dev/null",
+    );
+    const args = ["-sS", ...tls, "-H", "Accept: application/json", "--fail-with-body"];
+    if (paths.length > 1) args.push("--parallel", "--parallel-immediate", "--parallel-max", "50");
+    paths.forEach((path, index) => {
+      args.push(
+        "-o",
+        outputs[index] as string,
+        "-w",
+        "%{time_appconnect} %{time_total} %{size_download}\n",
+        `${server}${path}`,
+      );
+    });
+    const { stdout } = await run("curl", args);
+    let seconds = 0;
+    let bytes = 0;
+    for (const line of stdout.trim().split("\n")) {
+      const [connect, total, size] = line.split(" ").map(Number);
+      seconds = Math.max(seconds, (total ?? NaN) - (connect ?? 0));
+      bytes += size ?? 0;
+    }
+    const body = withBody
+      ? (await Promise.all(outputs.map((output) => readFile(output, "utf8")))).join("\n")
+      : "";
+    return { ms: seconds * 1000, bytes, body };
+  }
+
+  async close(): Promise<void> {}
+
+  async #endpoint(contextName: string): Promise<{ server: string; tls: string[] }> {
+    const context = this.#config.contexts.find(({ name }) => name === contextName)?.context;
+    const cluster = this.#config.clusters.find(({ name }) => name === context?.cluster)?.cluster;
+    const user = this.#config.users.find(({ name }) => name === context?.user)?.user;
+    if (!cluster || !user) throw new Error(`context ${contextName} is not in the kubeconfig`);
+    let tls = this.#tls.get(contextName);
+    if (!tls) {
+      const decode = (data: string) => Buffer.from(data, "base64");
+      const path = (what: string) => join(this.#directory, `curl-${contextName}-${what}.pem`);
+      await writeFile(path("ca"), decode(cluster["certificate-authority-data"]), { mode: 0o600 });
+      await writeFile(path("cert"), decode(user["client-certificate-data"]), { mode: 0o600 });
+      await writeFile(path("key"), decode(user["client-key-data"]), { mode: 0o600 });
+      tls = ["--cacert", path("ca"), "--cert", path("cert"), "--key", path("key")];
+      this.#tls.set(contextName, tls);
+    }
+    return { server: cluster.server, tls };
+  }
+}
+
+/** RawApiClient in a worker thread (bench/floor-worker.ts), so the API server's thread is not its own. */
+export class FloorThread implements FloorClient {
+  readonly name = "node";
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, (reply: FloorReply) => void>();
+  #nextId = 1;
+
+  constructor(kubeconfigYaml: string) {
+    this.#worker = new Worker(new URL("./floor-worker.ts", import.meta.url), {
+      workerData: { kubeconfig: kubeconfigYaml },
+    });
+    this.#worker.on("message", (reply: FloorReply) => {
+      this.#pending.get(reply.id)?.(reply);
+      this.#pending.delete(reply.id);
+    });
+  }
+
+  /** Like RawApiClient.getAll; the body crosses threads only when asked for. */
+  getAll(context: string, paths: string[], withBody = false): Promise<RawAnswer> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, (reply) => {
+        if (reply.error !== undefined || reply.ms === undefined)
+          reject(new Error(reply.error ?? "no answer"));
+        else resolve({ ms: reply.ms, bytes: reply.bytes ?? 0, body: reply.body ?? "" });
+      });
+      const request: FloorRequest = { id, context, paths, withBody };
+      this.#worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#worker.postMessage("close");
+    await new Promise((resolve) => this.#worker.once("exit", resolve));
+  }
 }

@@ -95,7 +95,11 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
         ),
         fact("apps: missing podinfo-values.yaml", "podinfo-values.yaml"),
         fact("monitoring-configs"),
-        fact("monitoring-configs waits on a dependency", "is not ready"),
+        fact(
+          "monitoring-configs waits on flux-system/monitoring",
+          "dependency 'flux-system/monitoring' is not ready",
+          "waits for Kustomization flux-system/monitoring",
+        ),
         fact("monitoring health check failed", "health check failed"),
       ],
       floor: FLUX_KINDS_WITH_STATUS.map(

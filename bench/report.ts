@@ -123,7 +123,7 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
     "",
     answers,
     "",
-    `The floor's client (Node https, keep-alive) against curl on the largest list (\`${floorClient.path}\`, ${count(floorClient.bytes)} bytes, one connection each): Node ${spreadText(floorClient.nodeMs)}, curl ${floorClient.curlMs ? spreadText(floorClient.curlMs) : `not measured (${floorClient.curlError})`}; the floor rows use ${floorClient.used === "node" ? "the Node client" : "the Node client, **slower than curl: the floor is too high**"}.`,
+    `The floor's two clients on the largest list (\`${floorClient.path}\`, ${count(floorClient.bytes)} bytes), in turns: Node https (keep-alive, in a thread of its own) ${floorClient.nodeMs ? spreadText(floorClient.nodeMs) : "not run"}, curl (its own transfer time on an open connection) ${floorClient.curlMs ? spreadText(floorClient.curlMs) : "not run"}; the floor rows use ${floorClient.used === "node" ? "the Node client" : "curl"}, the faster.`,
     "",
     "### Ratios (flux-mcp ÷ other; below 1× means flux-mcp needs less)",
     "",

@@ -105,7 +105,7 @@ export interface BenchResults {
   environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverage: number[] };
   tokenizer: string;
   client: string;
-  /** The raw API floor's own client against curl on the largest list: the floor is the faster one. */
+  /** The raw API floor's two clients on the largest list: the faster one asks the floor. */
   floorClient: FloorClientCheck;
   fleet: {
     namespaces: number;
@@ -121,10 +121,12 @@ export interface BenchResults {
 export interface FloorClientCheck {
   path: string;
   bytes: number;
-  nodeMs: Spread;
-  /** curl's own time_total (its process start excluded), or why it could not be measured. */
+  /** Node https, keep-alive, in a worker thread. */
+  nodeMs?: Spread;
+  /** curl's own time for the transfer, its process start and connection set-up excluded. */
   curlMs?: Spread;
-  curlError?: string;
+  /** The clients that could not be used, and why. */
+  errors?: string[];
   /** Which client the floor rows used. */
   used: "node" | "curl";
 }
