@@ -133,6 +133,20 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
     "",
     questionRatios,
     ...(problems.length > 0 ? ["", "Failures:", "", ...problems] : []),
+    ...(results.changes.length > 0
+      ? [
+          "",
+          "### Before and after",
+          "",
+          "Measured on the same shared machine as the tables above, so noisy: the spreads say how much.",
+          "",
+          header("Change", ["Measure", "Before", "After", "Measured by"]),
+          ...results.changes.map(
+            (change) =>
+              `| ${change.change} | ${change.measure} | ${change.before} | ${change.after} | ${change.how} |`,
+          ),
+        ]
+      : []),
   ].join("\n");
 }
 

@@ -116,6 +116,18 @@ export interface BenchResults {
   };
   runs: RunResult[];
   summary: Summary;
+  /** Before/after figures of the changes made for the bench's findings (bench/changes.json). */
+  changes: Change[];
+}
+
+export interface Change {
+  /** What was changed, in a few words. */
+  change: string;
+  measure: string;
+  before: string;
+  after: string;
+  /** The command or the bench rows that measured it. */
+  how: string;
 }
 
 export interface FloorClientCheck {

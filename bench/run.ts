@@ -9,7 +9,9 @@
 //                     [--out DIR]    (where results.json and README-section.md go; default bench/,
 //                                     with --quick a temporary directory)
 //                     [--dump DIR]   (also write every answer's text to DIR, to read what each server said)
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+//                     [--rerender]   (no measuring: rewrite the files from DIR's results.json and
+//                                     bench/changes.json, after the report or the changes were edited)
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     servers: { type: "string" },
     out: { type: "string" },
     dump: { type: "string" },
+    rerender: { type: "boolean", default: false },
   },
 });
 const quick = values.quick;
@@ -75,6 +78,7 @@ process.on("exit", killAllServers);
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 async function main(): Promise<void> {
+  if (values.rerender) return rerender(values.out ?? BENCH_DIR);
   const started = performance.now();
   const now = new Date();
   log("loading the demo fleet and generating the large one…");
@@ -133,12 +137,9 @@ async function main(): Promise<void> {
       },
       runs,
       summary: summarize(runs, questions),
+      changes: await readChanges(),
     };
-    const report = markdownReport(results, questions);
-    await mkdir(outDirectory, { recursive: true });
-    await writeResults(results, join(outDirectory, "results.json"));
-    await writeFile(join(outDirectory, "README-section.md"), readmeSection(results, report));
-    console.log(report);
+    await writeOutputs(results, questions, outDirectory);
     log(`done in ${results.durationSeconds} s: ${join(outDirectory, "results.json")}, README-section.md`);
   } finally {
     killAllServers();
@@ -271,6 +272,31 @@ async function checkFloorClients(clients: FloorClient[], heaviest: Question): Pr
   };
 }
 
+async function writeOutputs(
+  results: BenchResults,
+  questions: Question[],
+  outDirectory: string,
+): Promise<void> {
+  const report = markdownReport(results, questions);
+  await mkdir(outDirectory, { recursive: true });
+  await writeResults(results, join(outDirectory, "results.json"));
+  await writeFile(join(outDirectory, "README-section.md"), readmeSection(results, report));
+  console.log(report);
+}
+
+/** The before/after figures of past changes, measured apart from the bench (bench/changes.json). */
+async function readChanges(): Promise<BenchResults["changes"]> {
+  const text = await readFile(join(BENCH_DIR, "changes.json"), "utf8").catch(() => "[]");
+  return JSON.parse(text) as BenchResults["changes"];
+}
+
+async function rerender(outDirectory: string): Promise<void> {
+  const results = JSON.parse(await readFile(join(outDirectory, "results.json"), "utf8")) as BenchResults;
+  const fleet = await buildFleetCluster(FLEET_CONTEXT, new Date(results.generatedAt));
+  const questions = standardQuestions(fleet.summary);
+  await writeOutputs({ ...results, changes: await readChanges() }, questions, outDirectory);
+}
+
 async function writeResults(results: BenchResults, path: string): Promise<void> {
   const options = (await resolveConfig(join(BENCH_DIR, "results.json"))) ?? {};
   await writeFile(path, await format(JSON.stringify(results), { ...options, parser: "json" }));
@@ -296,7 +322,9 @@ with the ${results.tokenizer} encoding.
 Nothing here is one run's number: ${results.options.runs} run(s), each with ${results.options.spawns} cold starts per
 server and ${results.options.rounds} rounds of questions; servers take turns within every round and who goes first
 rotates, every time is a median with its 10th–90th percentile, and every ratio is taken pair by pair
-within a round. Machines are noisy: read the spreads, and compare ratios rather than times.
+within a round. Machines are noisy: read the spreads, and compare ratios rather than times; before
+quoting a figure, re-run \`${COMMAND}\` on a quiet machine (the load average below says how busy this
+one was). \`${COMMAND} -- --quick\` is a smoke run of a few seconds, not a measurement.
 
 Latest run: ${results.generatedAt.slice(0, 10)}, ${environment.cpuModel} (${environment.cpus} CPUs, load average
 ${environment.loadAverage.join(", ")} at the end), Node ${environment.node}, ${results.durationSeconds} s.
