@@ -6,4 +6,9 @@ export { DEFAULT_SIMULATION_TIMING, type FluxSimulationOptions } from "./flux-co
 export { loadCluster, LoadError, type ClusterSource } from "./loader.ts";
 export { startApiServer, type ApiServerOptions, type RunningApiServer } from "./server.ts";
 export type { Identity, KubeObject } from "./types.ts";
-export { createCertificateAuthority, issueClientCertificate, type CertificateAuthority, type IssuedCertificate } from "./security/certificates.ts";
+export {
+  createCertificateAuthority,
+  issueClientCertificate,
+  type CertificateAuthority,
+  type IssuedCertificate,
+} from "./security/certificates.ts";
