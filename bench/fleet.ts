@@ -29,10 +29,13 @@ const APPS = [
 const REPO_URL = "https://github.com/acme-corp";
 const CONTROLLER_HOST = "http://source-controller.flux-system.svc.cluster.local.";
 
-export const FLEET_NAMESPACES = Array.from(
-  { length: NAMESPACES },
-  (_, index) => `team-${String(index).padStart(3, "0")}`,
-);
+/** `count` tenant namespaces: 50 Flux objects each. */
+export function fleetNamespaces(count: number): string[] {
+  const digits = Math.max(3, String(count - 1).length);
+  return Array.from({ length: count }, (_, index) => `team-${String(index).padStart(digits, "0")}`);
+}
+
+export const FLEET_NAMESPACES = fleetNamespaces(NAMESPACES);
 
 /** What the fleet holds, for the questions' key facts. */
 export interface FleetSummary {
@@ -59,6 +62,7 @@ interface App {
 export async function buildFleetCluster(
   name: string,
   now = new Date(),
+  namespaces: readonly string[] = FLEET_NAMESPACES,
 ): Promise<{
   cluster: Cluster;
   summary: FleetSummary;
@@ -79,7 +83,7 @@ export async function buildFleetCluster(
     if (object.apiVersion.includes(".fluxcd.io/") && object.kind !== "Event") summary.fluxObjects++;
   };
 
-  for (const [namespaceIndex, namespace] of FLEET_NAMESPACES.entries()) {
+  for (const [namespaceIndex, namespace] of namespaces.entries()) {
     add({
       apiVersion: "v1",
       kind: "Namespace",

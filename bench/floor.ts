@@ -1,7 +1,15 @@
 // The floor: the raw Kubernetes API requests behind a question, sent from the bench process over
 // HTTPS with the kubeconfig's CA and client certificate (keep-alive, as any real client would).
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
 import https from "node:https";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Worker } from "node:worker_threads";
 import { parse } from "yaml";
+import type { FloorReply, FloorRequest } from "./floor-worker.ts";
+
+const run = promisify(execFile);
 
 interface KubeconfigFile {
   clusters: { name: string; cluster: { server: string; "certificate-authority-data": string } }[];
@@ -27,10 +35,12 @@ export class RawApiClient {
   async getAll(context: string, paths: string[]): Promise<RawAnswer> {
     const started = performance.now();
     const bodies = await Promise.all(paths.map((path) => this.#get(context, path)));
+    // Timed up to the last byte, as curl's time_total is: decoding the text is the caller's work.
+    const ms = performance.now() - started;
     return {
-      ms: performance.now() - started,
-      bytes: bodies.reduce((total, body) => total + Buffer.byteLength(body), 0),
-      body: bodies.join("\n"),
+      ms,
+      bytes: bodies.reduce((total, body) => total + body.length, 0),
+      body: bodies.map((body) => body.toString("utf8")).join("\n"),
     };
   }
 
@@ -38,7 +48,7 @@ export class RawApiClient {
     for (const agent of this.#agents.values()) agent.destroy();
   }
 
-  #get(contextName: string, path: string): Promise<string> {
+  #get(contextName: string, path: string): Promise<Buffer> {
     const { server, agent } = this.#endpoint(contextName);
     return new Promise((resolve, reject) => {
       const request = https.get(
@@ -48,12 +58,12 @@ export class RawApiClient {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
           response.on("end", () => {
-            const body = Buffer.concat(chunks).toString("utf8");
+            const body = Buffer.concat(chunks);
             if (response.statusCode === 200) resolve(body);
             else
               reject(
                 new Error(
-                  `GET ${path} in ${contextName}: HTTP ${response.statusCode}: ${body.slice(0, 200)}`,
+                  `GET ${path} in ${contextName}: HTTP ${response.statusCode}: ${body.subarray(0, 200).toString()}`,
                 ),
               );
           });
@@ -81,5 +91,117 @@ export class RawApiClient {
       this.#agents.set(contextName, agent);
     }
     return { server: cluster.server, agent };
+  }
+}
+
+/** What the floor is asked through: the Node client (in its own thread) or curl. */
+export interface FloorClient {
+  readonly name: "node" | "curl";
+  getAll(context: string, paths: string[], withBody?: boolean): Promise<RawAnswer>;
+  close(): Promise<void>;
+}
+
+/**
+ * curl, one process per question with every path of it at once (--parallel). Its time is its own
+ * per-transfer time_total less the connection's set-up (time_appconnect): a request on an open
+ * connection, as a keep-alive client has one; the slowest transfer is the question's time.
+ */
+export class CurlClient implements FloorClient {
+  readonly name = "curl";
+  readonly #config: KubeconfigFile;
+  readonly #directory: string;
+  /** The curl flags of each context's TLS files, written on first use. */
+  readonly #tls = new Map<string, string[]>();
+
+  constructor(kubeconfigYaml: string, directory: string) {
+    this.#config = parse(kubeconfigYaml) as KubeconfigFile;
+    this.#directory = directory;
+  }
+
+  async getAll(contextName: string, paths: string[], withBody = false): Promise<RawAnswer> {
+    const { server, tls } = await this.#endpoint(contextName);
+    const outputs = paths.map((_, index) =>
+      withBody ? join(this.#directory, `curl-body-${index}`) : "/dev/null",
+    );
+    const args = ["-sS", ...tls, "-H", "Accept: application/json", "--fail-with-body"];
+    if (paths.length > 1) args.push("--parallel", "--parallel-immediate", "--parallel-max", "50");
+    paths.forEach((path, index) => {
+      args.push(
+        "-o",
+        outputs[index] as string,
+        "-w",
+        "%{time_appconnect} %{time_total} %{size_download}\n",
+        `${server}${path}`,
+      );
+    });
+    const { stdout } = await run("curl", args);
+    let seconds = 0;
+    let bytes = 0;
+    for (const line of stdout.trim().split("\n")) {
+      const [connect, total, size] = line.split(" ").map(Number);
+      seconds = Math.max(seconds, (total ?? NaN) - (connect ?? 0));
+      bytes += size ?? 0;
+    }
+    const body = withBody
+      ? (await Promise.all(outputs.map((output) => readFile(output, "utf8")))).join("\n")
+      : "";
+    return { ms: seconds * 1000, bytes, body };
+  }
+
+  async close(): Promise<void> {}
+
+  async #endpoint(contextName: string): Promise<{ server: string; tls: string[] }> {
+    const context = this.#config.contexts.find(({ name }) => name === contextName)?.context;
+    const cluster = this.#config.clusters.find(({ name }) => name === context?.cluster)?.cluster;
+    const user = this.#config.users.find(({ name }) => name === context?.user)?.user;
+    if (!cluster || !user) throw new Error(`context ${contextName} is not in the kubeconfig`);
+    let tls = this.#tls.get(contextName);
+    if (!tls) {
+      const decode = (data: string) => Buffer.from(data, "base64");
+      const path = (what: string) => join(this.#directory, `curl-${contextName}-${what}.pem`);
+      await writeFile(path("ca"), decode(cluster["certificate-authority-data"]), { mode: 0o600 });
+      await writeFile(path("cert"), decode(user["client-certificate-data"]), { mode: 0o600 });
+      await writeFile(path("key"), decode(user["client-key-data"]), { mode: 0o600 });
+      tls = ["--cacert", path("ca"), "--cert", path("cert"), "--key", path("key")];
+      this.#tls.set(contextName, tls);
+    }
+    return { server: cluster.server, tls };
+  }
+}
+
+/** RawApiClient in a worker thread (bench/floor-worker.ts), so the API server's thread is not its own. */
+export class FloorThread implements FloorClient {
+  readonly name = "node";
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, (reply: FloorReply) => void>();
+  #nextId = 1;
+
+  constructor(kubeconfigYaml: string) {
+    this.#worker = new Worker(new URL("./floor-worker.ts", import.meta.url), {
+      workerData: { kubeconfig: kubeconfigYaml },
+    });
+    this.#worker.on("message", (reply: FloorReply) => {
+      this.#pending.get(reply.id)?.(reply);
+      this.#pending.delete(reply.id);
+    });
+  }
+
+  /** Like RawApiClient.getAll; the body crosses threads only when asked for. */
+  getAll(context: string, paths: string[], withBody = false): Promise<RawAnswer> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, (reply) => {
+        if (reply.error !== undefined || reply.ms === undefined)
+          reject(new Error(reply.error ?? "no answer"));
+        else resolve({ ms: reply.ms, bytes: reply.bytes ?? 0, body: reply.body ?? "" });
+      });
+      const request: FloorRequest = { id, context, paths, withBody };
+      this.#worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#worker.postMessage("close");
+    await new Promise((resolve) => this.#worker.once("exit", resolve));
   }
 }

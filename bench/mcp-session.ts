@@ -66,6 +66,8 @@ export class McpSession {
   /** Spawn to `initialize` answered, and to `tools/list` answered. */
   readonly initializeMs: number;
   readonly toolsListMs: number;
+  /** performance.now() when the process was spawned. */
+  readonly startedAt: number;
   readonly #stderr: () => string;
 
   private constructor(fields: {
@@ -74,6 +76,7 @@ export class McpSession {
     tools: Tool[];
     initializeMs: number;
     toolsListMs: number;
+    startedAt: number;
     stderr: () => string;
   }) {
     this.client = fields.client;
@@ -81,6 +84,7 @@ export class McpSession {
     this.tools = fields.tools;
     this.initializeMs = fields.initializeMs;
     this.toolsListMs = fields.toolsListMs;
+    this.startedAt = fields.startedAt;
     this.#stderr = fields.stderr;
   }
 
@@ -105,6 +109,7 @@ export class McpSession {
         tools,
         initializeMs,
         toolsListMs,
+        startedAt: started,
         stderr: () => stderr,
       });
     } catch (error) {

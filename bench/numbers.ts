@@ -28,3 +28,40 @@ export function ratio(ours: number | undefined, theirs: number | undefined): num
 export function roundMs(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
+
+/** A measurement's middle and how far it strays: the median and the 10th and 90th percentiles. */
+export interface Spread {
+  n: number;
+  median: number;
+  p10: number;
+  p90: number;
+}
+
+/** Linear interpolation between the closest ranks, as most statistics packages do. */
+export function percentile(values: number[], fraction: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * fraction;
+  const below = Math.floor(position);
+  const low = sorted[below] as number;
+  const high = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  return low + (high - low) * (position - below);
+}
+
+export function spread(values: number[]): Spread {
+  const finite = values.filter((value) => Number.isFinite(value));
+  const round = (value: number) => Number(value.toPrecision(4));
+  return {
+    n: finite.length,
+    median: round(median(finite)),
+    p10: round(percentile(finite, 0.1)),
+    p90: round(percentile(finite, 0.9)),
+  };
+}
+
+/** Each item once, the order turned by `by` places: who goes first changes from round to round. */
+export function rotated<Item>(items: Item[], by: number): Item[] {
+  if (items.length === 0) return [];
+  const start = ((by % items.length) + items.length) % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
+}

@@ -29,12 +29,7 @@ export interface Question {
   facts: KeyFact[];
   /** API paths (below the cluster's URL) a client would GET for the same data. */
   floor: string[];
-  /** Times each server answers it; the floor, quick to ask, is asked FLOOR_REPETITIONS times. */
-  repetitions: number;
 }
-
-/** Raw requests are quick: asking them often keeps their median steady on a noisy machine. */
-export const FLOOR_REPETITIONS = 10;
 
 /** Present when any of the spellings is. */
 function fact(label: string, ...spellings: string[]): KeyFact {
@@ -83,7 +78,6 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
         fact("podinfo test succeeded", "TestSucceeded", "Helm test succeeded"),
       ],
       floor: ["/apis/helm.toolkit.fluxcd.io/v2/helmreleases"],
-      repetitions: 5,
     },
     {
       id: "failing",
@@ -91,16 +85,26 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
       context: DEMO_CONTEXT,
       facts: [
         fact("kube-prometheus-stack"),
-        fact("its upgrade failed", "RetriesExceeded", "UpgradeFailed", "rollback to previous release"),
+        // "Why" asks for the messages: a reason (RetriesExceeded, DependencyNotReady…) names a
+        // failure's kind but not its cause, so reasons alone do not count.
+        fact(
+          "its upgrade failed",
+          "Failed to upgrade after",
+          "Helm upgrade failed",
+          "rollback to previous release",
+        ),
         fact("apps: missing podinfo-values.yaml", "podinfo-values.yaml"),
         fact("monitoring-configs"),
-        fact("monitoring-configs waits on a dependency", "DependencyNotReady", "is not ready"),
-        fact("monitoring health check", "HealthCheckFailed", "health check failed"),
+        fact(
+          "monitoring-configs waits on flux-system/monitoring",
+          "dependency 'flux-system/monitoring' is not ready",
+          "waits for Kustomization flux-system/monitoring",
+        ),
+        fact("monitoring health check failed", "health check failed"),
       ],
       floor: FLUX_KINDS_WITH_STATUS.map(
         ({ group, version, plural }) => `/apis/${group}/${version}/${plural}`,
       ),
-      repetitions: 5,
     },
     {
       id: "crashloop-logs",
@@ -108,7 +112,6 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
       context: DEMO_CONTEXT,
       facts: [fact("CART_REDIS_URL"), fact("invalid configuration"), fact("starting cart service")],
       floor: ["/api/v1/namespaces/frontend/pods/cart-qchb76nwf7-hmt8b/log?container=cart&previous=true"],
-      repetitions: 5,
     },
     {
       id: "kustomization-events",
@@ -122,7 +125,6 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
       floor: [
         "/api/v1/namespaces/flux-system/events?fieldSelector=involvedObject.kind%3DKustomization%2CinvolvedObject.name%3Dmonitoring",
       ],
-      repetitions: 5,
     },
     {
       id: "helmrelease-yaml",
@@ -136,7 +138,6 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
         fact("chart source prometheus-community", "prometheus-community"),
       ],
       floor: ["/apis/helm.toolkit.fluxcd.io/v2/namespaces/monitoring/helmreleases/kube-prometheus-stack"],
-      repetitions: 5,
     },
     {
       id: "pod-metrics",
@@ -149,7 +150,6 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
         fact("flux-operator"),
       ],
       floor: ["/apis/metrics.k8s.io/v1beta1/namespaces/flux-system/pods"],
-      repetitions: 5,
     },
     {
       id: "flux-api-versions",
@@ -166,7 +166,6 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
         near("FluxInstance: fluxcd.controlplane.io/v1", "fluxcd.controlplane.io", /\bv1\b/),
       ],
       floor: ["/apis/apiextensions.k8s.io/v1/customresourcedefinitions"],
-      repetitions: 5,
     },
     {
       id: "fleet-kustomizations",
@@ -181,7 +180,6 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
         fact(`why ${lastHealthFailure.namespace}/${lastHealthFailure.name} fails`, lastHealthFailure.marker),
       ],
       floor: ["/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations"],
-      repetitions: 5,
     },
   ];
 }

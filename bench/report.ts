@@ -1,66 +1,41 @@
-// Turns the results into ratios and Markdown tables: printed after a run, pasted into the README.
-import { ratio } from "./numbers.ts";
-import type { Question, QuestionId } from "./questions.ts";
-import type { BenchResults, QuestionResult, ServerResult } from "./results.ts";
-
-export const OURS = "flux-mcp";
-
-/** ours / peer for every number both have, and ours / floor for every question. */
-export function computeRatios(
-  servers: ServerResult[],
-  floor: BenchResults["floor"],
-  questions: Question[],
-): BenchResults["ratios"] {
-  const ours = servers.find((server) => server.id === OURS);
-  const ratios: BenchResults["ratios"] = {};
-  if (!ours) return ratios;
-  for (const peer of servers.filter((server) => server.id !== OURS)) {
-    const pair: Record<string, number | undefined> = {
-      "handshake.initialize": ratio(ours.handshake?.medianInitializeMs, peer.handshake?.medianInitializeMs),
-      "handshake.toolsList": ratio(ours.handshake?.medianToolsListMs, peer.handshake?.medianToolsListMs),
-      "memory.afterHandshake": ratio(ours.handshake?.medianRssKiB, peer.handshake?.medianRssKiB),
-      "memory.afterHeaviest": ratio(ours.memory?.afterHeaviestKiB, peer.memory?.afterHeaviestKiB),
-      "toolsList.tokens": ratio(ours.toolsList?.tokens, peer.toolsList?.tokens),
-    };
-    for (const { id } of peer.reference ? [] : questions) {
-      const [mine, theirs] = [ours.questions[id], peer.questions[id]];
-      pair[`${id}.latency`] = ratio(answered(mine)?.medianMs, answered(theirs)?.medianMs);
-      pair[`${id}.tokens`] = ratio(answered(mine)?.outputTokens, answered(theirs)?.outputTokens);
-    }
-    ratios[`${OURS}/${peer.id}`] = pair;
-  }
-  const againstFloor: Record<string, number | undefined> = {};
-  for (const { id } of questions) {
-    againstFloor[`${id}.latency`] = ratio(answered(ours.questions[id])?.medianMs, floor[id]?.medianMs);
-  }
-  ratios[`${OURS}/floor`] = againstFloor;
-  return ratios;
-}
-
-/** Only answers that came back are compared: a failed call's numbers would flatter or smear. */
-function answered(result: QuestionResult | undefined): QuestionResult | undefined {
-  return result?.ok ? result : undefined;
-}
+// The summary as Markdown tables: printed after a run, pasted into the README. Every time is a
+// median with its 10th–90th percentile spread over every round of every run; every ratio is taken
+// round by round and shown the same way, with each run's median beside it.
+import { spread, type Spread } from "./numbers.ts";
+import type { Question } from "./questions.ts";
+import type { BenchResults, Pooled, ServerResult } from "./results.ts";
+import { OURS } from "./summary.ts";
 
 export function markdownReport(results: BenchResults, questions: Question[]): string {
-  const servers = results.servers;
+  const { summary, options } = results;
+  const servers = results.runs[0]?.servers ?? [];
   const header = (first: string, columns: string[]) =>
     [`| ${[first, ...columns].join(" | ")} |`, `|${[first, ...columns].map(() => "---").join("|")}|`].join(
       "\n",
     );
-  const names = servers.map((server) => server.label);
+  const cold = (id: string, measure: string) => summary.coldStart[id]?.[measure];
+  const row = (label: string, cell: (server: ServerResult) => string) =>
+    `| ${label} | ${servers.map((server) => (server.skipped ? "not run" : cell(server))).join(" | ")} |`;
+  const firstCallTool = (server: ServerResult) => server.coldStart?.firstCall.tool ?? "—";
 
+  const spawns = options.spawns * options.runs;
   const startup = [
-    header("", names),
-    row(`spawn → \`initialize\` answered (median of ${spawnCount(servers)})`, servers, (s) =>
-      ms(s.handshake?.medianInitializeMs),
+    header(
+      "",
+      servers.map((server) => server.label),
     ),
-    row("spawn → `tools/list` answered (median)", servers, (s) => ms(s.handshake?.medianToolsListMs)),
-    row("resident memory after the handshake (median)", servers, (s) => mib(s.handshake?.medianRssKiB)),
-    row(`resident memory after the heaviest question (${heaviestOf(servers)})`, servers, (s) =>
-      mib(s.memory?.afterHeaviestKiB),
+    row("spawn → `initialize` answered", (s) => msSpread(cold(s.id, "initialize"))),
+    row("spawn → `tools/list` answered", (s) => msSpread(cold(s.id, "toolsList"))),
+    row(
+      "first tool call, sent the moment `tools/list` answered",
+      (s) => `${msSpread(cold(s.id, "firstCall"))} (\`${firstCallTool(s)}\`)`,
     ),
-    row("`tools/list`", servers, (s) =>
+    row("**spawn → first tool answer**", (s) => msSpread(cold(s.id, "firstAnswer"))),
+    row("resident memory after `tools/list`", (s) => mibSpread(cold(s.id, "rss"))),
+    row("peak resident memory of a question session (every round asked)", (s) =>
+      s.reference ? "—" : mib(s.memory?.peakKiB),
+    ),
+    row("`tools/list`", (s) =>
       s.toolsList ? `${s.toolsList.tools} tools, ${count(s.toolsList.tokens)} tokens` : "—",
     ),
   ].join("\n");
@@ -69,34 +44,39 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
   const answers = [
     header("Question", ["raw API (floor)", ...answering.map((server) => server.label)]),
     ...questions.map((question) => {
-      const floor = results.floor[question.id];
-      const floorCell = floor?.error
-        ? "error"
-        : floor
-          ? `${ms(floor.medianMs)} · ${count(floor.tokens)} tok · ${floor.requests.length} req`
-          : "—";
-      const cells = answering.map((server) => answerCell(server.questions[question.id]));
+      const floor = summary.floor[question.id];
+      const floorCell = floor
+        ? `${msSpread(floor.latency)} · ${count(floor.tokens)} tok · ${floor.requests} req`
+        : "—";
+      const cells = answering.map((server) => {
+        const answer = summary.questions[server.id]?.[question.id];
+        if (!answer) return "—";
+        const error = server.questions[question.id]?.error;
+        if (error?.startsWith("not in tools/list")) return "no such tool";
+        const calls = `${answer.requests} call${answer.requests === 1 ? "" : "s"}`;
+        const cell = `${msSpread(answer.latency)} · ${count(answer.outputTokens)} tok · ${answer.facts} · ${calls}`;
+        return answer.ok ? cell : `${cell} · **failed**`;
+      });
       return `| ${question.ask} | ${floorCell} | ${cells.join(" | ")} |`;
     }),
   ].join("\n");
 
-  const peers = answering.filter((server) => server.id !== OURS);
-  const pair = (peer: ServerResult, key: string) => times(results.ratios[`${OURS}/${peer.id}`]?.[key]);
   const others = servers.filter((server) => server.id !== OURS);
-  const startupRatio = (label: string, key: string) =>
-    `| ${label} | ${others.map((other) => pair(other, key)).join(" | ")} |`;
+  const peers = answering.filter((server) => server.id !== OURS);
+  const ratio = (other: string, key: string) => timesSpread(summary.ratios[`${OURS}/${other}`]?.[key]);
+  const tokenRatio = (other: string, key: string) => times(summary.tokenRatios[`${OURS}/${other}`]?.[key]);
+  const shortName = (server: ServerResult) => server.label.split(" ")[0] ?? server.id;
   const startupRatios = [
     header(
-      "flux-mcp ÷ other",
+      "flux-mcp ÷ other, paired per round",
       others.map((other) => other.label),
     ),
-    startupRatio("spawn → `initialize`", "handshake.initialize"),
-    startupRatio("spawn → `tools/list`", "handshake.toolsList"),
-    startupRatio("memory after the handshake", "memory.afterHandshake"),
-    startupRatio("memory after the heaviest question", "memory.afterHeaviest"),
-    startupRatio("`tools/list` tokens", "toolsList.tokens"),
+    `| spawn → \`initialize\` | ${others.map((other) => ratio(other.id, "initialize")).join(" | ")} |`,
+    `| first tool call after the handshake | ${others.map((other) => ratio(other.id, "firstCall")).join(" | ")} |`,
+    `| **spawn → first tool answer** | ${others.map((other) => ratio(other.id, "firstAnswer")).join(" | ")} |`,
+    `| resident memory after \`tools/list\` | ${others.map((other) => ratio(other.id, "rss")).join(" | ")} |`,
+    `| \`tools/list\` tokens | ${others.map((other) => tokenRatio(other.id, "toolsList")).join(" | ")} |`,
   ].join("\n");
-  const shortName = (peer: ServerResult) => peer.label.split(" ")[0] ?? peer.id;
   const questionRatios = [
     header("Question", [
       ...peers.map((peer) => `tokens ÷ ${shortName(peer)}`),
@@ -105,68 +85,101 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
     ]),
     ...questions.map((question) => {
       const cells = [
-        ...peers.map((peer) => pair(peer, `${question.id}.tokens`)),
-        ...peers.map((peer) => pair(peer, `${question.id}.latency`)),
-        times(results.ratios[`${OURS}/floor`]?.[`${question.id}.latency`]),
+        ...peers.map((peer) => tokenRatio(peer.id, question.id)),
+        ...peers.map((peer) => ratio(peer.id, `${question.id}.latency`)),
+        timesSpread(summary.ratios[`${OURS}/floor`]?.[`${question.id}.latency`]),
       ];
       return `| ${question.ask} | ${cells.join(" | ")} |`;
     }),
   ].join("\n");
 
-  const problems = servers.flatMap((server) => [
-    ...(server.skipped ? [`- ${server.label}: not run (${server.skipped})`] : []),
-    ...(server.error ? [`- ${server.label}: ${server.error}`] : []),
-    ...Object.entries(server.questions)
-      .filter(([, result]) => result && !result.ok)
-      .map(([id, result]) => `- ${server.label}, ${id}: ${result?.error}`),
-  ]);
+  const problems = results.runs.flatMap((run) =>
+    run.servers.flatMap((server) => [
+      ...(server.skipped ? [`- run ${run.run}, ${server.label}: not run (${server.skipped})`] : []),
+      ...(server.error ? [`- run ${run.run}, ${server.label}: ${server.error}`] : []),
+      ...[...new Set(server.coldStart?.errors ?? [])].map(
+        (error) => `- run ${run.run}, ${server.label}, cold start: ${error}`,
+      ),
+      ...Object.entries(server.questions)
+        .filter(([, result]) => result && !result.ok)
+        .map(([id, result]) => `- run ${run.run}, ${server.label}, ${id}: ${result?.error}`),
+    ]),
+  );
+  const { floorClient } = results;
+  const nodeStart = spread(results.runs.flatMap((run) => run.nodeStartMs));
 
   return [
-    "### Startup, memory and tool catalogue",
+    `### Cold start: a fresh process per round (${spawns} spawns per server over ${options.runs} run${options.runs === 1 ? "" : "s"}, servers in rotated order)`,
+    "",
+    "Each time: median (10th–90th percentile).",
     "",
     startup,
     "",
-    `For scale: Node alone, spawned until it answers a line on stdin, takes ${ms(results.nodeStart.medianMs)} (median of ${results.nodeStart.ms.length}).`,
+    `For scale: Node alone, spawned until it answers a line on stdin, takes ${spreadText(nodeStart)}.`,
     "",
-    "### Standard questions",
+    `### Standard questions: one session per server, each question asked of every server in turn, who goes first rotated each round (${options.rounds * options.runs} rounds)`,
     "",
-    "Each cell: median time spent in the question's tool calls · output tokens · key facts present · tool calls made.",
+    "Each cell: median (10th–90th percentile) of the time spent in the question's tool calls · output tokens · key facts present · tool calls made.",
     "",
     answers,
     "",
+    `The floor's two clients on the largest list (\`${floorClient.path}\`, ${count(floorClient.bytes)} bytes), in turns: Node https (keep-alive, in a thread of its own) ${floorClient.nodeMs ? spreadText(floorClient.nodeMs) : "not run"}, curl (its own transfer time on an open connection) ${floorClient.curlMs ? spreadText(floorClient.curlMs) : "not run"}; the floor rows use ${floorClient.used === "node" ? "the Node client" : "curl"}, the faster.`,
+    "",
     "### Ratios (flux-mcp ÷ other; below 1× means flux-mcp needs less)",
+    "",
+    "Times are paired: the ratio of the two servers' times in the same round, then the median (10th–90th percentile) of those ratios; after `runs`, each run's median ratio.",
     "",
     startupRatios,
     "",
     questionRatios,
     ...(problems.length > 0 ? ["", "Failures:", "", ...problems] : []),
+    ...(results.changes.length > 0
+      ? [
+          "",
+          "### Before and after",
+          "",
+          "Measured on the same shared machine as the tables above, so noisy: the spreads say how much.",
+          "",
+          header("Change", ["Measure", "Before", "After", "Measured by"]),
+          ...results.changes.map(
+            (change) =>
+              `| ${change.change} | ${change.measure} | ${change.before} | ${change.after} | ${change.how} |`,
+          ),
+        ]
+      : []),
   ].join("\n");
 }
 
-function row(label: string, servers: ServerResult[], cell: (server: ServerResult) => string): string {
-  return `| ${label} | ${servers.map((server) => (server.skipped ? "not run" : cell(server))).join(" | ")} |`;
+function spreadText(value: Spread): string {
+  return `${ms(value.median)} (${bare(value.p10)}–${ms(value.p90)})`;
 }
 
-function answerCell(result: QuestionResult | undefined): string {
-  if (!result) return "—";
-  if (result.error?.startsWith("not in tools/list")) return "no such tool";
-  const facts = `${result.facts.found.length}/${result.facts.found.length + result.facts.missing.length}`;
-  const calls = `${result.requests} call${result.requests === 1 ? "" : "s"}`;
-  const cell = `${ms(result.medianMs)} · ${count(result.outputTokens)} tok · ${facts} · ${calls}`;
-  return result.ok ? cell : `${cell} · **failed**`;
+function msSpread(value: Pooled | undefined): string {
+  if (!value || value.pooled.n === 0) return "—";
+  const { median: middle, p10, p90 } = value.pooled;
+  return `${ms(middle)} (${bare(p10)}–${ms(p90)})`;
 }
 
-function spawnCount(servers: ServerResult[]): number {
-  return Math.max(0, ...servers.map((server) => server.handshake?.initializeMs.length ?? 0));
+function mibSpread(value: Pooled | undefined): string {
+  if (!value || value.pooled.n === 0) return "—";
+  const { median: middle, p10, p90 } = value.pooled;
+  return `${mib(middle)} (${(p10 / 1024).toFixed(0)}–${mib(p90)})`;
 }
 
-function heaviestOf(servers: ServerResult[]): QuestionId | string {
-  return servers.find((server) => server.memory)?.memory?.heaviestQuestion ?? "—";
+function timesSpread(value: Pooled | undefined): string {
+  if (!value || value.pooled.n === 0) return "—";
+  const { median: middle, p10, p90 } = value.pooled;
+  const runs = value.runMedians.length > 1 ? `; runs ${value.runMedians.map(factor).join(", ")}` : "";
+  return `${times(middle)} (${factor(p10)}–${times(p90)})${runs}`;
 }
 
 function ms(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return "—";
-  return value >= 100 ? `${count(Math.round(value))} ms` : `${value.toFixed(1)} ms`;
+  return value === undefined || !Number.isFinite(value) ? "—" : `${bare(value)} ms`;
+}
+
+function bare(value: number): string {
+  if (!Number.isFinite(value)) return "—";
+  return value >= 100 ? count(Math.round(value)) : value.toFixed(1);
 }
 
 function mib(kib: number | undefined): string {
@@ -177,8 +190,12 @@ function count(value: number): string {
   return value.toLocaleString("en-US");
 }
 
+function factor(value: number): string {
+  if (!Number.isFinite(value)) return "—";
+  if (value >= 10) return value.toFixed(0);
+  return value >= 1 ? value.toFixed(2) : String(Number(value.toPrecision(2)));
+}
+
 function times(value: number | undefined): string {
-  if (value === undefined) return "—";
-  if (value >= 10) return `${value.toFixed(0)}×`;
-  return value >= 1 ? `${value.toFixed(2)}×` : `${Number(value.toPrecision(2))}×`;
+  return value === undefined || !Number.isFinite(value) ? "—" : `${factor(value)}×`;
 }

@@ -1,73 +1,144 @@
-// The shape of bench/results.json.
+// The shape of bench/results.json: every run with every measurement, round by round, and a summary
+// across the runs. Arrays measured per round are index-aligned across servers (entry i of every
+// server is round i), so ratios are taken pair by pair within a round; a failed measurement is null.
+import type { Spread } from "./numbers.ts";
 import type { QuestionId } from "./questions.ts";
 import type { ToolCall } from "./servers/server.ts";
+
+/** null where that round's measurement failed. */
+export type Series = (number | null)[];
 
 export interface QuestionResult {
   calls: ToolCall[];
   ok: boolean;
   error?: string;
-  /** Time in the question's tool calls (pauses between calls excluded), one entry per repetition; the first is cold. */
-  latencyMs: number[];
-  medianMs?: number;
-  /** Tool calls made, pages included. */
+  /** Time in the question's tool calls (pauses excluded), one entry per round. */
+  latencyMs: Series;
+  latency: Spread;
+  /** Tool calls made, pages included (first round). */
   requests: number;
   outputTokens: number;
   outputChars: number;
   facts: { found: string[]; missing: string[] };
 }
 
-export interface HandshakeResult {
-  initializeMs: number[];
-  toolsListMs: number[];
-  medianInitializeMs: number;
-  medianToolsListMs: number;
-  /** RSS right after tools/list answered, one entry per spawn. */
-  rssKiB: number[];
-  medianRssKiB: number;
+/** Fresh processes, one per round: spawn → initialize → tools/list → the first tool call, sent at once. */
+export interface ColdStartResult {
+  firstCall: ToolCall;
+  initializeMs: Series;
+  toolsListMs: Series;
+  /** The first tool call alone, sent as soon as tools/list answered (no think time: nothing to hide behind). */
+  firstCallMs: Series;
+  /** Spawn → the first tool call answered. */
+  firstAnswerMs: Series;
+  /** RSS right after tools/list answered. */
+  rssKiB: Series;
+  errors: string[];
 }
 
 export interface ServerResult {
   id: string;
   label: string;
-  /** Measured for the handshake only, as a yardstick: it answers no question. */
+  /** Measured for the cold start only, as a yardstick: it answers no question. */
   reference?: boolean;
   /** Why it did not run, when it did not. */
   skipped?: string;
-  /** What stopped it midway, when something did. */
+  /** What stopped its question session, when something did. */
   error?: string;
-  handshake?: HandshakeResult;
+  coldStart?: ColdStartResult;
   toolsList?: { tools: number; tokens: number };
-  memory?: {
-    afterHandshakeKiB: number;
-    afterHeaviestKiB?: number;
-    peakKiB?: number;
-    heaviestQuestion: QuestionId;
-  };
+  memory?: { afterHandshakeKiB: number; afterRoundsKiB?: number; peakKiB?: number };
   questions: Partial<Record<QuestionId, QuestionResult>>;
 }
 
 export interface FloorResult {
   context: string;
   requests: string[];
-  latencyMs: number[];
-  medianMs: number;
+  /** One entry per round, asked in turn with the servers. */
+  latencyMs: Series;
+  latency: Spread;
   bytes: number;
   tokens: number;
   error?: string;
 }
 
+export interface RunResult {
+  run: number;
+  durationSeconds: number;
+  /** Node alone, spawned until it answers a line on stdin, per spawn. */
+  nodeStartMs: number[];
+  servers: ServerResult[];
+  floor: Partial<Record<QuestionId, FloorResult>>;
+}
+
+/** One number over every run: its spread over all rounds of all runs, and each run's median. */
+export interface Pooled {
+  pooled: Spread;
+  runMedians: number[];
+}
+
+export interface Summary {
+  /** Per server id, per cold-start measure (initialize, toolsList, firstCall, firstAnswer, rss). */
+  coldStart: Record<string, Record<string, Pooled>>;
+  /** Per server id, per question: latency pooled, tokens and facts of the first run. */
+  questions: Record<
+    string,
+    Partial<
+      Record<
+        QuestionId,
+        { latency: Pooled; outputTokens: number; facts: string; requests: number; ok: boolean }
+      >
+    >
+  >;
+  floor: Partial<Record<QuestionId, { latency: Pooled; tokens: number; requests: number }>>;
+  /** `flux-mcp/<other>` → measure → ratio taken round by round (same round, same question), pooled over runs. */
+  ratios: Record<string, Record<string, Pooled>>;
+  /** `flux-mcp/<other>` → tools/list tokens and answer tokens (first run: answers do not vary). */
+  tokenRatios: Record<string, Record<string, number | undefined>>;
+}
+
 export interface BenchResults {
   generatedAt: string;
   command: string;
+  options: { runs: number; spawns: number; rounds: number; quick: boolean };
   durationSeconds: number;
-  environment: { node: string; platform: string; cpus: number; cpuModel: string };
-  /** Node alone, spawned until it answers a line on stdin, per spawn. */
-  nodeStart: { ms: number[]; medianMs: number };
+  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverage: number[] };
   tokenizer: string;
   client: string;
-  fleet: { namespaces: number; fluxObjects: number; kustomizations: number; apiObjects: number };
-  servers: ServerResult[];
-  floor: Partial<Record<QuestionId, FloorResult>>;
-  /** ours / peer for each number, pair by pair: below 1 means flux-mcp needs less. */
-  ratios: Record<string, Record<string, number | undefined>>;
+  /** The raw API floor's two clients on the largest list: the faster one asks the floor. */
+  floorClient: FloorClientCheck;
+  fleet: {
+    namespaces: number;
+    fluxObjects: number;
+    kustomizations: number;
+    apiObjects: number;
+    buildSeconds: number;
+  };
+  runs: RunResult[];
+  summary: Summary;
+  /** Before/after figures of the changes made for the bench's findings (bench/changes.json). */
+  changes: Change[];
+}
+
+export interface Change {
+  /** What was changed, in a few words. */
+  change: string;
+  measure: string;
+  before: string;
+  after: string;
+  /** The command or the bench rows that measured it. */
+  how: string;
+}
+
+export interface FloorClientCheck {
+  path: string;
+  bytes: number;
+  /** Node https, keep-alive, in a worker thread. */
+  nodeMs?: Spread;
+  /** curl's own time for the transfer, its process start and connection set-up excluded. */
+  curlMs?: Spread;
+  /** The clients that could not be used, and why. */
+  errors?: string[];
+  /** Which client the floor rows used. */
+  used: "node" | "curl";
 }

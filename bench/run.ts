@@ -1,25 +1,33 @@
 // `npm run bench`: flux-mcp and two peer MCP servers side by side, over stdio, against the same
-// in-memory API server (the demo fleet plus a generated fleet of 10,000 Flux objects). Prints the
-// tables, writes bench/results.json and bench/README-section.md. Not part of the test suite.
+// in-memory API server (the demo fleet plus a generated fleet of 10,000 Flux objects). Three runs by
+// default; in each, cold starts (fresh processes, servers in rotated order) and then the standard
+// questions, each asked of every server and of the raw API in turn, who goes first rotated each
+// round. Prints the tables, writes results.json and README-section.md. Not part of the test suite.
 //
-//   node bench/run.ts [--spawns N] [--servers flux-mcp,kubernetes-mcp-server,mcp-server-kubernetes]
+//   node bench/run.ts [--runs N] [--spawns N] [--rounds N] [--quick]
+//                     [--servers flux-mcp,kubernetes-mcp-server,mcp-server-kubernetes]
+//                     [--out DIR]    (where results.json and README-section.md go; default bench/,
+//                                     with --quick a temporary directory)
 //                     [--dump DIR]   (also write every answer's text to DIR, to read what each server said)
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+//                     [--rerender]   (no measuring: rewrite the files from DIR's results.json and
+//                                     bench/changes.json, after the report or the changes were edited)
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { format, resolveConfig } from "prettier";
 import { demoClusterSources, loadCluster, startApiServer } from "@flux-mcp/kube-emulator";
 import { buildFleetCluster, FLEET_NAMESPACES } from "./fleet.ts";
-import { RawApiClient } from "./floor.ts";
+import { CurlClient, FloorThread, type FloorClient } from "./floor.ts";
 import { measureNodeStart } from "./node-start.ts";
 import { killAllServers, pause } from "./mcp-session.ts";
-import { measureHandshake, measureQuestions, type Target } from "./measure-server.ts";
-import { median, roundMs, TOKENIZER, tokens } from "./numbers.ts";
-import { FLEET_CONTEXT, FLOOR_REPETITIONS, standardQuestions, type Question } from "./questions.ts";
-import { computeRatios, markdownReport } from "./report.ts";
-import type { BenchResults } from "./results.ts";
+import { measureColdStart, QuestionSession, type Target } from "./measure-server.ts";
+import { roundMs, rotated, spread, TOKENIZER, tokens } from "./numbers.ts";
+import { FLEET_CONTEXT, standardQuestions, type Question } from "./questions.ts";
+import { markdownReport } from "./report.ts";
+import type { BenchResults, FloorClientCheck, FloorResult, RunResult } from "./results.ts";
+import { summarize } from "./summary.ts";
 import { fluxMcp } from "./servers/flux-mcp.ts";
 import { kubernetesMcpServer } from "./servers/kubernetes-mcp-server.ts";
 import { mcpServerKubernetes } from "./servers/mcp-server-kubernetes.ts";
@@ -29,15 +37,33 @@ import type { HandshakeReference, ServerUnderTest } from "./servers/server.ts";
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 const ALL_SERVERS: ServerUnderTest[] = [fluxMcp, kubernetesMcpServer, mcpServerKubernetes];
 const COMMAND = "npm run bench";
+/** Transfers of the largest list per client when checking the floor's client against curl. */
+const CLIENT_CHECK_TRANSFERS = 7;
 
 const { values } = parseArgs({
   options: {
-    spawns: { type: "string", default: "10" },
+    runs: { type: "string" },
+    spawns: { type: "string" },
+    rounds: { type: "string" },
+    quick: { type: "boolean", default: false },
     servers: { type: "string" },
+    out: { type: "string" },
     dump: { type: "string" },
+    rerender: { type: "boolean", default: false },
   },
 });
-const spawns = Number(values.spawns);
+const quick = values.quick;
+const options = {
+  runs: Number(values.runs ?? (quick ? 1 : 3)),
+  spawns: Number(values.spawns ?? (quick ? 2 : 8)),
+  rounds: Number(values.rounds ?? (quick ? 1 : 5)),
+  quick,
+};
+for (const [name, value] of Object.entries(options)) {
+  if (typeof value === "number" && !(Number.isInteger(value) && value >= 1)) {
+    throw new Error(`--${name} must be a whole number of at least 1`);
+  }
+}
 const wanted = values.servers?.split(",") ?? ALL_SERVERS.map((server) => server.id);
 const servers = ALL_SERVERS.filter((server) => wanted.includes(server.id));
 
@@ -52,78 +78,69 @@ process.on("exit", killAllServers);
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 async function main(): Promise<void> {
+  if (values.rerender) return rerender(values.out ?? BENCH_DIR);
   const started = performance.now();
   const now = new Date();
   log("loading the demo fleet and generating the large one…");
   const demo = await Promise.all(demoClusterSources().map((source) => loadCluster(source, now)));
+  const fleetStarted = performance.now();
   const fleet = await buildFleetCluster(FLEET_CONTEXT, now);
+  const fleetBuildSeconds = Number(((performance.now() - fleetStarted) / 1000).toFixed(2));
   const apiServer = await startApiServer({ clusters: [...demo, fleet.cluster], simulation: false });
   const directory = await mkdtemp(join(tmpdir(), "flux-mcp-bench-"));
+  const outDirectory = values.out ?? (quick ? directory : BENCH_DIR);
   try {
     const kubeconfig = apiServer.kubeconfig();
     const kubeconfigPath = join(directory, "kubeconfig.yaml");
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     const questions = standardQuestions(fleet.summary);
     const heaviest = questions.find((question) => question.context === FLEET_CONTEXT) as Question;
-
+    // The heaviest last in each round, so that a server's memory after a round has seen it.
+    const ordered = [...questions.filter((question) => question !== heaviest), heaviest];
     if (values.dump !== undefined) await mkdir(values.dump, { recursive: true });
-    const target = async <Server extends HandshakeReference>(server: Server): Promise<Target<Server>> => {
-      const home = join(directory, `home-${server.id}`);
-      await mkdir(home);
-      const skipped = server.unavailable();
-      return {
-        server,
-        launch: server.launch(kubeconfigPath, home),
-        result: { id: server.id, label: server.label, ...(skipped && { skipped }), questions: {} },
-        ...(values.dump !== undefined && { dumpDirectory: values.dump }),
-      };
-    };
-    const targets = await Promise.all(servers.map(target));
-    // How long any SDK-based Node server takes, to read flux-mcp's own share of its start against.
-    const reference = await target(await sdkFloor(directory));
-    reference.result.reference = true;
+    const reference = await sdkFloor(directory);
 
-    log(`handshakes: ${spawns} spawns per server, taking turns…`);
-    for (let spawn = 0; spawn < spawns; spawn++) {
-      for (const each of [...targets, reference]) await measureHandshake(each);
-    }
-    const nodeStart = await measureNodeStart(spawns);
-    for (const each of targets) {
-      log(`questions: ${each.server.label}…`);
-      await measureQuestions(each, questions, heaviest);
-    }
-    log("floor: the same data straight from the API…");
-    const floor = await measureFloor(new RawApiClient(kubeconfig), questions);
+    log("the floor's clients, Node and curl, on the largest list…");
+    const clients = [new FloorThread(kubeconfig), new CurlClient(kubeconfig, directory)];
+    const floorClient = await checkFloorClients(clients, heaviest);
+    const raw = clients.find((client) => client.name === floorClient.used) as FloorClient;
+    await Promise.all(clients.filter((client) => client !== raw).map((client) => client.close()));
 
-    const serverResults = [...targets, reference].map((each) => each.result);
+    const runs: RunResult[] = [];
+    for (let run = 1; run <= options.runs; run++) {
+      log(`run ${run} of ${options.runs}`);
+      runs.push(await oneRun(run, { kubeconfigPath, directory, reference, raw, questions: ordered }));
+    }
+    await raw.close();
+
     const results: BenchResults = {
       generatedAt: now.toISOString(),
-      command: COMMAND,
+      command: quick ? `${COMMAND} -- --quick` : COMMAND,
+      options,
       durationSeconds: Math.round((performance.now() - started) / 1000),
       environment: {
         node: process.version,
         platform: `${process.platform} ${process.arch}`,
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? "unknown",
+        loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
       },
-      nodeStart,
       tokenizer: TOKENIZER,
       client: "@modelcontextprotocol/sdk Client over StdioClientTransport",
+      floorClient,
       fleet: {
         namespaces: FLEET_NAMESPACES.length,
         fluxObjects: fleet.summary.fluxObjects,
         kustomizations: fleet.summary.kustomizations,
         apiObjects: fleet.summary.apiObjects,
+        buildSeconds: fleetBuildSeconds,
       },
-      servers: serverResults,
-      floor,
-      ratios: computeRatios(serverResults, floor, questions),
+      runs,
+      summary: summarize(runs, questions),
+      changes: await readChanges(),
     };
-    const report = markdownReport(results, questions);
-    await writeResults(results);
-    await writeFile(join(BENCH_DIR, "README-section.md"), readmeSection(results, report));
-    console.log(report);
-    log(`done in ${results.durationSeconds} s: bench/results.json, bench/README-section.md`);
+    await writeOutputs(results, questions, outDirectory);
+    log(`done in ${results.durationSeconds} s: ${join(outDirectory, "results.json")}, README-section.md`);
   } finally {
     killAllServers();
     await apiServer.close();
@@ -131,47 +148,157 @@ async function main(): Promise<void> {
   }
 }
 
-async function measureFloor(raw: RawApiClient, questions: Question[]): Promise<BenchResults["floor"]> {
-  const floor: BenchResults["floor"] = {};
+interface RunSetup {
+  kubeconfigPath: string;
+  directory: string;
+  reference: HandshakeReference;
+  raw: FloorClient;
+  questions: Question[];
+}
+
+async function oneRun(run: number, setup: RunSetup): Promise<RunResult> {
+  const started = performance.now();
+  const target = async <Server extends HandshakeReference>(server: Server): Promise<Target<Server>> => {
+    const home = join(setup.directory, `home-${server.id}`);
+    await mkdir(home, { recursive: true });
+    const skipped = server.unavailable();
+    return {
+      server,
+      launch: server.launch(setup.kubeconfigPath, home),
+      result: { id: server.id, label: server.label, ...(skipped && { skipped }), questions: {} },
+      ...(values.dump !== undefined && run === 1 && { dumpDirectory: values.dump }),
+    };
+  };
+  const targets = await Promise.all(servers.map(target));
+  const reference = await target(setup.reference);
+  reference.result.reference = true;
+
+  log(`  cold starts: ${options.spawns} per server, in rotated order…`);
+  const starting: Target<HandshakeReference>[] = [...targets, reference];
+  for (let round = 0; round < options.spawns; round++) {
+    for (const each of rotated(starting, round + run)) await measureColdStart(each);
+  }
+  const nodeStartMs = (await measureNodeStart(options.spawns)).ms;
+
+  log(`  questions: ${options.rounds} rounds, every question asked of each server in turn…`);
+  const sessions: QuestionSession[] = [];
+  for (const each of targets) sessions.push(await QuestionSession.open(each));
+  const floor: Partial<Record<Question["id"], FloorResult>> = {};
   try {
-    for (const question of questions) {
-      try {
-        const first = await raw.getAll(question.context, question.floor);
-        const latencyMs: number[] = [];
-        for (let repetition = 0; repetition < FLOOR_REPETITIONS; repetition++) {
-          // After the same pause as every server's call, so that both meet the API server alike.
-          await pause();
-          latencyMs.push(roundMs((await raw.getAll(question.context, question.floor)).ms));
-        }
-        floor[question.id] = {
-          context: question.context,
-          requests: question.floor,
-          latencyMs,
-          medianMs: median(latencyMs),
-          bytes: first.bytes,
-          tokens: tokens(first.body),
-        };
-      } catch (error) {
-        floor[question.id] = {
-          context: question.context,
-          requests: question.floor,
-          latencyMs: [],
-          medianMs: NaN,
-          bytes: 0,
-          tokens: 0,
-          error: (error as Error).message,
-        };
+    for (let round = 0; round < options.rounds; round++) {
+      for (const [index, question] of setup.questions.entries()) {
+        const turns = [
+          ...sessions.map((session) => () => session.ask(question, round)),
+          () => askFloor(setup.raw, question, round, floor),
+        ];
+        for (const turn of rotated(turns, round + index + run)) await turn();
       }
     }
   } finally {
-    raw.close();
+    for (const session of sessions) await session.close();
   }
-  return floor;
+  return {
+    run,
+    durationSeconds: Math.round((performance.now() - started) / 1000),
+    nodeStartMs,
+    servers: [...targets, reference].map((each) => each.result),
+    floor,
+  };
 }
 
-async function writeResults(results: BenchResults): Promise<void> {
-  const path = join(BENCH_DIR, "results.json");
-  const options = (await resolveConfig(path)) ?? {};
+/** The raw API requests behind a question, after the same pause as a server's call. */
+async function askFloor(
+  raw: FloorClient,
+  question: Question,
+  round: number,
+  floor: Partial<Record<Question["id"], FloorResult>>,
+): Promise<void> {
+  const result = (floor[question.id] ??= {
+    context: question.context,
+    requests: question.floor,
+    latencyMs: [],
+    latency: spread([]),
+    bytes: 0,
+    tokens: 0,
+  });
+  await pause();
+  try {
+    const answer = await raw.getAll(question.context, question.floor, round === 0);
+    result.latencyMs.push(roundMs(answer.ms));
+    if (round === 0) {
+      result.bytes = answer.bytes;
+      result.tokens = tokens(answer.body);
+    }
+  } catch (error) {
+    result.latencyMs.push(null);
+    result.error = (error as Error).message;
+  }
+  result.latency = spread(result.latencyMs.filter((value) => value !== null));
+}
+
+/**
+ * Times the largest list with both floor clients, in turns; the faster one asks the floor, so
+ * that the floor is never higher than a plain client would find it. A client that fails (no curl
+ * installed) is left out.
+ */
+async function checkFloorClients(clients: FloorClient[], heaviest: Question): Promise<FloorClientCheck> {
+  const path = heaviest.floor[0] as string;
+  const working: FloorClient[] = [];
+  const errors: string[] = [];
+  let bytes = 0;
+  for (const client of clients) {
+    try {
+      bytes = (await client.getAll(heaviest.context, [path])).bytes;
+      working.push(client);
+    } catch (error) {
+      errors.push(`${client.name}: ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+  const times = new Map<FloorClient, number[]>(working.map((client) => [client, []]));
+  for (let transfer = 0; transfer < CLIENT_CHECK_TRANSFERS; transfer++) {
+    for (const client of rotated(working, transfer)) {
+      times.get(client)?.push((await client.getAll(heaviest.context, [path])).ms);
+    }
+  }
+  const timed = [...times].map(([client, ms]) => ({ name: client.name, ms: spread(ms) }));
+  const fastest = timed.sort((a, b) => a.ms.median - b.ms.median)[0];
+  if (!fastest) throw new Error(`no floor client works: ${errors.join("; ")}`);
+  return {
+    path,
+    bytes,
+    ...Object.fromEntries(timed.map(({ name, ms }) => [`${name}Ms`, ms])),
+    ...(errors.length > 0 && { errors }),
+    used: fastest.name,
+  };
+}
+
+async function writeOutputs(
+  results: BenchResults,
+  questions: Question[],
+  outDirectory: string,
+): Promise<void> {
+  const report = markdownReport(results, questions);
+  await mkdir(outDirectory, { recursive: true });
+  await writeResults(results, join(outDirectory, "results.json"));
+  await writeFile(join(outDirectory, "README-section.md"), readmeSection(results, report));
+  console.log(report);
+}
+
+/** The before/after figures of past changes, measured apart from the bench (bench/changes.json). */
+async function readChanges(): Promise<BenchResults["changes"]> {
+  const text = await readFile(join(BENCH_DIR, "changes.json"), "utf8").catch(() => "[]");
+  return JSON.parse(text) as BenchResults["changes"];
+}
+
+async function rerender(outDirectory: string): Promise<void> {
+  const results = JSON.parse(await readFile(join(outDirectory, "results.json"), "utf8")) as BenchResults;
+  const fleet = await buildFleetCluster(FLEET_CONTEXT, new Date(results.generatedAt));
+  const questions = standardQuestions(fleet.summary);
+  await writeOutputs({ ...results, changes: await readChanges() }, questions, outDirectory);
+}
+
+async function writeResults(results: BenchResults, path: string): Promise<void> {
+  const options = (await resolveConfig(join(BENCH_DIR, "results.json"))) ?? {};
   await writeFile(path, await format(JSON.stringify(results), { ...options, parser: "json" }));
 }
 
@@ -186,19 +313,25 @@ in-memory API server, and runs flux-mcp and two other Kubernetes MCP servers sid
 against the same kubeconfig:
 [kubernetes-mcp-server](https://github.com/containers/kubernetes-mcp-server) (Go) and
 [mcp-server-kubernetes](https://github.com/Flux159/mcp-server-kubernetes) (TypeScript). Each server
-answers the same questions with its own closest tools ([bench/QUESTIONS.md](bench/QUESTIONS.md)); the
-floor is the raw Kubernetes API requests for the same data. The startup table also has the smallest
-server on the official MCP SDK for Node ([bench/startup-floor](bench/startup-floor/sdk-server.ts),
-bundled the same way): the start a Node server on that SDK pays before any code of its own (flux-mcp
-starts sooner by leaving the SDK's Ajv validator unloaded until used). Tokens are counted with the
-${results.tokenizer} encoding; latencies are medians. Machines are noisy: compare the ratios.
+answers the same questions with the calls an assistant would make from its tool descriptions
+([bench/QUESTIONS.md](bench/QUESTIONS.md)); the floor is the raw Kubernetes API requests for the same
+data. The cold-start table also has the smallest server on the official MCP SDK for Node
+([bench/startup-floor](bench/startup-floor/sdk-server.ts), bundled the same way). Tokens are counted
+with the ${results.tokenizer} encoding.
 
-Latest run: ${results.generatedAt.slice(0, 10)}, ${environment.cpuModel} (${environment.cpus} CPUs),
-Node ${environment.node}, ${results.durationSeconds} s.
+Nothing here is one run's number: ${results.options.runs} run(s), each with ${results.options.spawns} cold starts per
+server and ${results.options.rounds} rounds of questions; servers take turns within every round and who goes first
+rotates, every time is a median with its 10th–90th percentile, and every ratio is taken pair by pair
+within a round. Machines are noisy: read the spreads, and compare ratios rather than times; before
+quoting a figure, re-run \`${COMMAND}\` on a quiet machine (the load average below says how busy this
+one was). \`${COMMAND} -- --quick\` is a smoke run of a few seconds, not a measurement.
+
+Latest run: ${results.generatedAt.slice(0, 10)}, ${environment.cpuModel} (${environment.cpus} CPUs, load average
+${environment.loadAverage.join(", ")} at the end), Node ${environment.node}, ${results.durationSeconds} s.
 
 ${report}
 
-Every measurement, repetition by repetition, is in [bench/results.json](bench/results.json).
+Every measurement, round by round and run by run, is in [bench/results.json](bench/results.json).
 `;
 }
 

@@ -30,6 +30,7 @@ export async function sdkFloor(directory: string): Promise<HandshakeReference> {
     id: "sdk-floor",
     label: `Node + MCP SDK ${sdkVersion}, one tool (floor)`,
     unavailable: () => undefined,
+    firstCall: { tool: "echo", args: { text: "ready" } },
     launch: (_kubeconfigPath, home) => ({
       command: process.execPath,
       args: [bundle],

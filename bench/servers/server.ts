@@ -24,6 +24,8 @@ export interface HandshakeReference {
   unavailable(): string | undefined;
   /** Starts in the demo context of the kubeconfig; `home` is an empty directory it may use as HOME. */
   launch(kubeconfigPath: string, home: string): Launch;
+  /** For a server that answers no question: the call its cold start sends after tools/list. */
+  firstCall?: ToolCall;
 }
 
 /** A server that also answers the standard questions. */
@@ -39,4 +41,12 @@ export function cleanEnvironment(home: string, extra: Record<string, string> = {
     if (value !== undefined) env[name] = value;
   }
   return { ...env, HOME: home, OTEL_SDK_DISABLED: "true", ...extra };
+}
+
+/** The question a cold start asks first: a Flux listing, what an assistant is most often asked first. */
+export const FIRST_QUESTION: QuestionId = "helmreleases";
+
+/** The call a cold start sends the moment tools/list has answered. */
+export function coldStartCall(server: HandshakeReference | ServerUnderTest): ToolCall | undefined {
+  return "calls" in server ? server.calls[FIRST_QUESTION][0] : server.firstCall;
 }

@@ -1,20 +1,33 @@
-// The client library's KubeConfig for one context of the merged kubeconfig: its own instance (its
-// credential caches are per instance), holding only that context, its cluster and its user, with
-// the connection flags (--kube-server, --kube-token, ...) applied over them.
+// One context of the merged kubeconfig, ready to connect: its cluster and user entries with the
+// connection flags (--kube-server, --kube-token, ...) applied over them, and the Credentials that
+// turn them into TLS material and headers. Plain entries (CA, client certificate, token, token
+// file, basic auth) are read by our own code; the rest (exec plugins, auth providers, proxies)
+// goes to the client library's KubeConfig, its own instance per context (its credential caches
+// are per instance), so the library is loaded only for a kubeconfig that needs it.
+import { readFile } from "node:fs/promises";
+import type https from "node:https";
 import type * as ClientNode from "./client-library.ts";
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { ConnectionOverrides, MergedKubeconfig } from "./kubeconfig.ts";
 import { oneLine } from "./errors.ts";
+import type { Credentials } from "./transport.ts";
 import { KubeError } from "./types.ts";
 
 export type ClientLibrary = typeof ClientNode;
 
-export function contextKubeConfig(
-  library: ClientLibrary,
+/** A context's entries after the flags, checked: a server URL is there. */
+export interface ContextEntries {
+  context: string;
+  clusterName: string;
+  userName: string;
+  cluster: Section & { server: string };
+  user: Section;
+}
+
+export function contextEntries(
   config: MergedKubeconfig,
   name: string,
   overrides: ConnectionOverrides = {},
-): KubeConfig {
+): ContextEntries {
   const context = config.contexts.get(name);
   if (!context) {
     const known = [...config.contexts.keys()].join(", ") || "none";
@@ -34,25 +47,116 @@ export function contextKubeConfig(
   if (!URL.canParse(cluster.server)) {
     throw new KubeError("Config", `the server of context ${name} is not a URL: ${cluster.server}`);
   }
-  const userName = context.user || "anonymous";
+  return {
+    context: name,
+    clusterName: context.cluster,
+    userName: context.user || "anonymous",
+    cluster: { ...cluster, server: cluster.server },
+    user: withUserOverrides(config.users.get(context.user) ?? {}, overrides),
+  };
+}
+
+/** User fields our own code reads; any other field (exec, auth-provider…) needs the client library. */
+const PLAIN_USER_FIELDS = new Set([
+  "token",
+  "tokenFile",
+  "client-certificate",
+  "client-certificate-data",
+  "client-key",
+  "client-key-data",
+  "username",
+  "password",
+  // Impersonation: sent as headers by the transport, not a credential.
+  "as",
+  "as-groups",
+  "as-uid",
+  "as-user-extra",
+]);
+const PLAIN_CLUSTER_FIELDS = new Set([
+  "server",
+  "certificate-authority",
+  "certificate-authority-data",
+  "insecure-skip-tls-verify",
+  "tls-server-name",
+  "extensions",
+  "disable-compression",
+]);
+
+/** Our own Credentials for the entries, or undefined when they need the client library. */
+export function plainCredentials(entries: ContextEntries): Credentials | undefined {
+  const { cluster, user } = entries;
+  const plain = (section: Section, fields: Set<string>) =>
+    Object.entries(section).every(
+      ([field, value]) => fields.has(field) || value === undefined || value === null || value === "",
+    );
+  if (!plain(cluster, PLAIN_CLUSTER_FIELDS) || !plain(user, PLAIN_USER_FIELDS)) return undefined;
+  return new PlainCredentials(entries);
+}
+
+/**
+ * kubectl's rules for the plain fields: data wins over its file, a token (or token file) over basic
+ * auth, skipping verification drops the CA. Files are read on every request, as the library does,
+ * so a rotated token or certificate is picked up.
+ */
+class PlainCredentials implements Credentials {
+  readonly server: string;
+  readonly proxied = false;
+  readonly #entries: ContextEntries;
+
+  constructor(entries: ContextEntries) {
+    this.#entries = entries;
+    this.server = entries.cluster.server;
+  }
+
+  async apply(options: https.RequestOptions): Promise<void> {
+    const { cluster, user } = this.#entries;
+    // A file that cannot be read fails the request; the transport words the error.
+    const material = async (data: unknown, file: unknown): Promise<Buffer | undefined> => {
+      if (typeof data === "string" && data !== "") return Buffer.from(data, "base64");
+      return typeof file === "string" && file !== "" ? readFile(file) : undefined;
+    };
+    if (cluster["insecure-skip-tls-verify"] === true) {
+      options.rejectUnauthorized = false;
+    } else {
+      const ca = await material(cluster["certificate-authority-data"], cluster["certificate-authority"]);
+      if (ca) options.ca = ca;
+    }
+    if (typeof cluster["tls-server-name"] === "string" && cluster["tls-server-name"] !== "") {
+      options.servername = cluster["tls-server-name"];
+    }
+    const cert = await material(user["client-certificate-data"], user["client-certificate"]);
+    const key = await material(user["client-key-data"], user["client-key"]);
+    if (cert) options.cert = cert;
+    if (key) options.key = key;
+    const headers = (options.headers ??= {}) as Record<string, string>;
+    const token =
+      typeof user.token === "string" && user.token !== ""
+        ? user.token
+        : (await material(undefined, user.tokenFile))?.toString("utf8");
+    if (token !== undefined && token.trim() !== "") {
+      headers.Authorization = `Bearer ${token.trim()}`;
+    } else if (typeof user.username === "string" && user.username !== "") {
+      options.auth = `${user.username}:${typeof user.password === "string" ? user.password : ""}`;
+    }
+  }
+}
+
+/** The client library's KubeConfig for the entries, as Credentials. */
+export function libraryCredentials(library: ClientLibrary, entries: ContextEntries): Credentials {
+  const { cluster, user, context, clusterName, userName } = entries;
   const document = {
     clusters: [
       {
-        name: context.cluster,
+        name: clusterName,
         // The library refuses plain-HTTP servers (kubectl proxy) unless TLS checks are off, which mean nothing there.
         cluster: cluster.server.startsWith("http:")
           ? { ...cluster, "insecure-skip-tls-verify": true }
           : cluster,
       },
     ],
-    users: [
-      {
-        name: userName,
-        user: withTokenFile(withUserOverrides(config.users.get(context.user) ?? {}, overrides)),
-      },
-    ],
-    contexts: [{ name, context: { cluster: context.cluster, user: userName } }],
-    "current-context": name,
+    users: [{ name: userName, user: withTokenFile(user) }],
+    contexts: [{ name: context, context: { cluster: clusterName, user: userName } }],
+    "current-context": context,
   };
   const kubeConfig = new library.KubeConfig();
   try {
@@ -60,13 +164,17 @@ export function contextKubeConfig(
   } catch (error) {
     throw new KubeError(
       "Config",
-      `the kubeconfig entries of context ${name} are invalid: ${oneLine((error as Error).message)}`,
+      `the kubeconfig entries of context ${context} are invalid: ${oneLine((error as Error).message)}`,
       {
         cause: error,
       },
     );
   }
-  return kubeConfig;
+  return {
+    server: kubeConfig.getCurrentCluster()?.server ?? cluster.server,
+    proxied: Boolean(kubeConfig.getCurrentCluster()?.proxyUrl),
+    apply: (options) => kubeConfig.applyToHTTPSOptions(options),
+  };
 }
 
 type Section = Record<string, unknown>;

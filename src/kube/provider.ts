@@ -1,9 +1,10 @@
 // The KubeProvider: reads the kubeconfig (or the in-cluster service account) on first use, and
 // keeps one client per context, each with its own connections, credentials, discovery and Secret
-// values. Creating it does nothing: the Kubernetes client library is imported on the first call
-// that needs a cluster, so the MCP handshake never pays for it, and a bad kubeconfig surfaces as a
-// KubeError from the calls rather than at startup.
-import { contextKubeConfig, type ClientLibrary } from "./client-config.ts";
+// values. Creating it does nothing: plain kubeconfigs (certificates, tokens) are read by our own
+// code, and the Kubernetes client library is imported only for a context that needs it (exec
+// plugins, auth providers, proxies), so neither the handshake nor most first calls pay for it; a bad
+// kubeconfig surfaces as a KubeError from the calls rather than at startup.
+import { contextEntries, libraryCredentials, plainCredentials, type ClientLibrary } from "./client-config.ts";
 import { createDiscovery } from "./discovery.ts";
 import type { RequestOrigin } from "./errors.ts";
 import { kubeForCall, secretSource, sendJson, type ContextClient } from "./kube.ts";
@@ -116,11 +117,24 @@ export function createKubeProvider(options: KubeProviderOptions): KubeProvider {
       }
       return kubeForCall(await clientFor(name), signal);
     },
+    async warmUp(): Promise<void> {
+      const client = await clientFor(await defaultContext());
+      // Discovery's requests also open the connection (TCP, TLS) the first call will reuse. The
+      // Secret index is kept current by its watch once listed, so listing it now misses nothing; the
+      // wait is bounded so that a stuck list is still abandoned when no call waits for it.
+      await Promise.all([
+        client.discovery.kinds(),
+        client.secrets?.ready(AbortSignal.timeout(SECRET_WARM_UP_MS)),
+      ]);
+    },
   };
 }
 
+/** How long the warm-up waits for the Secret index before leaving it to the first call. */
+const SECRET_WARM_UP_MS = 10_000;
+
 let library: Promise<ClientLibrary> | undefined;
-/** The client library takes most of a second to load: imported once, when a cluster is first needed. */
+/** The client library takes most of a second to load: imported once, when a kubeconfig first needs it. */
 function clientLibrary(): Promise<ClientLibrary> {
   library ??= import("./client-library.ts");
   return library;
@@ -131,13 +145,14 @@ async function createContextClient(
   loadingConfig: Promise<MergedKubeconfig>,
   options: KubeProviderOptions,
 ): Promise<ContextClient> {
-  const [merged, k8s] = await Promise.all([loadingConfig, clientLibrary()]);
-  const kubeConfig = contextKubeConfig(k8s, merged, name, options.overrides);
+  const merged = await loadingConfig;
+  const entries = contextEntries(merged, name, options.overrides);
+  const credentials = plainCredentials(entries) ?? libraryCredentials(await clientLibrary(), entries);
   const context = merged.contexts.get(name);
   const impersonation = impersonationFor(merged.users.get(context?.user ?? "") ?? {}, options.impersonate);
   const origin: RequestOrigin = {
     context: name,
-    server: kubeConfig.getCurrentCluster()?.server ?? "",
+    server: credentials.server,
     identity: describeIdentity(impersonation),
     ...(impersonation?.user !== undefined && { user: impersonation.user }),
   };
@@ -145,7 +160,7 @@ async function createContextClient(
     origin,
     namespace: options.namespace ?? context?.namespace ?? "default",
     readOnly: options.readOnly,
-    transport: createTransport(kubeConfig, origin, impersonation),
+    transport: createTransport(credentials, origin, impersonation),
     discovery: createDiscovery(
       (path, signal) =>
         sendJson(

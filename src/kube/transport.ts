@@ -1,10 +1,9 @@
-// HTTP to one context's API server: the client library supplies the TLS material and credentials
-// (client certificates, tokens, token files, exec plugins, auth providers) for every request, we
-// keep one keep-alive agent per context, add the impersonation headers, and map what fails on the
-// way into KubeErrors. Answers of any status come back as they are; the caller words those.
+// HTTP to one context's API server: the context's Credentials supply the TLS material and
+// credentials (client certificates, tokens, token files, exec plugins, auth providers) for every
+// request, we keep one keep-alive agent per context, add the impersonation headers, and map what
+// fails on the way into KubeErrors. Answers of any status come back as they are; the caller words those.
 import http from "node:http";
 import https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { oneLine, transportError, type RequestOrigin } from "./errors.ts";
 import { KubeError } from "./types.ts";
 
@@ -39,6 +38,16 @@ export interface Transport {
   close(): void;
 }
 
+/** What a request to one context needs besides its path: the server, TLS material, credentials. */
+export interface Credentials {
+  /** The API server's URL. */
+  readonly server: string;
+  /** The cluster has a proxy-url: requests go through the agent the credentials put in the options. */
+  readonly proxied: boolean;
+  /** Puts the TLS material and the credential headers of one request into `options`. */
+  apply(options: https.RequestOptions): Promise<void>;
+}
+
 export interface Impersonation {
   user?: string;
   groups?: string[];
@@ -50,14 +59,14 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_SOCKETS = 32;
 
 export function createTransport(
-  kubeConfig: KubeConfig,
+  connection: Credentials,
   origin: RequestOrigin,
   impersonation: Impersonation | undefined,
 ): Transport {
   const base = new URL(origin.server);
   const secure = base.protocol === "https:";
   const prefix = base.pathname.replace(/\/+$/, "");
-  const proxied = Boolean(kubeConfig.getCurrentCluster()?.proxyUrl);
+  const proxied = connection.proxied;
   const impersonationHeaders: http.OutgoingHttpHeaders = {
     ...(impersonation?.user !== undefined && { "Impersonate-User": impersonation.user }),
     ...(impersonation?.groups?.length && { "Impersonate-Group": impersonation.groups }),
@@ -94,7 +103,7 @@ export function createTransport(
   const fetchCredentials = async (): Promise<https.RequestOptions> => {
     const options: https.RequestOptions = { headers: {} };
     try {
-      await kubeConfig.applyToHTTPSOptions(options);
+      await connection.apply(options);
     } catch (error) {
       throw credentialError(error, origin.context);
     }

@@ -198,4 +198,6 @@ export interface KubeProvider {
    * `signal`; discovery and connections are shared with every other call on that context.
    */
   forContext(context?: string, signal?: AbortSignal): Promise<Kube>;
+  /** Readies the default context (its client, discovery and a connection) ahead of the first call. */
+  warmUp(): Promise<void>;
 }

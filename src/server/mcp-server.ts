@@ -15,6 +15,7 @@ import { serverInstructions } from "./instructions.ts";
 import { DEBUG_PROMPTS, debugPlan } from "./prompts.ts";
 import { runToolCall, type CallRuntime, type McpSession } from "./tool-call.ts";
 import { offerTools, type CatalogueMode, type ListedTool, type OfferedTool } from "./tool-catalogue.ts";
+import { warmUp } from "./warm-up.ts";
 
 export const SERVER_NAME = "flux-mcp";
 
@@ -62,6 +63,7 @@ export function buildMcpServer(definition: ServerDefinition, session: McpSession
     { name: SERVER_NAME, title: "Flux MCP", version: definition.version },
     { capabilities: { tools: {} }, instructions: definition.instructions },
   );
+  server.server.oninitialized = () => warmUp(definition.runtime);
   server.server.setRequestHandler("tools/list", () => ({ tools: [...definition.listings] }));
   server.server.setRequestHandler("tools/call", async (request, ctx) => {
     const { name, arguments: arguments_, _meta } = request.params;

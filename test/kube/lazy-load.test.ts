@@ -1,14 +1,16 @@
-// The Kubernetes client library takes most of a second to load, so the provider must not load it
-// until a call needs a cluster: importing the module and creating a provider load nothing and send
-// nothing, and listing contexts only reads the kubeconfig. Checked in a fresh process, whose module
+// The Kubernetes client library takes most of a second to load, so the provider loads it only for a
+// kubeconfig our own code does not read (exec plugins, auth providers): importing the module and
+// creating a provider load nothing and send nothing, listing contexts only reads the kubeconfig, and
+// a client-certificate kubeconfig is served without it. Checked in a fresh process, whose module
 // resolution a hook records.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { parse, stringify } from "yaml";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 
 let api: TestApiServer;
@@ -38,28 +40,51 @@ report.createdSynchronously = typeof provider.then !== "function" && typeof prov
 report.afterCreate = loaded.size;
 report.contexts = (await provider.contexts()).map((context) => context.name);
 report.afterContexts = loaded.size;
-const kube = await provider.forContext("staging");
-report.version = await kube.serverVersion();
+try {
+  const kube = await provider.forContext("staging");
+  report.version = await kube.serverVersion();
+} catch (error) {
+  report.error = error.message;
+}
 report.afterCall = loaded.size;
 process.stdout.write(JSON.stringify(report));
 `;
 
-test("importing the provider and creating it load no client library and send no request", async () => {
-  const script = join(api.directory, "lazy-load-check.mjs");
+async function runChild(kubeconfigPath: string, name: string): Promise<Record<string, unknown>> {
+  const script = join(api.directory, `${name}.mjs`);
   const providerUrl = pathToFileURL(join(import.meta.dirname, "../../src/kube/provider.ts")).href;
-  await writeFile(script, childScript(providerUrl, api.kubeconfigPath));
-  const mark = api.server.requestLog.mark();
+  await writeFile(script, childScript(providerUrl, kubeconfigPath));
   const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 30_000 });
-  const report = JSON.parse(stdout) as Record<string, unknown>;
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+test("a client-certificate kubeconfig is served without the client library, which nothing loads early", async () => {
+  const mark = api.server.requestLog.mark();
+  const report = await runChild(api.kubeconfigPath, "lazy-load-check");
   assert.equal(report.afterImport, 0);
   assert.equal(report.createdSynchronously, true);
   assert.equal(report.afterCreate, 0);
   assert.deepEqual(report.contexts, ["staging", "production"]);
   assert.equal(report.afterContexts, 0, "listing contexts only reads the kubeconfig");
   assert.match(String(report.version), /^v1\./);
-  assert.ok(Number(report.afterCall) > 0, "the first call loads the library");
+  assert.equal(report.afterCall, 0, "a client certificate needs no client library");
   assert.deepEqual(
     api.server.requestLog.entries({ since: mark }).map((entry) => `${entry.method} ${entry.path}`),
     ["GET /clusters/staging/version"],
   );
+});
+
+test("an exec-plugin kubeconfig loads the client library on its first call", async () => {
+  const kubeconfig = parse(await readFile(api.kubeconfigPath, "utf8")) as {
+    users: { name: string; user: Record<string, unknown> }[];
+  };
+  for (const entry of kubeconfig.users) {
+    entry.user = { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "false" } };
+  }
+  const path = join(api.directory, "exec-kubeconfig.yaml");
+  await writeFile(path, stringify(kubeconfig), { mode: 0o600 });
+  const report = await runChild(path, "lazy-load-exec");
+  assert.equal(report.afterContexts, 0, "listing contexts only reads the kubeconfig");
+  assert.ok(Number(report.afterCall) > 0, "the exec plugin's first call loads the library");
+  assert.match(String(report.error), /staging/, "the failing plugin is reported for its context");
 });

@@ -36,6 +36,7 @@ const noCluster: KubeProvider = {
   forContext: async () => {
     throw new Error("no cluster in this test");
   },
+  warmUp: async () => {},
 };
 
 describe("HTTP limits", () => {

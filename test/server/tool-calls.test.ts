@@ -31,6 +31,7 @@ const provider: KubeProvider = {
       identity: "",
       maskText: async (text: string) => text.replaceAll(SECRET, "****"),
     }) as unknown as Kube,
+  warmUp: async () => {},
 };
 
 let started: (() => void) | undefined;

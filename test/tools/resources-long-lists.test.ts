@@ -111,4 +111,29 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
     assert.equal(seen.length, CONFIG_MAPS);
     assert.equal(new Set(seen).size, CONFIG_MAPS, "each object once");
   });
+
+  it("cuts a default YAML page that would pass the response limit, with the token for the rest", async () => {
+    const responseLimit = 6_000;
+    const ctx = testToolContext(api, { context: "bulk", responseLimit });
+    const seen: string[] = [];
+    let token: string | undefined;
+    let answers = 0;
+    do {
+      const result = await callTool(
+        getKubernetesResources,
+        { kind: "ConfigMap", ...(token && { continue: token }) },
+        ctx,
+      );
+      answers++;
+      assert.notEqual(result.isError, true, result.text);
+      assert.ok(result.text.length <= responseLimit, `${result.text.length} characters`);
+      seen.push(
+        ...[...result.text.matchAll(/^ {2}name: (settings-\d+)$/gm)].map((match) => match[1] as string),
+      );
+      token = /continue="([^"]+)"/.exec(result.text)?.[1];
+    } while (token && answers < 200);
+    assert.ok(answers > CONFIG_MAPS / 100, `${answers} answers: fewer objects than the default 100 each`);
+    assert.equal(seen.length, CONFIG_MAPS);
+    assert.equal(new Set(seen).size, CONFIG_MAPS, "each object once");
+  });
 });

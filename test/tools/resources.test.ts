@@ -107,6 +107,26 @@ describe("get_kubernetes_resources on the demo fleet", () => {
     assert.doesNotMatch(result.text, /^# /m, "a complete list has no paging line");
   });
 
+  it("lists a page's events in the page's namespaces, not every event of the kind", async () => {
+    const mark = api.server.requestLog.mark();
+    const list = documents({ text: ok(await get(staging, { kind: "HelmRelease" })) });
+    const namespaces = new Set(list.map((object) => (object.metadata as { namespace: string }).namespace));
+    assert.ok(namespaces.size > 1, "the page spans namespaces");
+    const eventLists = api.server.requestLog
+      .entries({ since: mark, verb: "list" })
+      .map((entry) => entry.path)
+      .filter((path) => path.includes("/events"));
+    assert.deepEqual(
+      eventLists.map((path) => /\/namespaces\/([^/]+)\/events/.exec(path)?.[1]).sort(),
+      [...namespaces].sort(),
+      eventLists.join("\n"),
+    );
+    const failing = list.find(
+      (object) => (object.metadata as { name: string }).name === "kube-prometheus-stack",
+    );
+    assert.ok((failing?.events as string[]).some((line) => /UpgradeFailed/.test(line)));
+  });
+
   it("finds a name in every namespace when no namespace is given", async () => {
     const list = documents({ text: ok(await get(staging, { kind: "HelmRelease", name: "podinfo" })) });
     assert.deepEqual(list.map((object) => (object.metadata as { namespace: string }).namespace).sort(), [

@@ -78,9 +78,13 @@ export async function fluxExtras(
   return { extras, notes };
 }
 
+/** Beyond this many namespaces on a page, one cluster-wide list costs less than a list per namespace. */
+const MAX_NAMESPACE_EVENT_LISTS = 16;
+
 /**
- * One list for the whole page: by name when there is one object, else every event of the kind in the
- * objects' namespace (or all namespaces), matched to objects here. Routine successes are left out.
+ * The page's events, matched to objects here: by name when there is one object, else every event of
+ * the kind in each of the page's namespaces (or, for a page spread over many, in all namespaces),
+ * never the whole kind for a page that sits in a few. Routine successes are left out.
  */
 async function eventsOf(
   kube: Kube,
@@ -95,10 +99,12 @@ async function eventsOf(
     ...(only?.metadata.name ? [`involvedObject.name=${only.metadata.name}`] : []),
     `reason!=${ROUTINE_FLUX_REASON}`,
   ].join(",");
-  const namespace = namespaces.size === 1 ? [...namespaces][0] : undefined;
-  const list = await kube.list(eventKind, { ...(namespace && { namespace }), fieldSelector: selector });
+  const perNamespace = namespaces.size <= MAX_NAMESPACE_EVENT_LISTS && !namespaces.has(undefined);
+  const lists = await mapLimited(perNamespace ? [...namespaces] : [undefined], PARALLEL_READS, (namespace) =>
+    kube.list(eventKind, { ...(namespace && { namespace }), fieldSelector: selector }),
+  );
   const byObject = new Map<string, CompactEvent[]>();
-  for (const item of list.items) {
+  for (const item of lists.flatMap((list) => list.items)) {
     const event = compactEvent(item);
     if (event.object.apiVersion && groupOf(event.object.apiVersion) !== kind.group) continue;
     const key = objectKey({ metadata: event.object });

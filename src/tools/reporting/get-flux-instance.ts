@@ -29,8 +29,12 @@ import { objectName, problemText, statusText } from "./flux-status.ts";
 /** Objects named per list (failing, blocked…): enough to act on, bounded for huge clusters. */
 export const LISTED_PER_STATE = 20;
 const MESSAGE_LENGTH = 300;
-/** Big pages: per-page costs dominate on large clusters, and no object outlives its page here. */
-const PAGE_SIZE = 5000;
+/**
+ * Pages of a size whose parsing stays short (the event loop serves other calls between pages), read
+ * for a few kinds at a time: memory holds a few pages, not one per kind (no object outlives its page).
+ */
+const PAGE_SIZE = 1000;
+const KINDS_AT_ONCE = 3;
 
 /** How states are counted, in the order a reader wants them. */
 const STATE_ORDER: readonly FluxState[] = [
@@ -177,6 +181,8 @@ async function forEachObject(
     // List items may come without apiVersion and kind; readiness depends on them.
     for (const item of page.items) visit({ ...item, apiVersion: kind.apiVersion, kind: kind.kind });
     continueToken = page.continue;
+    // Other calls (and pings) are served between two pages.
+    if (continueToken) await new Promise((resolve) => setImmediate(resolve));
   } while (continueToken);
 }
 
@@ -207,24 +213,27 @@ async function countObjects(
   const notReady = new Map<string, FluxState>();
   let readKinds = 0;
 
-  await Promise.all(
-    kinds.map(async (kind) => {
-      const tally = new Map<FluxState, number>();
-      const read = await reads.attempt(`${kind.kind} objects`, async () => {
-        await forEachObject(kube, kind, (object) => {
-          const readiness = readinessOf(object);
-          tally.set(readiness.state, (tally.get(readiness.state) ?? 0) + 1);
-          const name = objectName(object);
-          if (readiness.state !== "ready" && readiness.state !== "static")
-            notReady.set(name, readiness.state);
-          const list = listFor(readiness);
-          if (list) entries[list].push({ kind: kind.kind, name, readiness });
-        });
-        return true;
+  const pending = [...kinds];
+  const readKind = async (kind: ResolvedKind) => {
+    const tally = new Map<FluxState, number>();
+    const read = await reads.attempt(`${kind.kind} objects`, async () => {
+      await forEachObject(kube, kind, (object) => {
+        const readiness = readinessOf(object);
+        tally.set(readiness.state, (tally.get(readiness.state) ?? 0) + 1);
+        const name = objectName(object);
+        if (readiness.state !== "ready" && readiness.state !== "static") notReady.set(name, readiness.state);
+        const list = listFor(readiness);
+        if (list) entries[list].push({ kind: kind.kind, name, readiness });
       });
-      if (!read) return;
-      readKinds++;
-      if (tally.size > 0) tallies.set(kind.kind, tally);
+      return true;
+    });
+    if (!read) return;
+    readKinds++;
+    if (tally.size > 0) tallies.set(kind.kind, tally);
+  };
+  await Promise.all(
+    Array.from({ length: KINDS_AT_ONCE }, async () => {
+      for (let kind = pending.shift(); kind; kind = pending.shift()) await readKind(kind);
     }),
   );
 

@@ -93,22 +93,43 @@ export const getKubernetesResources = defineTool({
       return "answer" in found ? found.answer : answer([], table.toString(), found.more);
     }
 
-    // apiVersion and kind go first, where YAML readers expect them.
-    const typedFirst = (item: KubeObject) =>
-      Object.assign({ apiVersion: kind.apiVersion, kind: kind.kind }, item);
-    const objects: KubeObject[] = [];
-    const found = await find(request, args, (items) =>
-      objects.push(...items.map((item) => viewObject(typedFirst(item)))),
-    );
-    if ("answer" in found) return found.answer;
-    const { extras, notes } = await fluxExtras(kube, kind, objects, Date.now());
-    return answer(
-      notes,
-      yamlDocuments(objects.map((object) => withExtras(object, extras.get(objectKey(object))))),
-      found.more,
-    );
+    const page = await yamlPage(request, args);
+    const budget = ctx.responseLimit * ROWS_SHARE;
+    if (page.documents.length <= 1 || page.characters <= budget) return page.answer;
+    // Too long for one answer: the same page cut to the objects that fit, asked for again so that
+    // its continue token points just past them. A first call is never refused for its size.
+    let fitting = 0;
+    for (let total = 0; fitting < page.documents.length; fitting++) {
+      total += (page.documents[fitting] as string).length + DOCUMENT_SEPARATOR.length;
+      if (total > budget) break;
+    }
+    return (await yamlPage(request, { ...args, limit: Math.max(1, fitting) })).answer;
   },
 });
+
+const DOCUMENT_SEPARATOR = "---\n";
+
+/** One page as YAML, Flux objects with their extras, and each object's share of the text. */
+async function yamlPage(
+  request: Request,
+  args: Parameters<typeof find>[1],
+): Promise<{ answer: ToolResult; documents: string[]; characters: number }> {
+  const { kube, kind } = request;
+  // apiVersion and kind go first, where YAML readers expect them.
+  const typedFirst = (item: KubeObject) =>
+    Object.assign({ apiVersion: kind.apiVersion, kind: kind.kind }, item);
+  const objects: KubeObject[] = [];
+  const found = await find(request, args, (items) =>
+    objects.push(...items.map((item) => viewObject(typedFirst(item)))),
+  );
+  if ("answer" in found) return { answer: found.answer, documents: [], characters: 0 };
+  const { extras, notes } = await fluxExtras(kube, kind, objects, Date.now());
+  const documents = objects.map((object) =>
+    yamlDocuments([withExtras(object, extras.get(objectKey(object)))]),
+  );
+  const body = documents.join(DOCUMENT_SEPARATOR);
+  return { answer: answer(notes, body, found.more), documents, characters: body.length };
+}
 
 /** The API is asked for at most this many objects at a time, however many the answer lists. */
 const API_PAGE_SIZE = 500;
