@@ -1,7 +1,7 @@
 // Right after the MCP handshake, in the background: the Kubernetes provider and the default
 // context's client with its discovery, first connection and Secret index (for masking), so that
-// the first tool call finds them ready instead of paying for them. Nothing here is required: a failure is left for the first call
-// to meet and report.
+// the first tool call finds them ready instead of paying for them. Nothing here is required: a
+// failure is left for the first call to meet and report.
 import type { CallRuntime } from "./tool-call.ts";
 
 const warmed = new WeakSet<CallRuntime>();
