@@ -1,5 +1,6 @@
 // The tool catalogue: every tool flux-mcp offers, in the order tools/list shows them: reading
 // first, then documentation and kubeconfig contexts, then the tools that change a cluster.
+import { analyzeFluxResource } from "./analysis/analyze-flux-resource.ts";
 import { traceKubernetesResource } from "./analysis/trace-kubernetes-resource.ts";
 import { getKubeconfigContexts } from "./clusters/get-kubeconfig-contexts.ts";
 import { setKubeconfigContext } from "./clusters/set-kubeconfig-context.ts";
@@ -33,6 +34,7 @@ export const ALL_TOOLS: readonly Tool[] = [
   getKubernetesMetrics,
   getKubernetesApiVersions,
   traceKubernetesResource,
+  analyzeFluxResource,
   diffKubernetesManifest,
   searchFluxDocs,
   readFluxDoc,

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/kube/types.ts";
+import { inventoryObjects, parseInventoryId } from "../../src/flux/inventory.ts";
 import {
   decodeHelmRelease,
   groupManagedObjects,
-  inventoryObjects,
   manifestObjects,
-  parseInventoryId,
 } from "../../src/tools/output/managed-objects.ts";
 import { viewObject } from "../../src/tools/output/object-view.ts";
 import { columnLabels, invalidFieldExpression, ProjectionTable } from "../../src/tools/output/projection.ts";

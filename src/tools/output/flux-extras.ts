@@ -1,5 +1,6 @@
 // What get_kubernetes_resources adds to Flux objects, so that one call answers "what is wrong with
 // it": its recent events, and what it manages (inventory, or a HelmRelease's Helm storage).
+import { inventoryObjects } from "../../flux/inventory.ts";
 import { groupOf, isFluxGroup } from "../../flux/kinds.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
 import {
@@ -10,12 +11,7 @@ import {
   type CompactEvent,
   type ObjectRef,
 } from "./events.ts";
-import {
-  decodeHelmRelease,
-  groupManagedObjects,
-  inventoryObjects,
-  manifestObjects,
-} from "./managed-objects.ts";
+import { decodeHelmRelease, groupManagedObjects, manifestObjects } from "./managed-objects.ts";
 
 /** Enough to see a failure and what led to it; get_kubernetes_events has the rest. */
 export const EVENTS_PER_OBJECT = 8;

@@ -7,7 +7,7 @@ import { durationArgument, durationSeconds } from "../input/duration.ts";
 import { where } from "../output/names.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { compactLogLines, groupLogEntries, splitLogLines } from "./log-lines.ts";
-import { WORKLOAD_KINDS, workloadPods, type WorkloadKind } from "./workload-pods.ts";
+import { WORKLOAD_KINDS, workloadPods, type WorkloadKind } from "../../kube/workload-pods.ts";
 
 export const DEFAULT_LOG_LIMIT = 100;
 /** Pods of a workload whose logs are read; the others are named. */
