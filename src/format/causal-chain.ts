@@ -5,7 +5,7 @@
 // stay within a token budget.
 import type { ChainLink, Edge, RankedChain } from "../flux/causal-chain.ts";
 import { fluxManagersOf, describeManager } from "../flux/managed-by.ts";
-import { oneLine, shortenDigests } from "../flux/messages.ts";
+import { ELLIPSIS, oneLine, SHORTENED_NOTE, shortenDigests } from "../flux/messages.ts";
 import type { PodTrouble } from "../flux/workload-health.ts";
 import { formatAge } from "../tools/output/durations.ts";
 import { yamlDocuments } from "../tools/output/objects.ts";
@@ -45,7 +45,7 @@ function chainAnswer(input: ChainAnswerInput, level: number): Record<string, unk
   const notes = [...input.notes];
   if (chain.truncated)
     notes.push("the chain has more links than one answer reads; analyze a named object for the rest");
-  return {
+  const answer = {
     context: input.context,
     analyzed: input.analyzed,
     conclusion: conclusion(chain, leadsTo, input.now),
@@ -61,8 +61,9 @@ function chainAnswer(input: ChainAnswerInput, level: number): Record<string, unk
       ),
     }),
     ...checkedLinks(chain, detailed, level, input.now),
-    ...(notes.length > 0 && { notes }),
   };
+  if (JSON.stringify(answer).includes(ELLIPSIS)) notes.push(SHORTENED_NOTE);
+  return { ...answer, ...(notes.length > 0 && { notes }) };
 }
 
 function conclusion(chain: RankedChain, leadsTo: Map<string, string[]>, now: number): string {
