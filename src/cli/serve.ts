@@ -216,7 +216,7 @@ async function createProvider(options: KubeProviderOptions): Promise<KubeProvide
 }
 
 /** `serve --demo`: the in-memory API server with the demo fleet, in this process. */
-async function startDemoCluster(): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
+export async function startDemoCluster(): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
   const { demoClusterSources, loadCluster, startApiServer } = await import("@flux-mcp/kube-emulator");
   const clusters = await Promise.all(demoClusterSources().map((source) => loadCluster(source)));
   const apiServer = await startApiServer({ clusters });
