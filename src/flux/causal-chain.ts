@@ -5,6 +5,7 @@
 // dependency; one failing its health check, by the unhealthy objects it applied; one failing to
 // fetch its artifact, by its source. A build error explains itself.
 import { KubeError, type Kube, type KubeObject } from "../kube/types.ts";
+import { parseImage, policyLatest, workloadImages } from "./image-automation.ts";
 import { inventoryObjects } from "./inventory.ts";
 import { FLUX_KINDS, groupOf } from "./kinds.ts";
 import { fluxKindOf, readinessOf, type Readiness } from "./readiness.ts";
@@ -55,6 +56,8 @@ export interface ChainLink {
   health?: WorkloadHealth;
   /** Sources: why the artifact it serves is not the one it should serve. */
   stale?: string;
+  /** Workloads: each image an ImagePolicy tracks, the tag running against the policy's latest. */
+  images?: string[];
   broken: boolean;
   upstream: Edge[];
 }
@@ -83,6 +86,7 @@ export class ChainReader {
   private readonly now: number;
   readonly links = new Map<string, ChainLink>();
   private truncated = false;
+  private policies: Promise<KubeObject[]> | undefined;
 
   constructor(kube: Kube, now: number) {
     this.kube = kube;
@@ -176,6 +180,29 @@ export class ChainReader {
   private async expandWorkload(link: ChainLink, object: KubeObject): Promise<void> {
     link.health = await workloadHealth(this.kube, object, this.now);
     link.broken = !link.health.healthy;
+    const images = await this.trackedImages(object);
+    if (images.length > 0) link.images = images;
+  }
+
+  /** "podinfo runs 6.9.2, ImagePolicy flux-system/podinfo's latest is 6.9.2" for each tracked image. */
+  private async trackedImages(workload: KubeObject): Promise<string[]> {
+    this.policies ??= this.listAll("ImagePolicy", fluxGroup("ImagePolicy") ?? "");
+    const policies = (await this.policies).flatMap((policy) => {
+      const latest = policyLatest(policy);
+      return latest ? [{ policy: linkId(keyOf(policy)), latest }] : [];
+    });
+    if (policies.length === 0) return [];
+    return workloadImages(workload).flatMap(({ container, image }) => {
+      const running = parseImage(image);
+      const tracked = policies.find((entry) => entry.latest.repository === running.repository);
+      if (!tracked) return [];
+      const runs = running.tag ?? running.digest ?? "no tag";
+      const latest = tracked.latest.tag ?? tracked.latest.digest ?? "?";
+      const verdict = runs === latest ? "up to date" : "behind";
+      return [
+        `${container} runs ${running.repository}:${runs}; ${tracked.policy} chose ${latest} (${verdict})`,
+      ];
+    });
   }
 
   /** Workloads with crash-looping or failing pods, found from the pods up their owners. */

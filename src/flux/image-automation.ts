@@ -98,6 +98,11 @@ interface PodSpecFields {
   containers?: { name?: unknown; image?: unknown }[];
 }
 
+/** The containers (init ones too) of a workload's pod template, with their images. */
+export function workloadImages(workload: KubeObject): { container: string; image: string }[] {
+  return containersOf(workload, workload.kind).map(({ name, image }) => ({ container: name, image }));
+}
+
 function containersOf(workload: KubeObject, kind: string): { name: string; image: string }[] {
   const spec = workload.spec as
     | {

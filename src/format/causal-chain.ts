@@ -159,6 +159,7 @@ function linkFacts(link: ChainLink, input: ChainAnswerInput, level: number) {
     ...(link.stale && { artifact: link.stale }),
     ...(object && link.readiness && helmHistory(object, level, input.now)),
     ...(manager && { appliedBy: describeManager(manager) }),
+    ...(link.images && { images: link.images }),
     ...(link.health &&
       link.health.troubled.length > 0 && {
         pods: link.health.troubled.slice(0, level >= 2 ? 2 : 1).map((pod) => podEntry(pod, level)),
@@ -253,6 +254,7 @@ function healthyText(link: ChainLink, now: number): string {
   const artifact = (
     link.object?.status as { artifact?: { revision?: string; lastUpdateTime?: string } } | undefined
   )?.artifact;
+  if (link.images) return `${status}; ${link.images.join("; ")}`;
   if (!artifact?.revision) return status;
   const updated = artifact.lastUpdateTime ? Date.parse(artifact.lastUpdateTime) : NaN;
   const age = Number.isNaN(updated) ? "" : `, fetched ${formatAge(now - updated)} ago`;

@@ -173,7 +173,7 @@ describe("analyze_flux_resource on the demo fleet", { timeout: 120_000 }, () => 
     assert.equal(answer.causes, undefined);
   });
 
-  it("answers a healthy object with the links it checked", async () => {
+  it("answers a healthy object with the links it checked, the image policy's latest beside what runs", async () => {
     const answer = answerOf(
       await analyze(server, {
         context: "staging",
@@ -186,6 +186,13 @@ describe("analyze_flux_resource on the demo fleet", { timeout: 120_000 }, () => 
     assert.ok(
       Array.isArray(answer.checked) &&
         answer.checked.some((line) => line.startsWith("OCIRepository frontend/podinfo: ready")),
+    );
+    assert.ok(
+      Array.isArray(answer.checked) &&
+        answer.checked.includes(
+          "Deployment frontend/podinfo: ready (2 pods); podinfo runs ghcr.io/stefanprodan/podinfo:6.9.2; ImagePolicy flux-system/podinfo chose 6.9.2 (up to date)",
+        ),
+      JSON.stringify(answer.checked),
     );
   });
 
