@@ -70,6 +70,10 @@ const calls: [tool: string, args: Record<string, unknown>][] = [
   ["get_kubernetes_metrics", { namespace: "frontend" }],
   ["get_kubernetes_api_versions", {}],
   ["trace_kubernetes_resource", { kind: "ConfigMap", name: "canary-notes", namespace: "frontend" }],
+  ["analyze_flux_resource", { ...helmRelease }],
+  ["analyze_flux_resource", {}],
+  ["get_flux_dependency_graph", { namespace: "frontend" }],
+  ["compare_flux_resources", { ...helmRelease, left_context: "staging", right_context: "production" }],
   ["diff_kubernetes_manifest", { yaml_content: manifestWithCanary }],
   ["search_flux_docs", { query: canary }],
   ["read_flux_doc", { path: canary }],
@@ -116,6 +120,9 @@ describe("secret canary", { timeout: 180_000 }, () => {
     api = await startTestApiServer();
     const applied = await api.kubectl(["--context", "staging", "apply", "-f", "-"], planted);
     assert.equal(applied.code, 0, applied.stderr);
+    // In production too, so that comparing the two clusters puts the canary values side by side.
+    const appliedThere = await api.kubectl(["--context", "production", "apply", "-f", "-"], planted);
+    assert.equal(appliedThere.code, 0, appliedThere.stderr);
     directory = await mkdtemp(join(tmpdir(), "flux-mcp-canary-"));
     logFile = join(directory, "calls.jsonl");
     connection = await connectStdio(
