@@ -5,6 +5,8 @@ import { FLUX_KINDS } from "../src/flux/kinds.ts";
 import { FLEET_NAMESPACES, type FleetSummary } from "./fleet.ts";
 
 export const DEMO_CONTEXT = "staging";
+/** The demo fleet's other cluster, for the comparison question. */
+export const OTHER_CONTEXT = "production";
 export const FLEET_CONTEXT = "fleet";
 
 export type QuestionId =
@@ -15,7 +17,10 @@ export type QuestionId =
   | "helmrelease-yaml"
   | "pod-metrics"
   | "flux-api-versions"
-  | "fleet-kustomizations";
+  | "fleet-kustomizations"
+  | "root-cause"
+  | "image-latest"
+  | "compare-clusters";
 
 export interface KeyFact {
   label: string;
@@ -180,6 +185,44 @@ export function standardQuestions(fleet: FleetSummary): Question[] {
         fact(`why ${lastHealthFailure.namespace}/${lastHealthFailure.name} fails`, lastHealthFailure.marker),
       ],
       floor: ["/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations"],
+    },
+    {
+      id: "root-cause",
+      ask: "Why is Kustomization flux-system/monitoring-configs not ready?",
+      context: DEMO_CONTEXT,
+      facts: [
+        fact("waits on monitoring", "DependencyNotReady", "dependency 'flux-system/monitoring'"),
+        fact("monitoring fails its health check", "HealthCheckFailed", "health check failed"),
+        fact("kube-prometheus-stack is the cause", "kube-prometheus-stack"),
+        fact("its upgrade failed", "UpgradeFailed", "RetriesExceeded"),
+        fact("on an immutable selector", "field is immutable"),
+      ],
+      floor: [
+        "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/monitoring-configs",
+        "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/monitoring",
+        "/apis/helm.toolkit.fluxcd.io/v2/namespaces/monitoring/helmreleases/kube-prometheus-stack",
+      ],
+    },
+    {
+      id: "image-latest",
+      ask: "Which podinfo tag did image automation choose, and which tag runs?",
+      context: DEMO_CONTEXT,
+      facts: [
+        fact("latest tag 6.9.2", "podinfo:6.9.2", "tag: 6.9.2"),
+        fact("Deployment frontend/podinfo", "frontend/podinfo", "name: podinfo"),
+        near("runs 6.9.2", "frontend", /6\.9\.2/),
+      ],
+      floor: [
+        "/apis/image.toolkit.fluxcd.io/v1/namespaces/flux-system/imagepolicies/podinfo",
+        "/apis/apps/v1/namespaces/frontend/deployments/podinfo",
+      ],
+    },
+    {
+      id: "compare-clusters",
+      ask: `Compare the podinfo HelmRelease between ${OTHER_CONTEXT} and ${DEMO_CONTEXT}`,
+      context: DEMO_CONTEXT,
+      facts: [fact("production runs 6.8.0", "6.8.0"), fact("staging runs 6.9.2", "6.9.2")],
+      floor: ["/apis/helm.toolkit.fluxcd.io/v2/namespaces/frontend/helmreleases/podinfo"],
     },
   ];
 }

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import packageJson from "../../package.json" with { type: "json" };
-import { DEMO_CONTEXT, FLEET_CONTEXT } from "../questions.ts";
+import { DEMO_CONTEXT, FLEET_CONTEXT, OTHER_CONTEXT } from "../questions.ts";
 import { cleanEnvironment, type ServerUnderTest } from "./server.ts";
 
 const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -71,6 +71,35 @@ export const fluxMcp: ServerUnderTest = {
           context: FLEET_CONTEXT,
         },
         followContinue: true,
+      },
+    ],
+    "root-cause": [
+      {
+        tool: "analyze_flux_resource",
+        args: { kind: "Kustomization", name: "monitoring-configs", namespace: "flux-system" },
+      },
+    ],
+    "image-latest": [
+      {
+        tool: "get_kubernetes_resources",
+        args: {
+          apiVersion: "image.toolkit.fluxcd.io/v1",
+          kind: "ImagePolicy",
+          name: "podinfo",
+          namespace: "flux-system",
+        },
+      },
+    ],
+    "compare-clusters": [
+      {
+        tool: "compare_flux_resources",
+        args: {
+          kind: "HelmRelease",
+          name: "podinfo",
+          namespace: "frontend",
+          left_context: OTHER_CONTEXT,
+          right_context: DEMO_CONTEXT,
+        },
       },
     ],
   },

@@ -4,7 +4,7 @@
 // toolsets (core, config); it follows the kubeconfig's current context and takes `context` per call.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { FLEET_CONTEXT, FLUX_KINDS_WITH_STATUS } from "../questions.ts";
+import { FLEET_CONTEXT, FLUX_KINDS_WITH_STATUS, OTHER_CONTEXT } from "../questions.ts";
 import { cleanEnvironment, type ServerUnderTest } from "./server.ts";
 
 const require = createRequire(import.meta.url);
@@ -83,5 +83,39 @@ export const kubernetesMcpServer: ServerUnderTest = {
         args: { apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", context: FLEET_CONTEXT },
       },
     ],
+    // One call per link of the chain: the blocked object, its dependency, what that one waits on.
+    "root-cause": [
+      ["kustomize.toolkit.fluxcd.io/v1", "Kustomization", "monitoring-configs", "flux-system"],
+      ["kustomize.toolkit.fluxcd.io/v1", "Kustomization", "monitoring", "flux-system"],
+      ["helm.toolkit.fluxcd.io/v2", "HelmRelease", "kube-prometheus-stack", "monitoring"],
+    ].map(([apiVersion, kind, name, namespace]) => ({
+      tool: "resources_get",
+      args: { apiVersion, kind, name, namespace },
+    })),
+    "image-latest": [
+      {
+        tool: "resources_get",
+        args: {
+          apiVersion: "image.toolkit.fluxcd.io/v1",
+          kind: "ImagePolicy",
+          name: "podinfo",
+          namespace: "flux-system",
+        },
+      },
+      {
+        tool: "resources_get",
+        args: { apiVersion: "apps/v1", kind: "Deployment", name: "podinfo", namespace: "frontend" },
+      },
+    ],
+    "compare-clusters": [undefined, OTHER_CONTEXT].map((context) => ({
+      tool: "resources_get",
+      args: {
+        apiVersion: "helm.toolkit.fluxcd.io/v2",
+        kind: "HelmRelease",
+        name: "podinfo",
+        namespace: "frontend",
+        ...(context && { context }),
+      },
+    })),
   },
 };

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { DEMO_CONTEXT, FLEET_CONTEXT, FLUX_KINDS_WITH_STATUS } from "../questions.ts";
+import { DEMO_CONTEXT, FLEET_CONTEXT, FLUX_KINDS_WITH_STATUS, OTHER_CONTEXT } from "../questions.ts";
 import { cleanEnvironment, type ServerUnderTest } from "./server.ts";
 
 const require = createRequire(import.meta.url);
@@ -82,5 +82,28 @@ export const mcpServerKubernetes: ServerUnderTest = {
         args: { resourceType: "kustomizations", allNamespaces: true, output: "wide", context: FLEET_CONTEXT },
       },
     ],
+    // One call per link of the chain: the blocked object, its dependency, what that one waits on.
+    "root-cause": [
+      ["kustomization", "monitoring-configs", "flux-system"],
+      ["kustomization", "monitoring", "flux-system"],
+      ["helmrelease", "kube-prometheus-stack", "monitoring"],
+    ].map(([resourceType, name, namespace]) => ({
+      tool: "kubectl_get",
+      args: { resourceType, name, namespace, output: "yaml" },
+    })),
+    "image-latest": [
+      {
+        tool: "kubectl_get",
+        args: { resourceType: "imagepolicy", name: "podinfo", namespace: "flux-system", output: "yaml" },
+      },
+      {
+        tool: "kubectl_get",
+        args: { resourceType: "deployment", name: "podinfo", namespace: "frontend", output: "wide" },
+      },
+    ],
+    "compare-clusters": [DEMO_CONTEXT, OTHER_CONTEXT].map((context) => ({
+      tool: "kubectl_get",
+      args: { resourceType: "helmrelease", name: "podinfo", namespace: "frontend", output: "yaml", context },
+    })),
   },
 };

@@ -1,6 +1,6 @@
 // `flux-mcp apiserver`: runs the in-memory Kubernetes API server in the foreground and writes a
 // kubeconfig for it, until SIGINT or SIGTERM.
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,7 +24,8 @@ Flags:
                           (flux bootstrap), with healthy, failing and suspended Flux objects
   --load [CLUSTER=]PATH   load a YAML file or a directory of them (multi-document YAML, or
                           \`kind: List\` dumps as \`kubectl get -o yaml\` writes them, status included)
-                          into CLUSTER (default "default"); repeat to load more, or more clusters.
+                          into CLUSTER (default: the cluster a 'flux-mcp snapshot' file was taken
+                          from, else "default"); repeat to load more, or more clusters.
                           CRDs register their kinds. Side formats: kind ClusterInfo and PodLogs of
                           apiserver.flux-mcp.dev/v1alpha1, metrics.k8s.io/v1beta1 PodMetrics and NodeMetrics
   --kubeconfig FILE       where to write the kubeconfig (default: a temporary file, removed on exit)
@@ -39,7 +40,7 @@ export async function runApiServerCommand(args: string[]): Promise<void> {
     return;
   }
   const port = values.port === undefined ? 0 : parsePort(values.port);
-  const sources = clusterSources(values.demo ?? false, values.load ?? []);
+  const sources = clusterSources(values.demo ?? false, await namedLoads(values.load ?? []));
   let clusters;
   try {
     clusters = await Promise.all(sources.map((source) => loadCluster(source)));
@@ -95,6 +96,24 @@ function parseFlags(args: string[]) {
   } catch (error) {
     throw new UsageError(`apiserver: ${(error as Error).message}; run 'flux-mcp apiserver --help'`);
   }
+}
+
+/**
+ * `--load FILE` of a snapshot names its cluster after the snapshot's ClusterInfo, so that its
+ * context reads as the cluster it was taken from; `--load NAME=PATH` and directories are kept.
+ */
+async function namedLoads(loads: string[]): Promise<string[]> {
+  return Promise.all(
+    loads.map(async (load) => {
+      if (/^[a-z0-9][-a-z0-9]*=/.test(load)) return load;
+      const text = await readFile(load, "utf8").catch(() => undefined);
+      const name =
+        text === undefined
+          ? undefined
+          : /^kind: ClusterInfo\nmetadata:\n {2}name: ([a-z0-9][-a-z0-9]*)$/m.exec(text)?.[1];
+      return name ? `${name}=${load}` : load;
+    }),
+  );
 }
 
 function clusterSources(demo: boolean, loads: string[]): ClusterSource[] {

@@ -15,6 +15,8 @@ Usage:
   ${PROGRAM} serve [flags]    serve MCP to an AI assistant, over stdio (default) or HTTP
   ${PROGRAM} apiserver [flags]
                               run the in-memory Kubernetes API server in the foreground
+  ${PROGRAM} graph [flags]    print a context's Flux dependency graph as Mermaid
+  ${PROGRAM} snapshot -o FILE write a support bundle (serve it with serve --snapshot FILE)
   ${PROGRAM} --version        print the version
   ${PROGRAM} --help           print this help
 
@@ -32,6 +34,8 @@ type Command = (args: string[]) => Promise<void>;
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import("./serve.ts")).runServeCommand,
   apiserver: async () => (await import("./apiserver.ts")).runApiServerCommand,
+  graph: async () => (await import("./graph.ts")).runGraphCommand,
+  snapshot: async () => (await import("./snapshot.ts")).runSnapshotCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -33,6 +33,7 @@ export const SERVE_OPTIONS = {
   "tool-call-log-file": { type: "string" },
   "docs-dir": { type: "string" },
   demo: { type: "boolean" },
+  snapshot: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsOptionsConfig;
 

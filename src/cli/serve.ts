@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { parseArgs } from "node:util";
+import { parseAllDocuments } from "yaml";
 import { SERVICE_ACCOUNT_DIRECTORY, type ConnectionOverrides } from "../kube/kubeconfig.ts";
 import type { KubeProviderOptions } from "../kube/provider.ts";
 import type { KubeProvider } from "../kube/types.ts";
@@ -50,6 +51,8 @@ Tools:
                               (for example a local copy of the Flux website's docs)
   --demo                      serve the built-in demo clusters "staging" and "production":
                               no cluster or kubeconfig needed
+  --snapshot FILE             serve a support bundle written by 'flux-mcp snapshot', read-only,
+                              as a context named after its cluster
 
 Kubernetes (kubectl's flags of the same names, with "kube-" added; they apply to every context):
   --kubeconfig FILE           kubeconfig to use instead of KUBECONFIG or ~/.kube/config
@@ -98,6 +101,11 @@ export async function runServeCommand(args: string[]): Promise<void> {
     const value = values[name as keyof typeof values];
     return value !== undefined && value !== false;
   });
+  if (values.snapshot !== undefined && (values.demo || connectionFlag !== undefined)) {
+    throw new UsageError(
+      `serve: --snapshot brings its own cluster; it cannot be combined with --${values.demo ? "demo" : connectionFlag}`,
+    );
+  }
   if (values.demo && connectionFlag !== undefined) {
     throw new UsageError(
       `serve: --demo brings its own clusters; it cannot be combined with --${connectionFlag}`,
@@ -125,7 +133,11 @@ export async function runServeCommand(args: string[]): Promise<void> {
     const { createDocsLibrary, useDocsLibrary } = await import("../docs/library.ts");
     useDocsLibrary(createDocsLibrary({ docsDir }));
   }
-  const demo = values.demo ? await startDemoCluster() : undefined;
+  const demo = values.demo
+    ? await startDemoCluster()
+    : values.snapshot !== undefined
+      ? await startSnapshotCluster(values.snapshot)
+      : undefined;
   const kubeconfigPaths = demo
     ? [demo.kubeconfigPath]
     : values.kubeconfig !== undefined
@@ -137,7 +149,8 @@ export async function runServeCommand(args: string[]): Promise<void> {
   // The directory is movable only so tests can play a pod; in a pod it is always the same.
   const accountDirectory = process.env.FLUX_MCP_SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIRECTORY;
   const inPod = Boolean(serviceHost) && existsSync(join(accountDirectory, "token"));
-  const readOnly = values["read-only"] ?? false;
+  // A snapshot is a record of a cluster: nothing in it is there to change.
+  const readOnly = values.snapshot !== undefined || (values["read-only"] ?? false);
   const user = values["kube-as"];
   const groups = values["kube-as-group"] ?? [];
   const uid = values["kube-as-uid"];
@@ -231,10 +244,44 @@ async function createProvider(options: KubeProviderOptions): Promise<KubeProvide
 }
 
 /** `serve --demo`: the in-memory API server with the demo fleet, in this process. */
-async function startDemoCluster(): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
-  const { demoClusterSources, loadCluster, startApiServer } = await import("@flux-mcp/kube-emulator");
-  const clusters = await Promise.all(demoClusterSources().map((source) => loadCluster(source)));
-  const apiServer = await startApiServer({ clusters });
+export async function startDemoCluster(): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
+  return startInMemoryClusters(undefined);
+}
+
+/** `serve --snapshot FILE`: the snapshot in the in-memory API server, its context named after its cluster. */
+async function startSnapshotCluster(
+  file: string,
+): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`serve: cannot read --snapshot ${file}: ${(error as Error).message}`);
+  }
+  const info = parseAllDocuments(text)
+    .map((document) => document.toJS() as { kind?: string; metadata?: { name?: string } } | null)
+    .find((object) => object?.kind === "ClusterInfo");
+  return startInMemoryClusters({ name: info?.metadata?.name ?? "snapshot", file });
+}
+
+/** The demo fleet, or a snapshot (which no controller simulation moves on: it is a record). */
+async function startInMemoryClusters(
+  snapshot: { name: string; file: string } | undefined,
+): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
+  const emulator = await import("@flux-mcp/kube-emulator");
+  const sources = snapshot
+    ? [{ name: snapshot.name, paths: [snapshot.file] }]
+    : emulator.demoClusterSources();
+  let clusters;
+  try {
+    clusters = await Promise.all(sources.map((source) => emulator.loadCluster(source)));
+  } catch (error) {
+    if (snapshot && error instanceof emulator.LoadError) {
+      throw new UsageError(`serve: cannot load --snapshot ${snapshot.file}: ${error.message}`);
+    }
+    throw error;
+  }
+  const apiServer = await emulator.startApiServer({ clusters, ...(snapshot && { simulation: false }) });
   const directory = await mkdtemp(join(tmpdir(), "flux-mcp-demo-"));
   const kubeconfigPath = join(directory, "kubeconfig.yaml");
   await writeFile(kubeconfigPath, apiServer.kubeconfig(), { mode: 0o600 });

@@ -1,5 +1,8 @@
 // The tool catalogue: every tool flux-mcp offers, in the order tools/list shows them: reading
 // first, then documentation and kubeconfig contexts, then the tools that change a cluster.
+import { analyzeFluxResource } from "./analysis/analyze-flux-resource.ts";
+import { compareFluxResources } from "./analysis/compare-flux-resources.ts";
+import { getFluxDependencyGraph } from "./analysis/get-flux-dependency-graph.ts";
 import { traceKubernetesResource } from "./analysis/trace-kubernetes-resource.ts";
 import { getKubeconfigContexts } from "./clusters/get-kubeconfig-contexts.ts";
 import { setKubeconfigContext } from "./clusters/set-kubeconfig-context.ts";
@@ -36,6 +39,9 @@ const READ_TOOLS: readonly Tool[] = [
   getKubernetesMetrics,
   getKubernetesApiVersions,
   traceKubernetesResource,
+  analyzeFluxResource,
+  getFluxDependencyGraph,
+  compareFluxResources,
   diffKubernetesManifest,
   searchFluxDocs,
   readFluxDoc,

@@ -137,3 +137,22 @@ test("apiserver --help explains the flags and the side formats", async () => {
     assert.match(result.stdout, new RegExp(flag));
   assert.match(result.stdout, /PodLogs/);
 });
+
+test("--load of a snapshot file serves it as a context named after its cluster", async () => {
+  await withDirectory(async (directory) => {
+    const file = join(directory, "snapshot.yaml");
+    await writeFile(
+      file,
+      [
+        "---\napiVersion: apiserver.flux-mcp.dev/v1alpha1\nkind: ClusterInfo\nmetadata:\n  name: edge-eu\nkubernetesVersion: v1.34.1\n",
+        "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+      ].join(""),
+    );
+    const kubeconfig = join(directory, "k.yaml");
+    const server = await startApiServer(["--load", file, "--kubeconfig", kubeconfig]);
+    const output = server.output();
+    const { code } = await server.stop();
+    assert.match(output, /\(contexts: edge-eu\)/);
+    assert.equal(code, 0);
+  });
+});

@@ -42,6 +42,20 @@ const argumentSets: Record<string, Record<string, unknown>[]> = {
   get_kubernetes_metrics: [{ namespace: "flux-system" }, {}],
   get_kubernetes_api_versions: [{}, { context: "production" }],
   trace_kubernetes_resource: [{ kind: "Deployment", name: "cart", namespace: "frontend" }],
+  analyze_flux_resource: [
+    {},
+    { kind: "Kustomization", name: "monitoring-configs", namespace: "flux-system" },
+  ],
+  get_flux_dependency_graph: [{}, { namespace: "frontend" }],
+  compare_flux_resources: [
+    {
+      kind: "HelmRelease",
+      name: "podinfo",
+      namespace: "frontend",
+      left_context: "production",
+      right_context: "staging",
+    },
+  ],
   diff_kubernetes_manifest: [{ yaml_content: configMap }, { yaml_content: fluxManaged }],
   search_flux_docs: [{ query: "helm upgrade retries exhausted" }],
   read_flux_doc: [{ path: "kinds/helmrelease.md" }],

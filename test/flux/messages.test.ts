@@ -12,12 +12,30 @@ describe("messages", () => {
     assert.equal(shortenDigests(`1.19.1@${digest}`), "1.19.1@sha256:5d3c1e0a");
   });
 
-  it("makes one bounded line", () => {
+  it("makes one bounded line, cut between sentences or fields, never inside a name", () => {
     assert.equal(oneLine("a\n\n  b\tc ", 100), "a b c");
     const long = oneLine(`upgrade failed: ${"detail ".repeat(40)}field is immutable`, 60);
     assert.ok(long.length <= 60, long);
-    assert.ok(long.startsWith("upgrade failed: detail"), long);
+    assert.ok(long.startsWith("upgrade failed: … "), long);
     assert.ok(long.endsWith("field is immutable"), long);
-    assert.match(long, / … /);
+
+    const helm = [
+      "Helm install failed for release apps/podinfo with chart podinfo@6.9.2: values don't meet the specifications of the schema(s) in the following chart(s):",
+      "podinfo:",
+      "- at '/image/tag': got number, want string",
+      "- at '/replicaCount': got string, want integer",
+    ].join("\n");
+    const words = new Set(helm.split(/\s+/));
+    for (const max of [60, 120, 200]) {
+      const short = oneLine(helm, max);
+      assert.ok(short.length <= max, short);
+      for (const word of short.split(" ")) {
+        if (word !== "…") assert.ok(words.has(word), `"${word}" is a whole word of the message: ${short}`);
+      }
+    }
+    assert.match(
+      oneLine(helm, 120),
+      /^Helm install failed for release apps\/podinfo with chart podinfo@6\.9\.2: … /,
+    );
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { countTokens } from "gpt-tokenizer";
 import { parse } from "yaml";
+import { SHORTENED_NOTE } from "../../src/flux/messages.ts";
 import { getFluxInstance } from "../../src/tools/reporting/get-flux-instance.ts";
 import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
@@ -97,7 +98,9 @@ describe("get_flux_instance on the demo fleet", () => {
       "Kustomization flux-system/monitoring-configs: DependencyNotReady: waits for Kustomization flux-system/monitoring, which is failing",
     ]);
     assert.equal(answer.suspended, undefined);
-    assert.equal(answer.notes, undefined);
+    // The long Helm and kustomize errors are shortened between fields, and the answer says where they are whole.
+    assert.ok(failing.some((line) => line.includes(" … ")));
+    assert.deepEqual(answer.notes, [SHORTENED_NOTE]);
     assert.ok(
       failing.every((line) => !/\n|[0-9a-f]{40}/.test(line)),
       "one line each, digests shortened",

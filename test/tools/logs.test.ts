@@ -112,6 +112,56 @@ containers:
       2026-01-01T09:00:05Z proxy waiting for app
 ---
 apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orphan, namespace: jobs, uid: 0d000000-0000-0000-0000-000000000001}
+spec:
+  selector: {matchLabels: {app: orphan}}
+  template:
+    metadata: {labels: {app: orphan}}
+    spec: {containers: [{name: app, image: busybox}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: orphan-5d8f9-qq2lx
+  namespace: jobs
+  labels: {app: orphan}
+  ownerReferences:
+    - {apiVersion: apps/v1, kind: ReplicaSet, name: orphan-5d8f9, uid: 0d000000-0000-0000-0000-00000000dead, controller: true}
+spec:
+  containers: [{name: app, image: busybox}]
+status:
+  phase: Running
+  containerStatuses:
+    - {name: app, restartCount: 11, state: {waiting: {reason: CrashLoopBackOff}}, lastState: {}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: moved, namespace: jobs}
+spec:
+  containers: [{name: app, image: busybox}]
+status:
+  phase: Running
+  containerStatuses:
+    - {name: app, restartCount: 3, state: {running: {}}, lastState: {terminated: {reason: Error, exitCode: 1}}}
+---
+apiVersion: apiserver.flux-mcp.dev/v1alpha1
+kind: PodLogs
+metadata: {namespace: jobs, name: orphan-5d8f9-qq2lx}
+containers:
+  - name: app
+    log: |
+      2026-01-01T12:00:01Z config error: DATABASE_URL is not set
+---
+apiVersion: apiserver.flux-mcp.dev/v1alpha1
+kind: PodLogs
+metadata: {namespace: jobs, name: moved}
+containers:
+  - name: app
+    log: |
+      2026-01-01T12:00:01Z started again
+---
+apiVersion: apps/v1
 kind: ReplicaSet
 metadata: {name: fleet, namespace: jobs, uid: 0a000000-0000-0000-0000-000000000001}
 spec:
@@ -210,6 +260,34 @@ describe("get_kubernetes_logs", () => {
     );
     assert.ok(lines.includes("## pod cart-vj26nw6qx-mjphf, container cart: 10 lines"));
     assert.ok(lines.indexOf("## pod cart-vj26nw6qx-mjphf, container cart: 10 lines") > 3);
+  });
+
+  it("finds a workload's pods by its selector when their owner references do not line up", async () => {
+    const result = await logs({ kind: "Deployment", name: "orphan", namespace: "jobs" }, lab);
+    assert.equal(result.isError, undefined, result.text);
+    assert.match(
+      result.text,
+      /^# Deployment jobs\/orphan in context lab: 1 pod; pod orphan-5d8f9-qq2lx, container app/,
+    );
+    assert.match(result.text, /DATABASE_URL is not set/);
+  });
+
+  it("offers previous only when the kubelet has the previous log, and never contradicts itself", async () => {
+    // Restarted 11 times, but no terminated instance on record: no hint, and previous says why.
+    const crashing = await logs({ name: "orphan-5d8f9-qq2lx", namespace: "jobs" }, lab);
+    assert.equal(crashing.isError, undefined, crashing.text);
+    assert.doesNotMatch(crashing.text, /previous: true/);
+    const previous = await logs({ name: "orphan-5d8f9-qq2lx", namespace: "jobs", previous: true }, lab);
+    assert.equal(previous.isError, true);
+    assert.match(previous.text, /has no previous instance log: the kubelet no longer has it \(11 restarts;/);
+    // A terminated instance on record whose log the kubelet no longer has: no hint either.
+    const moved = await logs({ name: "moved", namespace: "jobs" }, lab);
+    assert.equal(moved.isError, undefined, moved.text);
+    assert.doesNotMatch(moved.text, /previous: true/);
+    const movedPrevious = await logs({ name: "moved", namespace: "jobs", previous: true }, lab);
+    assert.equal(movedPrevious.isError, true);
+    assert.match(movedPrevious.text, /no previous instance log: the kubelet no longer has it \(3 restarts;/);
+    // Where the hint is given (cart, above), the call it names works: that test reads it.
   });
 
   it("reads the previous instance of a crashed container", async () => {

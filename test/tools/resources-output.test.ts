@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/kube/types.ts";
+import { inventoryObjects, parseInventoryId } from "../../src/flux/inventory.ts";
 import { decodeHelmRelease, manifestObjects } from "../../src/kube/helm-release.ts";
-import {
-  groupManagedObjects,
-  inventoryObjects,
-  parseInventoryId,
-} from "../../src/tools/output/managed-objects.ts";
+import { groupManagedObjects } from "../../src/tools/output/managed-objects.ts";
 import { viewObject } from "../../src/tools/output/object-view.ts";
 import { columnLabels, invalidFieldExpression, ProjectionTable } from "../../src/tools/output/projection.ts";
 import { helmStorageSecret } from "../helpers/tools.ts";

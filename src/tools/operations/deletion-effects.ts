@@ -5,7 +5,7 @@ import { fluxManagersOf, describeManager } from "../../flux/managed-by.ts";
 import { findFluxKind } from "../../flux/kinds.ts";
 import { isSuspended } from "../../flux/suspend.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
-import { inventoryObjects } from "../output/managed-objects.ts";
+import { inventoryObjects } from "../../flux/inventory.ts";
 
 /** Kinds whose controllers create Pods (directly or through ReplicaSets and Jobs). */
 const WORKLOAD_KINDS = new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"]);

@@ -1,5 +1,7 @@
 // What get_kubernetes_resources adds to Flux objects, so that one call answers "what is wrong with
 // it": its recent events, and what it manages (inventory, or a HelmRelease's Helm storage).
+import { imageUses, lastPushVerdict, policyLatest, type PushVerdict } from "../../flux/image-automation.ts";
+import { inventoryObjects } from "../../flux/inventory.ts";
 import { groupOf, isFluxGroup } from "../../flux/kinds.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
 import {
@@ -10,7 +12,7 @@ import {
   type CompactEvent,
   type ObjectRef,
 } from "./events.ts";
-import { groupManagedObjects, inventoryObjects } from "./managed-objects.ts";
+import { groupManagedObjects } from "./managed-objects.ts";
 
 /** Enough to see a failure and what led to it; get_kubernetes_events has the rest. */
 export const EVENTS_PER_OBJECT = 8;
@@ -22,6 +24,10 @@ export interface FluxExtras {
   events?: string[];
   /** "apiVersion Kind" → namespace/name list, or why it cannot be shown. */
   managedObjects?: Record<string, string[]> | string;
+  /** ImagePolicy: the latest image and who runs which tag of it. */
+  imageUse?: Record<string, unknown>;
+  /** ImageUpdateAutomation: whether its last push is applied. */
+  lastPush?: PushVerdict;
 }
 
 export interface FluxExtrasResult {
@@ -68,6 +74,7 @@ export async function fluxExtras(
     }),
     mapLimited(flux, PARALLEL_READS, (object) => managedObjects(kube, object)),
   ]);
+  await addImageAutomation(kube, kind, flux, extras);
   flux.forEach((object, index) => {
     const entry = extras.get(objectKey(object)) as FluxExtras;
     const lines = eventLines(events.get(objectKey(object)) ?? [], now);
@@ -214,4 +221,56 @@ async function mapLimited<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * ImagePolicies get the tag they chose and the workloads running the image with their tags;
+ * ImageUpdateAutomations get whether their last push is applied.
+ */
+async function addImageAutomation(
+  kube: Kube,
+  kind: ResolvedKind,
+  objects: readonly KubeObject[],
+  extras: Map<string, FluxExtras>,
+): Promise<void> {
+  if (kind.group !== "image.toolkit.fluxcd.io") return;
+  if (kind.kind === "ImagePolicy") {
+    const latest = new Map(objects.map((object) => [objectKey(object), policyLatest(object)]));
+    const repositories = new Set([...latest.values()].flatMap((image) => (image ? [image.repository] : [])));
+    const uses = await imageUses(kube, repositories);
+    for (const object of objects) {
+      const image = latest.get(objectKey(object));
+      const entry = extras.get(objectKey(object));
+      if (!image || !entry) continue;
+      const runners = uses.get(image.repository) ?? [];
+      entry.imageUse = {
+        latest: `${image.repository}:${image.tag ?? image.digest ?? "?"}`,
+        runs:
+          runners.length === 0
+            ? "no Deployment, StatefulSet, DaemonSet or CronJob of the context runs this image"
+            : runners.map(
+                (use) =>
+                  `${use.workload} (${use.container})${use.appliedBy ? ` applied by ${use.appliedBy}` : ""}: ${use.runs}${
+                    image.tag && use.runs !== image.tag ? " (not the latest)" : ""
+                  }`,
+              ),
+      };
+    }
+  }
+  if (kind.kind === "ImageUpdateAutomation") {
+    let kustomizations: KubeObject[];
+    try {
+      const kustomizationKind = await kube.resolveKind("Kustomization", "kustomize.toolkit.fluxcd.io");
+      kustomizations = (await kube.list(kustomizationKind)).items;
+    } catch (error) {
+      if (!(error instanceof KubeError) || error.reason === "Cancelled" || error.reason === "Timeout")
+        throw error;
+      kustomizations = [];
+    }
+    for (const object of objects) {
+      const verdict = lastPushVerdict(object, kustomizations);
+      const entry = extras.get(objectKey(object));
+      if (verdict && entry) entry.lastPush = verdict;
+    }
+  }
 }

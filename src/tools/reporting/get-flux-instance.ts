@@ -12,7 +12,7 @@ import {
   installationManager,
 } from "../../flux/installation.ts";
 import { fluxManagersOf } from "../../flux/managed-by.ts";
-import { oneLine, shortenDigests } from "../../flux/messages.ts";
+import { ELLIPSIS, oneLine, SHORTENED_NOTE, shortenDigests } from "../../flux/messages.ts";
 import {
   blockingDependency,
   isFailure,
@@ -123,9 +123,10 @@ export const getFluxInstance = defineTool({
       ...(Object.keys(components.lines).length > 0 && { components: components.lines }),
       objects: objects.counts,
       ...objects.lists,
-      ...(reads.notes.length > 0 && { notes: reads.notes.sort() }),
     };
-    return { text: yamlDocuments([answer]) };
+    const notes = reads.notes.sort();
+    if (JSON.stringify(answer).includes(ELLIPSIS)) notes.push(SHORTENED_NOTE);
+    return { text: yamlDocuments([{ ...answer, ...(notes.length > 0 && { notes }) }]) };
   },
 });
 

@@ -9,7 +9,7 @@ import { where } from "../output/names.ts";
 import { compileGrep, type GrepPattern } from "../input/grep-pattern.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { compactLogLines, groupLogEntries, splitLogLines } from "./log-lines.ts";
-import { WORKLOAD_KINDS, workloadPods, type WorkloadKind } from "./workload-pods.ts";
+import { WORKLOAD_KINDS, workloadPods, type WorkloadKind } from "../../kube/workload-pods.ts";
 
 export const DEFAULT_LOG_LIMIT = 100;
 /** Pods of a workload whose logs are read; the others are named. */
@@ -137,6 +137,8 @@ interface Section {
   /** How many lines (or matching entries) there are and how many are shown. */
   summary: string;
   failure?: string;
+  /** The kubelet has the log of the instance before the last restart, and the current one says little. */
+  previousAvailable?: boolean;
 }
 
 /** The new parameter names, or the reference's older ones; both at once must agree. */
@@ -243,11 +245,13 @@ async function readSection(
     summary: failure,
     failure,
   });
-  const noPrevious = `${NO_PREVIOUS} (${status?.restartCount ?? 0} restarts)`;
+  const restarts = status?.restartCount ?? 0;
+  const noPrevious =
+    restarts === 0
+      ? `${NO_PREVIOUS} (0 restarts)`
+      : `${NO_PREVIOUS} log: the kubelet no longer has it (${restarts} restarts; it keeps the last terminated instance's log only while the pod stays on its node)`;
   // The kubelet keeps the log of the last terminated instance only; the status says whether there is one.
-  if (query.previous && status !== undefined && !status.lastState?.terminated && !status.restartCount) {
-    return failed(noPrevious);
-  }
+  if (query.previous && status !== undefined && !status.lastState?.terminated) return failed(noPrevious);
   let text: string;
   try {
     text = await kube.podLogs(pod.metadata.namespace ?? "", podName, options);
@@ -256,7 +260,30 @@ async function readSection(
       throw error;
     return failed(query.previous && error.reason === "BadRequest" ? noPrevious : error.message);
   }
-  return { pod, container, status, ...selectLines(splitLogLines(text), query) };
+  const selected = selectLines(splitLogLines(text), query);
+  const previousAvailable =
+    !query.previous &&
+    restarts > 0 &&
+    status?.lastState?.terminated !== undefined &&
+    selected.lines.length < SHORT_LOG_LINES &&
+    (await hasPreviousLog(kube, pod, container));
+  return { pod, container, status, ...selected, previousAvailable };
+}
+
+/** Whether the kubelet still has the previous instance's log: a hint must not point at a call that fails. */
+async function hasPreviousLog(kube: Kube, pod: KubeObject, container: string): Promise<boolean> {
+  try {
+    await kube.podLogs(pod.metadata.namespace ?? "", pod.metadata.name ?? "", {
+      container,
+      previous: true,
+      tailLines: 1,
+    });
+    return true;
+  } catch (error) {
+    if (!(error instanceof KubeError) || error.reason === "Cancelled" || error.reason === "Timeout")
+      throw error;
+    return false;
+  }
 }
 
 function selectLines(lines: string[], query: Query): { lines: string[]; summary: string } {
@@ -353,8 +380,7 @@ function exitNote(terminated: { reason?: string; exitCode?: number }): string {
 /** A restarted container whose current instance says little: its crash is in the previous log. */
 function previousHint(section: Section, query: Query): string | undefined {
   const restarts = section.status?.restartCount ?? 0;
-  if (query.previous || section.failure !== undefined || restarts === 0) return undefined;
-  if (section.lines.length >= SHORT_LOG_LINES) return undefined;
+  if (query.previous || section.failure !== undefined || section.previousAvailable !== true) return undefined;
   return `# ${section.container} restarted ${restarts} time${restarts === 1 ? "" : "s"}: previous: true shows the log of the instance before the last restart`;
 }
 

@@ -1,7 +1,8 @@
-// Finds the pods of a workload the way its controllers own them: the pods matching the workload's
-// selector whose controller owner is the workload (Deployments and CronJobs through their
-// ReplicaSets and Jobs). A selector alone could also pick up pods of another workload.
-import type { Kube, KubeObject } from "../../kube/types.ts";
+// Finds the pods of a workload the way `kubectl logs deploy/x` does: the pods its selector matches
+// in its namespace. Owner references only break ties: when some of the matching pods are owned by
+// the workload (a Deployment through its ReplicaSets), those are the ones; when none is (owner
+// references that do not line up, pods adopted by hand), the selector's answer stands.
+import type { Kube, KubeObject } from "./types.ts";
 
 export const WORKLOAD_KINDS = [
   "Pod",
@@ -15,12 +16,6 @@ export const WORKLOAD_KINDS = [
 
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
-/** What owns the pods directly, for the workloads that own them through another kind. */
-const INTERMEDIATE: Partial<Record<WorkloadKind, "ReplicaSet" | "Job">> = {
-  Deployment: "ReplicaSet",
-  CronJob: "Job",
-};
-
 /** The workload's pods, newest first; a Pod is its own single pod. Throws KubeError when it is absent. */
 export async function workloadPods(
   kube: Kube,
@@ -29,26 +24,35 @@ export async function workloadPods(
   namespace: string,
 ): Promise<KubeObject[]> {
   const workload = await kube.get(await kube.resolveKind(kind), name, namespace);
-  if (kind === "Pod") return [workload];
+  return kind === "Pod" ? [workload] : podsOf(kube, { ...workload, kind });
+}
 
-  let owners = [workload];
+/** The pods of a workload already read (its kind set), newest first. */
+export async function podsOf(kube: Kube, workload: KubeObject): Promise<KubeObject[]> {
+  const namespace = workload.metadata.namespace ?? "";
+  if (workload.kind === "CronJob") return cronJobPods(kube, workload, namespace);
   const selector = labelSelector(workload.spec);
-  const intermediate = INTERMEDIATE[kind];
-  if (intermediate !== undefined) {
-    const candidates = await kube.list(await kube.resolveKind(intermediate), {
+  // A workload without a selector selects nothing (the API server refuses one for these kinds).
+  if (selector === undefined) return [];
+  const pods = await kube.list(await kube.resolveKind("Pod"), { namespace, labelSelector: selector });
+  const owners = [workload];
+  if (workload.kind === "Deployment") {
+    const replicaSets = await kube.list(await kube.resolveKind("ReplicaSet"), {
       namespace,
-      ...(selector !== undefined && { labelSelector: selector }),
+      labelSelector: selector,
     });
-    owners = candidates.items.filter((item) => ownedBy(item, owners));
-    if (owners.length === 0) return [];
+    owners.push(...replicaSets.items.filter((item) => ownedBy(item, [workload])));
   }
-  // A CronJob has no selector of its own: its Jobs' selectors name their pods.
-  const podSelector = intermediate === "Job" ? undefined : selector;
-  const pods = await kube.list(await kube.resolveKind("Pod"), {
-    namespace,
-    ...(podSelector !== undefined && { labelSelector: podSelector }),
-  });
-  return pods.items.filter((pod) => ownedBy(pod, owners)).sort(newestFirst);
+  const owned = pods.items.filter((pod) => ownedBy(pod, owners));
+  return (owned.length > 0 ? owned : pods.items).sort(newestFirst);
+}
+
+/** A CronJob has no selector of its own: its Jobs' selectors name their pods. */
+async function cronJobPods(kube: Kube, cronJob: KubeObject, namespace: string): Promise<KubeObject[]> {
+  const jobs = await kube.list(await kube.resolveKind("Job"), { namespace });
+  const owned = jobs.items.filter((job) => ownedBy(job, [cronJob]));
+  const pods = await Promise.all(owned.map((job) => podsOf(kube, { ...job, kind: "Job" })));
+  return pods.flat().sort(newestFirst);
 }
 
 function ownedBy(object: KubeObject, owners: readonly KubeObject[]): boolean {

@@ -1,0 +1,117 @@
+// ImagePolicy and ImageUpdateAutomation as get_kubernetes_resources shows them: the latest tag and
+// who runs which tag, and whether the last push is applied, on the demo fleet and on variations.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { parseAllDocuments } from "yaml";
+import { lastPushVerdict, parseImage } from "../../src/flux/image-automation.ts";
+import type { KubeObject } from "../../src/kube/types.ts";
+import { getKubernetesResources } from "../../src/tools/reporting/get-kubernetes-resources.ts";
+import type { ToolContext } from "../../src/tools/tool.ts";
+import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
+import { callTool, testToolContext } from "../helpers/tools.ts";
+
+describe("image automation in get_kubernetes_resources", () => {
+  let api: TestApiServer;
+  let staging: ToolContext;
+  before(async () => {
+    api = await startTestApiServer({ simulation: false });
+    staging = testToolContext(api, { context: "staging" });
+  });
+  after(() => api?.close());
+
+  const read = async (kind: string) => {
+    const result = await callTool(
+      getKubernetesResources,
+      { apiVersion: "image.toolkit.fluxcd.io/v1", kind, namespace: "flux-system" },
+      staging,
+    );
+    assert.notEqual(result.isError, true, result.text);
+    return parseAllDocuments(result.text).map((document) => document.toJS() as Record<string, unknown>);
+  };
+
+  it("names the latest tag of an ImagePolicy and the workloads running the image, with their tags", async () => {
+    const [policy] = await read("ImagePolicy");
+    assert.deepEqual(policy?.imageUse, {
+      latest: "ghcr.io/stefanprodan/podinfo:6.9.2",
+      runs: ["Deployment frontend/podinfo (podinfo) applied by HelmRelease frontend/podinfo: 6.9.2"],
+    });
+  });
+
+  it("says whether the automation's last push is applied, and by which Kustomization", async () => {
+    const [automation] = await read("ImageUpdateAutomation");
+    const lastPush = automation?.lastPush as Record<string, unknown>;
+    assert.equal(lastPush.commit, "b71e0c4a");
+    assert.equal(lastPush.deployedBy, "Kustomization flux-system/apps");
+    assert.equal(lastPush.applied, true);
+  });
+});
+
+describe("lastPushVerdict", () => {
+  const automation: KubeObject = {
+    apiVersion: "image.toolkit.fluxcd.io/v1",
+    kind: "ImageUpdateAutomation",
+    metadata: { name: "flux-system", namespace: "flux-system" },
+    spec: { sourceRef: { kind: "GitRepository", name: "flux-system" }, update: { path: "./apps/staging" } },
+    status: {
+      lastPushCommit: "c0ffee12aaaabbbbccccddddeeeeffff00001111",
+      lastPushTime: "2026-08-20T07:10:32Z",
+    },
+  };
+  const kustomization = (path: string, status: Record<string, unknown>): KubeObject => ({
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+    kind: "Kustomization",
+    metadata: { name: path.split("/").at(-1) ?? "root", namespace: "flux-system" },
+    spec: { path, sourceRef: { kind: "GitRepository", name: "flux-system" } },
+    status,
+  });
+
+  it("is not applied while the Kustomization that deploys the path fails, and says why", () => {
+    const verdict = lastPushVerdict(automation, [
+      kustomization("./clusters", {
+        lastAppliedRevision: "refs/heads/main@sha1:c0ffee12aaaabbbbccccddddeeeeffff00001111",
+      }),
+      kustomization("./apps/staging", {
+        lastAppliedRevision: "refs/heads/main@sha1:0ld0ld00",
+        lastAttemptedRevision: "refs/heads/main@sha1:c0ffee12aaaabbbbccccddddeeeeffff00001111",
+        history: [
+          {
+            firstReconciled: "2026-08-19T00:00:00Z",
+            metadata: { revision: "refs/heads/main@sha1:0ld0ld00" },
+          },
+        ],
+        conditions: [{ type: "Ready", status: "False", reason: "BuildFailed" }],
+      }),
+    ]);
+    assert.equal(verdict?.deployedBy, "Kustomization flux-system/staging", "the closest path wins");
+    assert.equal(verdict?.applied, false);
+    assert.match(
+      verdict?.detail ?? "",
+      /^not applied yet: .* still runs refs\/heads\/main@sha1:0ld0ld00; it is failing \(BuildFailed\)/,
+    );
+  });
+
+  it("counts a later revision first applied after the push as applied", () => {
+    const verdict = lastPushVerdict(automation, [
+      kustomization("apps", {
+        lastAppliedRevision: "refs/heads/main@sha1:1a7e2000",
+        history: [
+          {
+            firstReconciled: "2026-08-20T08:00:00Z",
+            metadata: { revision: "refs/heads/main@sha1:1a7e2000" },
+          },
+        ],
+      }),
+    ]);
+    assert.equal(verdict?.applied, true);
+    assert.match(verdict?.detail ?? "", /first applied after the push/);
+  });
+
+  it("splits image references", () => {
+    assert.deepEqual(parseImage("registry:5000/team/app:1.2@sha256:abc"), {
+      repository: "registry:5000/team/app",
+      tag: "1.2",
+      digest: "sha256:abc",
+    });
+    assert.deepEqual(parseImage("registry:5000/team/app"), { repository: "registry:5000/team/app" });
+  });
+});
