@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { takeSnapshot } from "../flux/snapshot.ts";
 import { createKubeProvider } from "../kube/provider.ts";
+import type { Kube } from "../kube/types.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const SNAPSHOT_HELP = `Usage: flux-mcp snapshot [--context NAME] -o FILE [--kubeconfig FILE]
@@ -36,15 +37,27 @@ export async function runSnapshotCommand(args: string[]): Promise<void> {
     (await provider.contexts()).find((context) => context.name === kube.context)?.cluster ?? kube.context;
   const documents = await takeSnapshot(kube, cluster, showProgress);
   if (process.stderr.isTTY) process.stderr.write("\n");
-  // Read through a masking Kube, every object and log came masked; the file as a whole is scanned
-  // once more, as every answer is, before it is written.
-  const text = await kube.maskText(
-    documents.map((document) => `---\n${stringify(document, { lineWidth: 0 })}`).join(""),
-  );
+  // Read through a masking Kube, every object and log came masked; each string is scanned once
+  // more, as every answer is, before YAML is written (so that a mask is always a quoted scalar).
+  const maskedDocuments = await Promise.all(documents.map((document) => masked(document, kube)));
+  const text = maskedDocuments.map((document) => `---\n${stringify(document, { lineWidth: 0 })}`).join("");
   await writeFile(values.output, text, { mode: 0o600 });
   console.error(
     `flux-mcp: wrote ${documents.length} objects of context ${kube.context} (cluster ${cluster}) to ${values.output}`,
   );
+}
+
+/** Every string in the value, keys included, as the masking module lets it out. */
+async function masked(value: unknown, kube: Kube): Promise<unknown> {
+  if (typeof value === "string") return kube.maskText(value);
+  if (Array.isArray(value)) return Promise.all(value.map((item) => masked(item, kube)));
+  if (typeof value === "object" && value !== null) {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([key, item]) => [await kube.maskText(key), await masked(item, kube)]),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
 }
 
 /** A progress bar on a terminal; nothing when stderr is a file or a pipe. */

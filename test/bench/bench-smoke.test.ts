@@ -25,7 +25,20 @@ test("the quick bench runs flux-mcp through every question and writes its result
     assert.deepEqual(ours.coldStart?.errors, []);
     assert.equal(typeof ours.coldStart?.firstAnswerMs[0], "number", "a cold start reached its first answer");
     const questions = Object.entries(ours.questions);
-    assert.equal(questions.length, 8);
+    // Every question of bench/questions.ts: the standard eight and those of the analysis tools.
+    assert.deepEqual(questions.map(([id]) => id).sort(), [
+      "compare-clusters",
+      "crashloop-logs",
+      "failing",
+      "fleet-kustomizations",
+      "flux-api-versions",
+      "helmrelease-yaml",
+      "helmreleases",
+      "image-latest",
+      "kustomization-events",
+      "pod-metrics",
+      "root-cause",
+    ]);
     for (const [id, result] of questions) {
       assert.equal(result?.ok, true, `${id}: ${result?.error}`);
       assert.equal(typeof result?.latencyMs[0], "number", `${id} was timed`);
