@@ -57,6 +57,8 @@ const publicValues = [
   "podinfo-secret-values",
   "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT",
   "password",
+  // A line of the demo's values.yaml Secret, and of every other chart's values.
+  "enabled: true",
 ];
 
 /** Patterns that would match only if grep ran on clear text: the first characters of each canary. */

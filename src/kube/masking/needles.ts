@@ -73,10 +73,13 @@ export function valueNeedles(bytes: Buffer): Needle[] {
     needles.push(...encodings(trimmed));
   };
   add(text);
-  if (text.trim().includes("\n")) {
+  const leaves = structuredLeaves(text);
+  // A YAML or JSON value is masked by its leaves; its lines are structure ("enabled: true") that
+  // other YAML shares. Lines stand for the value only where it has no structure (a key, a token).
+  if (leaves.length === 0 && text.trim().includes("\n")) {
     for (const line of text.split("\n")) if (!isBoilerplateLine(line)) add(line);
   }
-  for (const leaf of structuredLeaves(text)) add(leaf);
+  for (const leaf of leaves) add(leaf);
   return needles;
 }
 
