@@ -13,7 +13,7 @@ import { isLoopbackHost } from "../server/http-guards.ts";
 import { DEFAULT_RESPONSE_LIMIT } from "../server/response-guard.ts";
 import { startMcpServer, type ServeOptions, type TransportName } from "../server/serve.ts";
 import { ALL_TOOLS } from "../tools/index.ts";
-import { parseDuration } from "../tools/input/duration.ts";
+import { parseDuration } from "../params/duration.ts";
 import { fromGoSyntax, SERVE_OPTIONS } from "./serve-flags.ts";
 import { UsageError } from "./usage-error.ts";
 import packageJson from "../../package.json" with { type: "json" };

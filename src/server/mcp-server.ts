@@ -9,7 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { quoted } from "../kube/errors.ts";
-import { contextArgument, nameArgument, namespaceArgument } from "../tools/input/bounds.ts";
+import { contextArgument, nameArgument, namespaceArgument } from "../params/bounds.ts";
 import type { Tool } from "../tools/tool.ts";
 import { serverInstructions } from "./instructions.ts";
 import { DEBUG_PROMPTS, debugPlan } from "./prompts.ts";

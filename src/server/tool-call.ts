@@ -3,7 +3,7 @@
 // mapping, the size guard, Secret masking as the very last pass (answers, errors, progress, the
 // stderr line of a failure, the call log), and the call log line.
 import { KubeError, type KubeProvider } from "../kube/types.ts";
-import { formatAge } from "../tools/output/durations.ts";
+import { formatAge } from "../format/durations.ts";
 import type { ToolContext, ToolResult } from "../tools/tool.ts";
 import type { CallLog, CallOutcome } from "./call-log.ts";
 import type { InFlight } from "./in-flight.ts";

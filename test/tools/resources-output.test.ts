@@ -6,9 +6,9 @@ import {
   groupManagedObjects,
   inventoryObjects,
   parseInventoryId,
-} from "../../src/tools/output/managed-objects.ts";
-import { viewObject } from "../../src/tools/output/object-view.ts";
-import { columnLabels, invalidFieldExpression, ProjectionTable } from "../../src/tools/output/projection.ts";
+} from "../../src/flux/inventory.ts";
+import { viewObject } from "../../src/format/object-view.ts";
+import { columnLabels, invalidFieldExpression, ProjectionTable } from "../../src/format/projection.ts";
 import { helmStorageSecret } from "../helpers/tools.ts";
 
 // blockOwnerDeletion is part of real owner references, though KubeObject does not name it.

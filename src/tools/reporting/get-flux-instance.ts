@@ -22,9 +22,9 @@ import {
 } from "../../flux/readiness.ts";
 import { describeRef, sourceReferenceOf } from "../../flux/sources.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
-import { yamlDocuments } from "../output/objects.ts";
+import { yamlDocuments } from "../../format/objects.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { objectName, problemText, statusText } from "./flux-status.ts";
+import { objectName, problemText, statusText } from "../../flux/status.ts";
 
 /** Objects named per list (failing, blocked…): enough to act on, bounded for huge clusters. */
 export const LISTED_PER_STATE = 20;

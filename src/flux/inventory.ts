@@ -1,7 +1,7 @@
 // What a Flux object manages, compact: from its `status.inventory`, or for a HelmRelease without one,
 // from the objects Kube.helmReleaseObjects reads in Helm's storage Secret.
-import type { KubeObject } from "../../kube/types.ts";
-import type { ObjectRef } from "./events.ts";
+import type { KubeObject } from "../kube/types.ts";
+import type { ObjectRef } from "../format/events.ts";
 
 /** The objects of `status.inventory.entries`, or undefined when the object has no inventory. */
 export function inventoryObjects(object: KubeObject): ObjectRef[] | undefined {

@@ -6,9 +6,9 @@ import {
   manifestArgument,
   nameArgument,
   namespaceArgument,
-} from "../input/bounds.ts";
-import { durationArgument } from "../input/duration.ts";
-import { DEFAULT_WAIT_MS } from "./reconcile-wait.ts";
+} from "./bounds.ts";
+import { durationArgument } from "./duration.ts";
+import { DEFAULT_WAIT_MS } from "../flux/reconcile-wait.ts";
 
 export const apiVersionParam = apiVersionArgument()
   .min(1)

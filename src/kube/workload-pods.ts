@@ -1,7 +1,7 @@
 // Finds the pods of a workload the way its controllers own them: the pods matching the workload's
 // selector whose controller owner is the workload (Deployments and CronJobs through their
 // ReplicaSets and Jobs). A selector alone could also pick up pods of another workload.
-import type { Kube, KubeObject } from "../../kube/types.ts";
+import type { Kube, KubeObject } from "./types.ts";
 
 export const WORKLOAD_KINDS = [
   "Pod",

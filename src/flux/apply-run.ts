@@ -2,13 +2,13 @@
 // the new CRDs are served), reporting per object whether it was created, configured or unchanged.
 // A failure stops the apply and the report says what was applied before it and what was not.
 import { isDeepStrictEqual } from "node:util";
-import { findCondition } from "../../flux/reconcile.ts";
-import { KubeError, type Kube, type KubeObject } from "../../kube/types.ts";
-import { LAST_APPLIED_ANNOTATION } from "../output/objects.ts";
-import type { ToolContext } from "../tool.ts";
+import { findCondition } from "./reconcile.ts";
+import { KubeError, type Kube, type KubeObject } from "../kube/types.ts";
+import { LAST_APPLIED_ANNOTATION } from "../format/objects.ts";
+import type { ToolContext } from "../tools/tool.ts";
 import type { PlannedObject } from "./apply-plan.ts";
-import { APPLY_FIELD_MANAGER } from "./field-managers.ts";
-import { where } from "../output/names.ts";
+import { APPLY_FIELD_MANAGER } from "../kube/field-managers.ts";
+import { where } from "../format/names.ts";
 
 const CRD_POLL_MS = 100;
 const CRD_WAIT_MS = 30_000;

@@ -1,12 +1,12 @@
 // Waiting for a Flux controller to handle a reconcile request, and saying how it went. Polls with
 // backoff, reports progress while it waits, and stops when its budget is spent (well before the
 // request timeouts of common clients, 60 s) or the call is cancelled or times out.
-import { readinessOf } from "../../flux/readiness.ts";
-import { revisionsOf, type ReconcileProgress } from "../../flux/reconcile.ts";
-import type { Kube, KubeObject } from "../../kube/types.ts";
-import { parseDuration } from "../input/duration.ts";
-import type { ToolContext } from "../tool.ts";
-import type { FluxTarget } from "./flux-target.ts";
+import { readinessOf } from "./readiness.ts";
+import { revisionsOf, type ReconcileProgress } from "./reconcile.ts";
+import type { Kube, KubeObject } from "../kube/types.ts";
+import { parseDuration } from "../params/duration.ts";
+import type { ToolContext } from "../tools/tool.ts";
+import type { FluxTarget } from "./target.ts";
 
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;

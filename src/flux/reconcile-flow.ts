@@ -1,13 +1,13 @@
 // A reconcile request the way `flux reconcile` makes it: refuse suspended objects, optionally go
 // through the sources first (each one handled before the next), annotate, wait, report.
-import { newRequestToken, reconcileProgress, reconcileRequestPatch } from "../../flux/reconcile.ts";
-import { isStaticSource, sourceOf } from "../../flux/reconcile-sources.ts";
-import { isSuspended, suspensionMarker } from "../../flux/suspend.ts";
-import { KubeError, type Kube } from "../../kube/types.ts";
-import { toolError, type ToolContext, type ToolResult } from "../tool.ts";
-import { PATCH_FIELD_MANAGER } from "./field-managers.ts";
-import { getFluxTarget, resolveFluxKind, type FluxTarget } from "./flux-target.ts";
-import { where } from "../output/names.ts";
+import { newRequestToken, reconcileProgress, reconcileRequestPatch } from "./reconcile.ts";
+import { isStaticSource, sourceOf } from "./reconcile-sources.ts";
+import { isSuspended, suspensionMarker } from "./suspend.ts";
+import { KubeError, type Kube } from "../kube/types.ts";
+import { toolError, type ToolContext, type ToolResult } from "../tools/tool.ts";
+import { PATCH_FIELD_MANAGER } from "../kube/field-managers.ts";
+import { getFluxTarget, resolveFluxKind, type FluxTarget } from "./target.ts";
+import { where } from "../format/names.ts";
 import { describeOutcome, progressReporter, waitForOutcome } from "./reconcile-wait.ts";
 
 /** HelmChart → HelmRepository is the longest chain Flux builds; the bound guards against odd refs. */

@@ -1,7 +1,7 @@
 // What get_kubernetes_resources adds to Flux objects, so that one call answers "what is wrong with
 // it": its recent events, and what it manages (inventory, or a HelmRelease's Helm storage).
-import { groupOf, isFluxGroup } from "../../flux/kinds.ts";
-import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
+import { groupOf, isFluxGroup } from "./kinds.ts";
+import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../kube/types.ts";
 import {
   byTime,
   compactEvent,
@@ -9,8 +9,8 @@ import {
   ROUTINE_FLUX_REASON,
   type CompactEvent,
   type ObjectRef,
-} from "./events.ts";
-import { groupManagedObjects, inventoryObjects } from "./managed-objects.ts";
+} from "../format/events.ts";
+import { groupManagedObjects, inventoryObjects } from "./inventory.ts";
 
 /** Enough to see a failure and what led to it; get_kubernetes_events has the rest. */
 export const EVENTS_PER_OBJECT = 8;
