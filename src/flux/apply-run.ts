@@ -5,7 +5,6 @@ import { isDeepStrictEqual } from "node:util";
 import { findCondition } from "./reconcile.ts";
 import { KubeError, type Kube, type KubeObject } from "../kube/types.ts";
 import { LAST_APPLIED_ANNOTATION } from "../format/objects.ts";
-import type { ToolContext } from "../tools/tool.ts";
 import type { PlannedObject } from "./apply-plan.ts";
 import { APPLY_FIELD_MANAGER } from "../kube/field-managers.ts";
 import { where } from "../format/names.ts";
@@ -21,7 +20,7 @@ export interface ApplyReport {
 }
 
 export async function applyPlanned(
-  ctx: ToolContext,
+  ctx: { signal: AbortSignal },
   kube: Kube,
   planned: PlannedObject[],
   options: { dryRun: boolean },
@@ -90,7 +89,7 @@ function sameContent(before: KubeObject, after: KubeObject): boolean {
  * their kind resolved (they cannot exist yet, so they have no live state to compare with).
  */
 async function awaitNewKinds(
-  ctx: ToolContext,
+  ctx: { signal: AbortSignal },
   kube: Kube,
   early: PlannedObject[],
   rest: PlannedObject[],

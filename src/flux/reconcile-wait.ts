@@ -4,14 +4,16 @@
 import { readinessOf } from "./readiness.ts";
 import { revisionsOf, type ReconcileProgress } from "./reconcile.ts";
 import type { Kube, KubeObject } from "../kube/types.ts";
-import { parseDuration } from "../params/duration.ts";
-import type { ToolContext } from "../tools/tool.ts";
 import type { FluxTarget } from "./target.ts";
 
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
-/** How long a reconcile waits for its outcome unless told otherwise. */
-export const DEFAULT_WAIT_MS = 30_000;
+/** What waiting needs of the call it runs in (a tool's context is one). */
+export interface WaitingCall {
+  /** Aborted when the call is cancelled or times out. */
+  signal: AbortSignal;
+  progress(message: string, progress: number): void;
+}
 
 export interface WaitOutcome {
   /** The last state seen; "done" unless the wait was interrupted. */
@@ -24,13 +26,8 @@ export interface WaitOutcome {
   budgetSpent: boolean;
 }
 
-/** The wait budget a `wait_timeout` argument gives, in milliseconds. */
-export function waitBudget(waitTimeout: string | undefined): number {
-  return (waitTimeout === undefined ? undefined : parseDuration(waitTimeout)) ?? DEFAULT_WAIT_MS;
-}
-
 /** Sends numbered progress notifications across every wait of one call. */
-export function progressReporter(ctx: ToolContext): (message: string) => void {
+export function progressReporter(ctx: WaitingCall): (message: string) => void {
   let step = 0;
   return (message) => ctx.progress(message, ++step);
 }
@@ -41,7 +38,7 @@ export function progressReporter(ctx: ToolContext): (message: string) => void {
  */
 export async function waitForOutcome(
   kube: Kube,
-  ctx: ToolContext,
+  ctx: WaitingCall,
   target: FluxTarget,
   read: (object: KubeObject) => ReconcileProgress,
   report: (message: string) => void,

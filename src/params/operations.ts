@@ -7,8 +7,15 @@ import {
   nameArgument,
   namespaceArgument,
 } from "./bounds.ts";
-import { durationArgument } from "./duration.ts";
-import { DEFAULT_WAIT_MS } from "../flux/reconcile-wait.ts";
+import { durationArgument, parseDuration } from "./duration.ts";
+
+/** How long a reconcile waits for its outcome unless told otherwise. */
+export const DEFAULT_WAIT_MS = 30_000;
+
+/** The wait budget a `wait_timeout` argument gives, in milliseconds. */
+export function waitBudget(waitTimeout: string | undefined): number {
+  return (waitTimeout === undefined ? undefined : parseDuration(waitTimeout)) ?? DEFAULT_WAIT_MS;
+}
 
 export const apiVersionParam = apiVersionArgument()
   .min(1)

@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/kube/types.ts";
 import { decodeHelmRelease, manifestObjects } from "../../src/kube/helm-release.ts";
-import {
-  groupManagedObjects,
-  inventoryObjects,
-  parseInventoryId,
-} from "../../src/flux/inventory.ts";
+import { groupManagedObjects, inventoryObjects, parseInventoryId } from "../../src/flux/inventory.ts";
 import { viewObject } from "../../src/format/object-view.ts";
 import { columnLabels, invalidFieldExpression, ProjectionTable } from "../../src/format/projection.ts";
 import { helmStorageSecret } from "../helpers/tools.ts";

@@ -11,14 +11,8 @@ import { fluxManagement, managedRefusal } from "../../flux/guard.ts";
 import { getFluxTarget, resolveFluxKind } from "../../flux/target.ts";
 import { parseManifest } from "../../kube/manifest.ts";
 import { where } from "../../format/names.ts";
-import { overwriteParam, waitParam } from "../../params/operations.ts";
-import {
-  DEFAULT_WAIT_MS,
-  describeOutcome,
-  progressReporter,
-  waitBudget,
-  waitForOutcome,
-} from "../../flux/reconcile-wait.ts";
+import { DEFAULT_WAIT_MS, overwriteParam, waitBudget, waitParam } from "../../params/operations.ts";
+import { describeOutcome, progressReporter, waitForOutcome } from "../../flux/reconcile-wait.ts";
 
 /** Where the Flux Operator expects its FluxInstance. */
 const INSTANCE_NAMESPACE = "flux-system";

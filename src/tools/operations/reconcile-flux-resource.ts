@@ -5,12 +5,12 @@ import {
   apiVersionParam,
   nameParam,
   namespaceParam,
+  waitBudget,
   waitParam,
   waitTimeoutParam,
   withSourceParam,
 } from "../../params/operations.ts";
 import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
-import { waitBudget } from "../../flux/reconcile-wait.ts";
 
 export const reconcileFluxResource = defineTool({
   name: "reconcile_flux_resource",

@@ -1,7 +1,12 @@
 import { defineTool } from "../tool.ts";
-import { nameParam, namespaceParam, waitParam, waitTimeoutParam } from "../../params/operations.ts";
+import {
+  nameParam,
+  namespaceParam,
+  waitBudget,
+  waitParam,
+  waitTimeoutParam,
+} from "../../params/operations.ts";
 import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
-import { waitBudget } from "../../flux/reconcile-wait.ts";
 
 export const reconcileFluxResourceSet = defineTool({
   name: "reconcile_flux_resourceset",

@@ -9,10 +9,11 @@ import {
   kindParam,
   nameParam,
   namespaceParam,
+  waitBudget,
   waitParam,
   waitTimeoutParam,
 } from "../../params/operations.ts";
-import { describeOutcome, progressReporter, waitBudget, waitForOutcome } from "../../flux/reconcile-wait.ts";
+import { describeOutcome, progressReporter, waitForOutcome } from "../../flux/reconcile-wait.ts";
 
 export const resumeFluxReconciliation = defineTool({
   name: "resume_flux_reconciliation",
