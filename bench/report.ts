@@ -1,6 +1,6 @@
 // Turns the results into ratios and Markdown tables: printed after a run, pasted into the README.
 import { ratio } from "./numbers.ts";
-import type { Question, QuestionId } from "./questions.ts";
+import type { Question } from "./questions.ts";
 import type { BenchResults, QuestionResult, ServerResult } from "./results.ts";
 
 export const OURS = "flux-mcp";
@@ -160,7 +160,7 @@ function spawnCount(servers: ServerResult[]): number {
   return Math.max(0, ...servers.map((server) => server.handshake?.initializeMs.length ?? 0));
 }
 
-function heaviestOf(servers: ServerResult[]): QuestionId | string {
+function heaviestOf(servers: ServerResult[]): string {
   return servers.find((server) => server.memory)?.memory?.heaviestQuestion ?? "—";
 }
 

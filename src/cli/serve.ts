@@ -210,7 +210,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
   const stop = await new Promise<"signal" | "ended">((resolve) => {
     process.once("SIGINT", () => resolve("signal"));
     process.once("SIGTERM", () => resolve("signal"));
-    server.ended.then(() => resolve("ended"));
+    void server.ended.then(() => resolve("ended"));
   });
   // Calls in flight get to finish; a second signal does not wait for them.
   const impatient = () => process.exit(1);

@@ -244,7 +244,8 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
       const ns = namespaceFor(kind, object.metadata.namespace);
       const description = describeObject(
         kind,
-        object.metadata.name ?? String(object.metadata.generateName ?? ""),
+        object.metadata.name ??
+          (typeof object.metadata.generateName === "string" ? object.metadata.generateName : ""),
         ns,
       );
       refuseWrite("create", description, options);

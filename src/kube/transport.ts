@@ -141,7 +141,7 @@ export function createTransport(
           ...(options.auth !== undefined && { auth: options.auth }),
           ...(request.signal && { signal: request.signal }),
           headers: {
-            ...options.headers,
+            ...(options.headers as http.OutgoingHttpHeaders),
             ...impersonationHeaders,
             Accept: request.accept ?? "application/json",
             "User-Agent": "flux-mcp",

@@ -126,7 +126,7 @@ function customCell(type: PrinterColumn["type"], value: unknown, now: Date): unk
     case "string":
       // Non-string values print the way kubectl's JSONPath prints them: objects as JSON.
       if (typeof value === "string") return value;
-      return typeof value === "object" ? JSON.stringify(value) : String(value);
+      return typeof value === "object" ? JSON.stringify(value) : String(value as number | boolean | bigint);
     case "integer":
       return typeof value === "number" ? Math.trunc(value) : null;
     case "number":
@@ -155,7 +155,7 @@ function rowObjectOf(object: KubeObject, includeObject: "None" | "Metadata" | "O
   }
 }
 
-function definedOnly<T extends object>(value: T): Record<string, unknown> {
+function definedOnly(value: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 }
 

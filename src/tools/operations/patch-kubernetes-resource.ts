@@ -88,7 +88,8 @@ function readPatch(text: string, type: PatchType): { value: unknown } | { error:
     const operations = Array.isArray(value) ? value : undefined;
     if (
       !operations?.every(
-        (operation) => typeof operation?.op === "string" && typeof operation?.path === "string",
+        (operation: { op?: unknown; path?: unknown } | undefined) =>
+          typeof operation?.op === "string" && typeof operation?.path === "string",
       )
     ) {
       return {

@@ -336,7 +336,7 @@ interface FluxReportSpec {
 }
 
 function reportSpec(report: KubeObject | undefined): FluxReportSpec {
-  return (report?.spec ?? {}) as FluxReportSpec;
+  return report?.spec ?? {};
 }
 
 function kubernetesLine(serverVersion: string | undefined, report: KubeObject | undefined): string {
