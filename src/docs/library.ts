@@ -194,7 +194,7 @@ async function withinWait<T>(promise: Promise<T>, ms: number): Promise<T | undef
  * finds is noise (a question about bread or football shares a word with any large text), while a
  * long question in a user's own words still finds the section with its key words.
  */
-export const MIN_COVERAGE = 0.4;
+const MIN_COVERAGE = 0.4;
 
 /**
  * The path prefixes of the newer Go server's documentation (fluxoperator.dev) and the sections of

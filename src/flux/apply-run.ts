@@ -70,7 +70,7 @@ async function applyOne(kube: Kube, entry: PlannedObject, dryRun: boolean): Prom
 }
 
 /** What an apply can change, without the bookkeeping the API server updates on every write. */
-export function applyComparable(object: KubeObject): KubeObject {
+function applyComparable(object: KubeObject): KubeObject {
   const { managedFields: _managedFields, resourceVersion: _resourceVersion, ...metadata } = object.metadata;
   if (metadata.annotations?.[LAST_APPLIED_ANNOTATION] !== undefined) {
     const { [LAST_APPLIED_ANNOTATION]: _lastApplied, ...annotations } = metadata.annotations;

@@ -13,7 +13,7 @@ import {
 import { groupManagedObjects, inventoryObjects } from "./inventory.ts";
 
 /** Enough to see a failure and what led to it; get_kubernetes_events has the rest. */
-export const EVENTS_PER_OBJECT = 8;
+const EVENTS_PER_OBJECT = 8;
 /** Helm storage Secrets read at once when a page holds many HelmReleases without inventory. */
 const PARALLEL_READS = 8;
 
@@ -31,7 +31,7 @@ export interface FluxExtrasResult {
   notes: string[];
 }
 
-export function isFluxObject(object: KubeObject): boolean {
+function isFluxObject(object: KubeObject): boolean {
   return isFluxGroup(groupOf(object.apiVersion));
 }
 

@@ -115,7 +115,7 @@ function describeWaiting(progress: ReconcileProgress): string {
   return "waiting for the controller to pick up the request";
 }
 
-export function formatElapsed(milliseconds: number): string {
+function formatElapsed(milliseconds: number): string {
   const seconds = milliseconds / 1000;
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)}s`;
   return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;

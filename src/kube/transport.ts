@@ -26,7 +26,7 @@ export interface HttpRequest {
   onChunk?: (text: string) => void;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   /** Decoded as it arrives, so turning megabytes into text overlaps the wait for the rest. */
   body: string;

@@ -2,7 +2,7 @@
 // typed errors. Tools depend on this file only, never on the Kubernetes client library.
 import type { HelmReleaseObjects } from "./helm-release.ts";
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   namespace?: string;
   uid?: string;

@@ -16,7 +16,7 @@ import { DEBUG_PROMPTS, debugPlan } from "./prompts.ts";
 import { runToolCall, type CallRuntime, type McpSession } from "./tool-call.ts";
 import { offerTools, type CatalogueMode, type ListedTool, type OfferedTool } from "./tool-catalogue.ts";
 
-export const SERVER_NAME = "flux-mcp";
+const SERVER_NAME = "flux-mcp";
 
 export interface ServerDefinition {
   version: string;

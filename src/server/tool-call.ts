@@ -50,7 +50,7 @@ export interface CallAnswer {
 }
 
 /** Thrown for a failure that is a bug, not something a user can fix; the protocol layer reports it. */
-export class ToolCallBug extends Error {}
+class ToolCallBug extends Error {}
 
 export async function runToolCall(
   runtime: CallRuntime,

@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import type { ContextInfo, Kube } from "../kube/types.ts";
 
-export interface ToolAnnotations {
+interface ToolAnnotations {
   readOnlyHint: boolean;
   destructiveHint: boolean;
   idempotentHint: boolean;
@@ -34,7 +34,7 @@ export interface ToolResult {
   isError?: boolean;
 }
 
-export type ToolArea = "reporting" | "operations" | "clusters" | "docs" | "analysis";
+type ToolArea = "reporting" | "operations" | "clusters" | "docs" | "analysis";
 
 export interface Tool<Shape extends z.ZodRawShape = z.ZodRawShape> {
   name: string;

@@ -83,7 +83,7 @@ function isPodLog(request: ResourceRequest): boolean {
   return request.type.group === "" && request.type.plural === "pods" && request.path.subresource === "log";
 }
 
-export function rendering(request: ResourceRequest): Rendering {
+function rendering(request: ResourceRequest): Rendering {
   return {
     cluster: request.cluster,
     type: request.type,

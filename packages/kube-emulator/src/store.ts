@@ -12,7 +12,7 @@ export interface StoreChange {
   revision: number;
 }
 
-export const DEFAULT_HISTORY_LIMIT = 10_000;
+const DEFAULT_HISTORY_LIMIT = 10_000;
 
 export class ObjectStore {
   readonly #collections = new Map<string, Map<string, KubeObject>>();

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineTool, toolError } from "../tool.ts";
 
-export const DEFAULT_READ_LINES = 400;
+const DEFAULT_READ_LINES = 400;
 const MAX_READ_LINES = 1000;
 const MAX_READ_CHARS = 30_000;
 const SUGGESTED_PATHS = 5;

@@ -5,7 +5,7 @@ import type { sectionBody as SectionBody } from "../../docs/markdown.ts";
 import type { SectionHit } from "../../docs/section-index.ts";
 import { defineTool, toolError } from "../tool.ts";
 
-export const DEFAULT_SEARCH_LIMIT = 8;
+const DEFAULT_SEARCH_LIMIT = 8;
 const EXCERPT_CHARS = 2000;
 /** `format: complete` shows whole sections, still within reason for a model's context. */
 const COMPLETE_CHARS = 12_000;

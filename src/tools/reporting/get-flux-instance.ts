@@ -27,7 +27,7 @@ import { defineTool, toolError } from "../tool.ts";
 import { objectName, problemText, statusText } from "../../flux/status.ts";
 
 /** Objects named per list (failing, blocked…): enough to act on, bounded for huge clusters. */
-export const LISTED_PER_STATE = 20;
+const LISTED_PER_STATE = 20;
 const MESSAGE_LENGTH = 300;
 /** Big pages: per-page costs dominate on large clusters, and no object outlives its page here. */
 const PAGE_SIZE = 5000;

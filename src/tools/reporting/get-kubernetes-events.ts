@@ -10,7 +10,7 @@ import { compileGrep } from "../../params/grep-pattern.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
-export const DEFAULT_EVENT_LIMIT = 100;
+const DEFAULT_EVENT_LIMIT = 100;
 /** Events are read in pages of this size, so a busy cluster's events never arrive in one response. */
 const PAGE_SIZE = 500;
 

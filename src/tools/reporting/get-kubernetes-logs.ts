@@ -11,9 +11,9 @@ import { defineTool, toolError } from "../tool.ts";
 import { compactLogLines, groupLogEntries, splitLogLines } from "../../format/log-lines.ts";
 import { WORKLOAD_KINDS, workloadPods, type WorkloadKind } from "../../kube/workload-pods.ts";
 
-export const DEFAULT_LOG_LIMIT = 100;
+const DEFAULT_LOG_LIMIT = 100;
 /** Pods of a workload whose logs are read; the others are named. */
-export const MAX_LOG_PODS = 5;
+const MAX_LOG_PODS = 5;
 /** With grep, how many of the newest lines of each container are searched. */
 export const GREP_SCAN_LINES = 5000;
 /** A restarted container whose current log is shorter than this gets the `previous` hint. */

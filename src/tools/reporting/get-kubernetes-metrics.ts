@@ -8,7 +8,7 @@ import { where } from "../../format/names.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { formatCpu, formatMemory, parseQuantity } from "../../format/quantities.ts";
 
-export const DEFAULT_METRICS_LIMIT = 100;
+const DEFAULT_METRICS_LIMIT = 100;
 const METRICS_API = ["apis", "metrics.k8s.io", "v1beta1"];
 
 export const getKubernetesMetrics = defineTool({

@@ -25,7 +25,7 @@ import { invalidFieldExpression, ProjectionTable } from "../../format/projection
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
 import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
-export const DEFAULT_RESOURCE_LIMIT = 100;
+const DEFAULT_RESOURCE_LIMIT = 100;
 
 export const getKubernetesResources = defineTool({
   name: "get_kubernetes_resources",
