@@ -1,23 +1,15 @@
 // The product's layers (ARCHITECTURE.md) checked from the source's own imports, so they hold even if
 // the matching `no-restricted-imports` rules in eslint.config.js are switched off. Each layer is a
-// folder of src/; a layer imports only the layers below it, and the SDK, the Kubernetes client
+// folder of src/; a layer imports only the layers layers.json allows it, and the SDK, the Kubernetes client
 // library and the emulator each have one home.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { importSites, root } from "../helpers/imports.ts";
+import layers from "../../layers.json" with { type: "json" };
 
-/** What each layer of src/ may import of the others (besides itself). */
-const MAY_IMPORT: Record<string, readonly string[]> = {
-  cli: ["server", "tools", "docs", "flux", "format", "params", "kube"],
-  server: ["tools", "docs", "flux", "format", "params", "kube"],
-  tools: ["docs", "flux", "format", "params", "kube"],
-  docs: ["flux", "format", "params", "kube"],
-  flux: ["format", "params", "kube"],
-  format: ["params", "kube"],
-  params: [],
-  kube: [],
-};
+/** What each layer of src/ may import of the others (besides itself), as eslint.config.js reads it. */
+const MAY_IMPORT: Record<string, readonly string[]> = layers;
 
 /** Packages that only one layer (or a few files) may import. */
 const PACKAGE_HOMES: readonly { prefix: string; allowed: (file: string) => boolean }[] = [
