@@ -119,12 +119,8 @@ export async function runServeCommand(args: string[]): Promise<void> {
     1000,
   );
   const log = (message: string) => console.error(`flux-mcp: ${message}`);
+  // The library reads --docs-dir on the first search, so a missing directory is reported there.
   const docsDir = values["docs-dir"];
-  if (docsDir !== undefined) {
-    // The library reads the directory on the first search, so a missing one is reported there.
-    const { createDocsLibrary, useDocsLibrary } = await import("../docs/library.ts");
-    useDocsLibrary(createDocsLibrary({ docsDir }));
-  }
   const demo = values.demo ? await startDemoCluster() : undefined;
   const kubeconfigPaths = demo
     ? [demo.kubeconfigPath]
@@ -185,6 +181,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
     timeoutMs,
     responseLimit,
     ...(values["tool-call-log-file"] !== undefined && { callLogFile: values["tool-call-log-file"] }),
+    ...(docsDir !== undefined && { docsDir }),
     createProvider: () => createProvider(providerOptions),
     version: packageJson.version,
     log,

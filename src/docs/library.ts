@@ -246,16 +246,3 @@ function normalizePath(path: string): string {
     .replace(/\/+$/, "")
     .replace(/\.(md|markdown|mdx)$/i, "");
 }
-
-let current: DocsLibrary | undefined;
-
-/** Makes `library` the one the docs tools use (the server calls this once with --docs-dir). */
-export function useDocsLibrary(library: DocsLibrary): void {
-  current = library;
-}
-
-/** The library the docs tools use: the one set by useDocsLibrary, else the knowledge base alone. */
-export function currentDocsLibrary(): DocsLibrary {
-  current ??= createDocsLibrary();
-  return current;
-}

@@ -10,12 +10,13 @@ import type { InFlight } from "./in-flight.ts";
 import { guardResponseSize } from "./response-guard.ts";
 import { OutputMasker } from "../kube/masking/output-masker.ts";
 import { describeInvalidArguments, type OfferedTool } from "./tool-catalogue.ts";
-import { createToolContext, type SessionState } from "./tool-context.ts";
+import { createToolContext, type DocsShelf, type SessionState } from "./tool-context.ts";
 
 /** What every call of the process shares. */
 export interface CallRuntime {
   /** The Kubernetes provider, created on first use (after the MCP handshake). */
   provider(): Promise<KubeProvider>;
+  docs: DocsShelf;
   maskSecrets: boolean;
   timeoutMs: number;
   responseLimit: number;
@@ -200,6 +201,7 @@ async function execute(
       ...(request.progress && { progress: request.progress }),
       ...(!offered.tool.readsSchemasOnly && { track: (kube: Kube) => scrubber.track(kube) }),
       stateless: session.stateless,
+      docs: runtime.docs,
     });
     return { ...(await offered.tool.handler(arguments_, ctx)), outcome: "ok" };
   };

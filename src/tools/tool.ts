@@ -2,6 +2,7 @@
 // annotations, and a handler) that can be listed, filtered and snapshot-tested. The server layer
 // turns tools into MCP registrations; tools never see the MCP SDK or the Kubernetes client library.
 import type { z } from "zod";
+import type { DocsLibrary } from "../docs/library.ts";
 import type { ContextInfo, Kube } from "../kube/types.ts";
 
 interface ToolAnnotations {
@@ -18,6 +19,8 @@ export interface ToolContext {
   contexts(): Promise<ContextInfo[]>;
   /** Switches this session's current context (never the process's). */
   setContext(name: string): Promise<void>;
+  /** The Flux documentation (with --docs-dir), built on the first docs call of the server. */
+  docs(): Promise<DocsLibrary>;
   maskSecrets: boolean;
   /** The longest answer the server passes on, in characters (--response-limit); Infinity for no limit. */
   responseLimit: number;
