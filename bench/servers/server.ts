@@ -44,7 +44,7 @@ export function cleanEnvironment(home: string, extra: Record<string, string> = {
 }
 
 /** The question a cold start asks first: a Flux listing, what an assistant is most often asked first. */
-export const FIRST_QUESTION: QuestionId = "helmreleases";
+const FIRST_QUESTION: QuestionId = "helmreleases";
 
 /** The call a cold start sends the moment tools/list has answered. */
 export function coldStartCall(server: HandshakeReference | ServerUnderTest): ToolCall | undefined {

@@ -25,7 +25,10 @@ colored by state), and a one-line summary on stderr.
 
 export async function runGraphCommand(args: string[]): Promise<void> {
   const { values } = parse(args);
-  if (values.help) return void console.log(GRAPH_HELP);
+  if (values.help) {
+    console.log(GRAPH_HELP);
+    return;
+  }
   if (values.demo && values.kubeconfig)
     throw new UsageError("graph: --demo brings its own clusters; drop --kubeconfig");
   const input = z.object(getFluxDependencyGraph.input).safeParse({

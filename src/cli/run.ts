@@ -43,11 +43,11 @@ async function main(argv: string[]): Promise<void> {
   const name = argv[index];
   const before = index < 0 ? argv : argv.slice(0, index);
   if (name === undefined || name === "help") {
-    if (before.length === 0 || before.some(isHelp) || name === "help") return void console.log(HELP);
-    if (before.some(isVersion)) return void console.log(`${PROGRAM} version ${packageJson.version}`);
+    if (before.length === 0 || before.some(isHelp) || name === "help") return console.log(HELP);
+    if (before.some(isVersion)) return console.log(`${PROGRAM} version ${packageJson.version}`);
     throw new UsageError(`no command given; run '${PROGRAM} serve ${before.join(" ")}' to serve MCP`);
   }
-  if (before.some(isVersion)) return void console.log(`${PROGRAM} version ${packageJson.version}`);
+  if (before.some(isVersion)) return console.log(`${PROGRAM} version ${packageJson.version}`);
   const load = commands[name];
   if (!load) throw new UsageError(`unknown command "${name}"; run '${PROGRAM} --help' for the list`);
   const command = await load();

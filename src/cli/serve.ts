@@ -14,7 +14,7 @@ import { isLoopbackHost } from "../server/http-guards.ts";
 import { DEFAULT_RESPONSE_LIMIT } from "../server/response-guard.ts";
 import { startMcpServer, type ServeOptions, type TransportName } from "../server/serve.ts";
 import { ALL_TOOLS } from "../tools/index.ts";
-import { parseDuration } from "../tools/input/duration.ts";
+import { parseDuration } from "../params/duration.ts";
 import { fromGoSyntax, SERVE_OPTIONS } from "./serve-flags.ts";
 import { UsageError } from "./usage-error.ts";
 import packageJson from "../../package.json" with { type: "json" };
@@ -127,12 +127,8 @@ export async function runServeCommand(args: string[]): Promise<void> {
     1000,
   );
   const log = (message: string) => console.error(`flux-mcp: ${message}`);
+  // The library reads --docs-dir on the first search, so a missing directory is reported there.
   const docsDir = values["docs-dir"];
-  if (docsDir !== undefined) {
-    // The library reads the directory on the first search, so a missing one is reported there.
-    const { createDocsLibrary, useDocsLibrary } = await import("../docs/library.ts");
-    useDocsLibrary(createDocsLibrary({ docsDir }));
-  }
   const demo = values.demo
     ? await startDemoCluster()
     : values.snapshot !== undefined
@@ -198,6 +194,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
     timeoutMs,
     responseLimit,
     ...(values["tool-call-log-file"] !== undefined && { callLogFile: values["tool-call-log-file"] }),
+    ...(docsDir !== undefined && { docsDir }),
     createProvider: () => createProvider(providerOptions),
     version: packageJson.version,
     log,
@@ -223,7 +220,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
   const stop = await new Promise<"signal" | "ended">((resolve) => {
     process.once("SIGINT", () => resolve("signal"));
     process.once("SIGTERM", () => resolve("signal"));
-    server.ended.then(() => resolve("ended"));
+    void server.ended.then(() => resolve("ended"));
   });
   // Calls in flight get to finish; a second signal does not wait for them.
   const impatient = () => process.exit(1);

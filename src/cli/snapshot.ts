@@ -22,7 +22,10 @@ and any Secret value found elsewhere is masked. 'flux-mcp serve --snapshot FILE'
 
 export async function runSnapshotCommand(args: string[]): Promise<void> {
   const { values } = parse(args);
-  if (values.help) return void console.log(SNAPSHOT_HELP);
+  if (values.help) {
+    console.log(SNAPSHOT_HELP);
+    return;
+  }
   if (!values.output) throw new UsageError("snapshot: -o FILE is required: where to write the snapshot");
   const kubeconfigPaths = values.kubeconfig
     ? [values.kubeconfig]

@@ -57,5 +57,5 @@ async function fetchSchemaDocs(kube: Kube): Promise<Doc[]> {
 }
 
 function kindOf(crd: KubeObject): string {
-  return String((crd.spec as { names?: { kind?: string } } | undefined)?.names?.kind ?? "");
+  return (crd.spec as { names?: { kind?: string } } | undefined)?.names?.kind ?? "";
 }

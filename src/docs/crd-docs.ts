@@ -46,7 +46,7 @@ interface FieldGroup {
 const SECONDARY_VERSION_WEIGHT = 0.5;
 
 /** Where a CRD version's document lives; `qualified` adds the group when two groups share a kind. */
-export function crdDocPath(crd: KubeObject, version: string, qualified = false): string {
+function crdDocPath(crd: KubeObject, version: string, qualified = false): string {
   const spec = crd.spec as CrdSpec;
   const kind = spec.names.kind.toLowerCase();
   return `crd/${qualified ? `${kind}.${spec.group}` : kind}/${version}`;

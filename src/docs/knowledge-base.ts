@@ -9,7 +9,7 @@ import { readMarkdownTree } from "./markdown-files.ts";
 const KNOWLEDGE_DIR = join("docs", "knowledge");
 
 /** The package's docs/knowledge directory: the nearest one above this module. */
-export function knowledgeDirectory(): string {
+function knowledgeDirectory(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(directory, KNOWLEDGE_DIR);

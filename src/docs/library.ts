@@ -194,7 +194,7 @@ async function withinWait<T>(promise: Promise<T>, ms: number): Promise<T | undef
  * finds is noise (a question about bread or football shares a word with any large text), while a
  * long question in a user's own words still finds the section with its key words.
  */
-export const MIN_COVERAGE = 0.4;
+const MIN_COVERAGE = 0.4;
 
 /**
  * The path prefixes of the newer Go server's documentation (fluxoperator.dev) and the sections of
@@ -245,17 +245,4 @@ function normalizePath(path: string): string {
     .replace(/^\.?\/+/, "")
     .replace(/\/+$/, "")
     .replace(/\.(md|markdown|mdx)$/i, "");
-}
-
-let current: DocsLibrary | undefined;
-
-/** Makes `library` the one the docs tools use (the server calls this once with --docs-dir). */
-export function useDocsLibrary(library: DocsLibrary): void {
-  current = library;
-}
-
-/** The library the docs tools use: the one set by useDocsLibrary, else the knowledge base alone. */
-export function currentDocsLibrary(): DocsLibrary {
-  current ??= createDocsLibrary();
-  return current;
 }

@@ -92,7 +92,11 @@ function frontMatter(lines: string[]): { title?: string; keywords: string; endLi
     data = undefined;
   }
   const fields = data && typeof data === "object" ? (data as Record<string, unknown>) : {};
-  const keywords = Array.isArray(fields.keywords) ? fields.keywords.join(" ") : String(fields.keywords ?? "");
+  const keywords = Array.isArray(fields.keywords)
+    ? fields.keywords.join(" ")
+    : typeof fields.keywords === "string"
+      ? fields.keywords
+      : "";
   return {
     ...(typeof fields.title === "string" && { title: fields.title }),
     keywords,

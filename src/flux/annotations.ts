@@ -2,7 +2,6 @@
 
 export const RECONCILE_REQUESTED_AT = "reconcile.fluxcd.io/requestedAt";
 export const RECONCILE_FORCE_AT = "reconcile.fluxcd.io/forceAt";
-export const RECONCILE_RESET_AT = "reconcile.fluxcd.io/resetAt";
 /** Flux Operator kinds are paused with this annotation set to "disabled" instead of spec.suspend. */
 export const OPERATOR_RECONCILE = "fluxcd.controlplane.io/reconcile";
 export const OPERATOR_RECONCILE_DISABLED = "disabled";

@@ -36,7 +36,7 @@ const HEALTH_FAILURE =
   /health ?check|timed out waiting|context deadline exceeded|not ready|status: 'Failed'/i;
 const SOURCE_FAILURE = /artifact|source|chart/i;
 
-export type Relation = "dependsOn" | "source" | "applies";
+type Relation = "dependsOn" | "source" | "applies";
 
 export interface Edge {
   /** The id of the upstream link. */
@@ -255,7 +255,7 @@ export class ChainReader {
 }
 
 /** Failed, stalled or waiting on a broken dependency. */
-export function isBroken(readiness: Readiness): boolean {
+function isBroken(readiness: Readiness): boolean {
   return readiness.state === "failing" || readiness.state === "stalled" || readiness.state === "blocked";
 }
 
@@ -328,7 +328,7 @@ function explains(downstream: ChainLink, edge: Edge, upstream: ChainLink): boole
 }
 
 /** Causes and consequences among the links, the causes behind the roots first. */
-export function rankLinks(
+function rankLinks(
   links: ReadonlyMap<string, ChainLink>,
   roots: readonly ChainLink[],
   truncated: boolean,

@@ -23,7 +23,7 @@ const GRAPH_KINDS = [
 
 export type GraphRelation = "source" | "dependsOn" | "applies";
 
-export interface GraphNode {
+interface GraphNode {
   /** `Kind namespace/name`. */
   id: string;
   kind: string;
@@ -32,7 +32,7 @@ export interface GraphNode {
   state: FluxState;
 }
 
-export interface GraphEdge {
+interface GraphEdge {
   /** Upstream: the source, the dependency, the applier. */
   from: string;
   to: string;

@@ -114,7 +114,7 @@ function containersOf(workload: KubeObject, kind: string): { name: string; image
   const containers = [...(podSpec?.initContainers ?? []), ...(podSpec?.containers ?? [])];
   return containers.flatMap((container) =>
     typeof container.image === "string"
-      ? [{ name: String(container.name ?? "?"), image: container.image }]
+      ? [{ name: typeof container.name === "string" ? container.name : "?", image: container.image }]
       : [],
   );
 }

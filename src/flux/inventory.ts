@@ -1,17 +1,10 @@
-// What a Flux applier (Kustomization, HelmRelease, ResourceSet, FluxInstance) records in
-// `status.inventory`: the objects it applied, as references.
+// What a Flux object manages, compact: from its `status.inventory`, or for a HelmRelease without one,
+// from the objects Kube.helmReleaseObjects reads in Helm's storage Secret.
 import type { KubeObject } from "../kube/types.ts";
-
-export interface InventoryRef {
-  /** `group/version`, or the version alone for the core group. */
-  apiVersion?: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
+import type { ObjectRef } from "../format/events.ts";
 
 /** The objects of `status.inventory.entries`, or undefined when the object has no inventory. */
-export function inventoryObjects(object: KubeObject): InventoryRef[] | undefined {
+export function inventoryObjects(object: KubeObject): ObjectRef[] | undefined {
   const status = object.status as { inventory?: { entries?: unknown } } | undefined;
   const entries = status?.inventory?.entries;
   if (!Array.isArray(entries)) return undefined;
@@ -27,7 +20,7 @@ export function inventoryObjects(object: KubeObject): InventoryRef[] | undefined
  * `<namespace>_<name>_<group>_<kind>`, as Flux writes inventory ids (an RBAC name's `:` written as
  * `__`). The apiVersion of the answer holds the group only; the entry's `v` completes it.
  */
-export function parseInventoryId(id: string): InventoryRef | undefined {
+export function parseInventoryId(id: string): ObjectRef | undefined {
   const first = id.indexOf("_");
   const last = id.lastIndexOf("_");
   if (first < 0 || last <= first) return undefined;
@@ -43,4 +36,17 @@ export function parseInventoryId(id: string): InventoryRef | undefined {
     ...(namespace && { namespace }),
     name,
   };
+}
+
+/**
+ * Grouped by "apiVersion Kind", each with its `namespace/name`s (or names when cluster-scoped): the
+ * type is written once per group rather than once per object.
+ */
+export function groupManagedObjects(refs: readonly ObjectRef[]): Record<string, string[]> {
+  const groups: Record<string, string[]> = {};
+  for (const ref of refs) {
+    const key = `${ref.apiVersion ?? ""} ${ref.kind}`.trim();
+    (groups[key] ??= []).push(ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name);
+  }
+  return groups;
 }

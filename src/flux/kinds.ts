@@ -1,6 +1,6 @@
 // The Flux kinds this product knows, with the facts that decide how each one is handled.
 
-export type FluxController =
+type FluxController =
   | "source-controller"
   | "kustomize-controller"
   | "helm-controller"
@@ -10,7 +10,7 @@ export type FluxController =
   | "flux-operator";
 
 /** How a kind is paused: toolkit kinds use spec.suspend, Flux Operator kinds an annotation. */
-export type SuspendMechanism = "spec" | "annotation" | "none";
+type SuspendMechanism = "spec" | "annotation" | "none";
 
 export interface FluxKind {
   kind: string;

@@ -5,7 +5,7 @@ import type { KubeObject } from "../kube/types.ts";
 import { findFluxKind, type FluxKind } from "./kinds.ts";
 import { sourceReferenceOf } from "./sources.ts";
 
-export interface SourceTarget {
+interface SourceTarget {
   fluxKind: FluxKind;
   name: string;
   namespace: string;

@@ -6,7 +6,7 @@ import { KubeError, type Kube, type KubeObject } from "../kube/types.ts";
 import { FLUX_KINDS, isFluxGroup } from "./kinds.ts";
 
 /** The side formats of the in-memory API server (ClusterInfo, PodLogs). */
-export const SNAPSHOT_API_VERSION = "apiserver.flux-mcp.dev/v1alpha1";
+const SNAPSHOT_API_VERSION = "apiserver.flux-mcp.dev/v1alpha1";
 const LOG_TAIL_LINES = 200;
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -50,7 +50,10 @@ export async function takeSnapshot(
   step("CustomResourceDefinitions");
   const crds = await listOrNothing(kube, "CustomResourceDefinition", "apiextensions.k8s.io");
   documents.push(
-    ...crds.filter((crd) => isFluxGroup(String((crd.spec as { group?: unknown } | undefined)?.group ?? ""))),
+    ...crds.filter((crd) => {
+      const group = (crd.spec as { group?: unknown } | undefined)?.group;
+      return typeof group === "string" && isFluxGroup(group);
+    }),
   );
   const pods: KubeObject[] = [];
   for (const { kind, group } of [...KUBERNETES_KINDS, ...FLUX_KINDS]) {

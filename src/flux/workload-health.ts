@@ -14,7 +14,7 @@ const LOG_TAIL_LINES = 30;
 const EXCERPT_LINES = 3;
 const ERROR_LINE = /\b(error|fatal|panic|fail(ed|ure)?|exception|refused|denied|not set|invalid)\b/i;
 
-export interface ContainerTrouble {
+interface ContainerTrouble {
   container: string;
   /** "waiting CrashLoopBackOff", "not ready". */
   state: string;
@@ -162,7 +162,7 @@ async function addLogExcerpts(kube: Kube, pod: KubeObject, trouble: ContainerTro
 }
 
 /** The last lines that look like errors, else the last lines: a crash says why at the end. */
-export function logExcerpt(text: string): string[] {
+function logExcerpt(text: string): string[] {
   const lines = text.split("\n").filter((line) => line.trim() !== "");
   const errors = lines.filter((line) => ERROR_LINE.test(line));
   return (errors.length > 0 ? errors : lines).slice(-EXCERPT_LINES);

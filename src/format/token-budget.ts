@@ -4,7 +4,7 @@
 
 const CHARACTERS_PER_TOKEN = 3;
 
-export function estimateTokens(text: string): number {
+function estimateTokens(text: string): number {
   return Math.ceil(text.length / CHARACTERS_PER_TOKEN);
 }
 

@@ -148,7 +148,7 @@ function networkCause(error: unknown): string {
 function parseStatus(body: string): KubernetesStatus {
   try {
     const parsed: unknown = JSON.parse(body);
-    return parsed !== null && typeof parsed === "object" ? (parsed as KubernetesStatus) : {};
+    return parsed !== null && typeof parsed === "object" ? parsed : {};
   } catch {
     return {};
   }

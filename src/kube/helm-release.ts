@@ -2,23 +2,10 @@
 // file. The release also holds rendered Secrets and values, which must not reach a tool.
 import { Buffer } from "node:buffer";
 import { parseAllDocuments } from "yaml";
-import type { KubeObject } from "./types.ts";
+import type { HelmReleaseObjects, KubeObject, ManifestObject } from "./types.ts";
 
 /** Helm rejects bigger releases too; it keeps a corrupt or hostile Secret from exhausting memory. */
 const MAX_RELEASE_BYTES = 32 * 1024 * 1024;
-
-export interface ManifestObject {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
-
-export interface HelmReleaseObjects {
-  /** The release's namespace, where its namespaced objects that name none live. */
-  namespace: string;
-  objects: ManifestObject[];
-}
 
 interface HelmRelease {
   namespace: string;

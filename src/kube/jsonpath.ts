@@ -41,7 +41,7 @@ function compile(kubectlPath: string): JsonPathQuery {
   return (document) => {
     try {
       const found: unknown = JSONPath({ path, json: document as object, wrap: true, eval: "safe" });
-      return Array.isArray(found) ? found : [];
+      return Array.isArray(found) ? (found as unknown[]) : [];
     } catch {
       return [];
     }
@@ -102,7 +102,11 @@ function walk(document: unknown, steps: readonly Step[]): unknown[] {
           if (Array.isArray(value) && step.index < value.length) next.push(value[step.index]);
           break;
         case "every":
-          next.push(...(Array.isArray(value) ? value : Object.values(value)));
+          next.push(
+            ...(Array.isArray(value)
+              ? (value as unknown[])
+              : Object.values(value as Record<string, unknown>)),
+          );
           break;
         case "filter":
           for (const item of Array.isArray(value) ? value : Object.values(value)) {
@@ -170,7 +174,7 @@ function memberName(source: string, start: number): [string, number] {
   while (index < source.length) {
     const char = source[index] as string;
     if (char === "\\" && index + 1 < source.length) {
-      name += source[index + 1];
+      name += source[index + 1] ?? "";
       index += 2;
       continue;
     }

@@ -46,11 +46,7 @@ const THROTTLE_RETRIES = 3;
 const MAX_THROTTLE_WAIT_SECONDS = 5;
 
 /** Sends a request and answers its body, or rejects with a KubeError worded for `target`. */
-export async function send(
-  client: ContextClient,
-  request: HttpRequest,
-  target: RequestTarget,
-): Promise<string> {
+async function send(client: ContextClient, request: HttpRequest, target: RequestTarget): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const response = await client.transport.send(request);
     if (response.status < 400) return response.body;
@@ -244,7 +240,8 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
       const ns = namespaceFor(kind, object.metadata.namespace);
       const description = describeObject(
         kind,
-        object.metadata.name ?? String(object.metadata.generateName ?? ""),
+        object.metadata.name ??
+          (typeof object.metadata.generateName === "string" ? object.metadata.generateName : ""),
         ns,
       );
       refuseWrite("create", description, options);

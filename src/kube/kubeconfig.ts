@@ -12,7 +12,7 @@ import { KubeError } from "./types.ts";
 
 type Section = Record<string, unknown>;
 
-export interface KubeconfigContext {
+interface KubeconfigContext {
   cluster: string;
   user: string;
   namespace?: string;
@@ -56,10 +56,10 @@ export interface ConnectionOverrides {
 
 export const IN_CLUSTER_CONTEXT = "in-cluster";
 /** The one context when there is no kubeconfig and --kube-server names the cluster. */
-export const KUBE_SERVER_CONTEXT = "kube-server";
+const KUBE_SERVER_CONTEXT = "kube-server";
 export const SERVICE_ACCOUNT_DIRECTORY = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-export function defaultKubeconfigPath(): string {
+function defaultKubeconfigPath(): string {
   return join(homedir(), ".kube", "config");
 }
 

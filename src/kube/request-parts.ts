@@ -6,7 +6,7 @@ import { quoted } from "./errors.ts";
 import { KubeError } from "./types.ts";
 
 /** The longest object name Kubernetes accepts (a DNS-1123 subdomain). */
-export const MAX_NAME_LENGTH = 253;
+const MAX_NAME_LENGTH = 253;
 
 /** `value` encoded as one path segment; a KubeError (BadRequest) naming `what` when it cannot be one. */
 export function pathSegment(value: string, what: string): string {

@@ -25,7 +25,7 @@ export interface HttpRequest {
   onChunk?: (text: string) => void;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   status: number;
   /** Decoded as it arrives, so turning megabytes into text overlaps the wait for the rest. */
   body: string;
@@ -150,7 +150,7 @@ export function createTransport(
           ...(options.auth !== undefined && { auth: options.auth }),
           ...(request.signal && { signal: request.signal }),
           headers: {
-            ...options.headers,
+            ...(options.headers as http.OutgoingHttpHeaders),
             ...impersonationHeaders,
             Accept: request.accept ?? "application/json",
             "User-Agent": "flux-mcp",

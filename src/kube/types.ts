@@ -1,8 +1,7 @@
 // The Kubernetes access that tools get: a narrow interface over one kubeconfig context, with
 // typed errors. Tools depend on this file only, never on the Kubernetes client library.
-import type { HelmReleaseObjects } from "./helm-release.ts";
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   namespace?: string;
   uid?: string;
@@ -85,6 +84,20 @@ export interface WriteOptions {
 export interface DeleteOptions {
   dryRun?: boolean;
   propagationPolicy?: "Background" | "Foreground" | "Orphan";
+}
+
+/** An object a Helm release manages, by reference only (Kube.helmReleaseObjects). */
+export interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface HelmReleaseObjects {
+  /** The release's namespace, where its namespaced objects that name none live. */
+  namespace: string;
+  objects: ManifestObject[];
 }
 
 /** One kubeconfig context (or the in-cluster service account), with the identity it acts as. */

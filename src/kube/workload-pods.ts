@@ -79,7 +79,7 @@ interface SelectorRequirement {
 }
 
 /** A workload's spec.selector as a labelSelector query; undefined when it has none. */
-export function labelSelector(spec: unknown): string | undefined {
+function labelSelector(spec: unknown): string | undefined {
   const selector = (spec as { selector?: unknown } | undefined)?.selector;
   if (typeof selector !== "object" || selector === null) return undefined;
   const { matchLabels, matchExpressions } = selector as {

@@ -4,7 +4,7 @@ import { appendFile } from "node:fs/promises";
 
 export type CallOutcome = "ok" | "error" | "invalid" | "timeout" | "cancelled" | "failed";
 
-export interface CallLogEntry {
+interface CallLogEntry {
   time: string;
   session?: string;
   tool: string;

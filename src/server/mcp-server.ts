@@ -9,7 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { quoted } from "../kube/errors.ts";
-import { contextArgument, nameArgument, namespaceArgument } from "../tools/input/bounds.ts";
+import { contextArgument, nameArgument, namespaceArgument } from "../params/bounds.ts";
 import type { Tool } from "../tools/tool.ts";
 import { serverInstructions } from "./instructions.ts";
 import { DEBUG_PROMPTS, debugPlan } from "./prompts.ts";
@@ -17,7 +17,7 @@ import { runToolCall, type CallRuntime, type McpSession } from "./tool-call.ts";
 import { offerTools, type CatalogueMode, type ListedTool, type OfferedTool } from "./tool-catalogue.ts";
 import { warmUp } from "./warm-up.ts";
 
-export const SERVER_NAME = "flux-mcp";
+const SERVER_NAME = "flux-mcp";
 
 export interface ServerDefinition {
   version: string;

@@ -8,6 +8,7 @@ import type { HttpOptions } from "./http-server.ts";
 import { createInFlight } from "./in-flight.ts";
 import { defineServer, type ServerDefinition } from "./mcp-server.ts";
 import type { CallRuntime } from "./tool-call.ts";
+import { DocsShelf } from "./tool-context.ts";
 
 export type TransportName = "stdio" | "sse" | "http";
 
@@ -21,6 +22,8 @@ export interface ServeOptions {
   timeoutMs: number;
   responseLimit: number;
   callLogFile?: string;
+  /** --docs-dir: Markdown searched beside the bundled knowledge base. */
+  docsDir?: string;
   /** Creates the Kubernetes provider; called on the first tool call, not at startup. */
   createProvider(): Promise<KubeProvider>;
   version: string;
@@ -42,6 +45,7 @@ export async function startMcpServer(options: ServeOptions): Promise<RunningMcpS
     options.callLogFile === undefined ? undefined : createCallLog(options.callLogFile, options.log);
   const runtime: CallRuntime = {
     provider: lazyProvider(options.createProvider),
+    docs: new DocsShelf(options.docsDir),
     maskSecrets: options.maskSecrets,
     timeoutMs: options.timeoutMs,
     responseLimit: options.responseLimit,

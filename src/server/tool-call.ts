@@ -2,20 +2,21 @@
 // ToolContext (session context, --timeout combined with the client's cancellation, progress), error
 // mapping, the size guard, Secret masking as the very last pass (answers, errors, progress, the
 // stderr line of a failure, the call log), and the call log line.
-import { KubeError, type KubeProvider } from "../kube/types.ts";
-import { formatAge } from "../tools/output/durations.ts";
-import type { ToolContext, ToolResult } from "../tools/tool.ts";
+import { KubeError, type Kube, type KubeProvider } from "../kube/types.ts";
+import { formatAge } from "../format/durations.ts";
+import type { ToolResult } from "../tools/tool.ts";
 import type { CallLog, CallOutcome } from "./call-log.ts";
 import type { InFlight } from "./in-flight.ts";
 import { guardResponseSize } from "./response-guard.ts";
 import { OutputMasker } from "../kube/masking/output-masker.ts";
 import { describeInvalidArguments, type OfferedTool } from "./tool-catalogue.ts";
-import { createToolContext, type SessionState } from "./tool-context.ts";
+import { createToolContext, type DocsShelf, type SessionState } from "./tool-context.ts";
 
 /** What every call of the process shares. */
 export interface CallRuntime {
   /** The Kubernetes provider, created on first use (after the MCP handshake). */
   provider(): Promise<KubeProvider>;
+  docs: DocsShelf;
   maskSecrets: boolean;
   timeoutMs: number;
   responseLimit: number;
@@ -50,7 +51,7 @@ export interface CallAnswer {
 }
 
 /** Thrown for a failure that is a bug, not something a user can fix; the protocol layer reports it. */
-export class ToolCallBug extends Error {}
+class ToolCallBug extends Error {}
 
 export async function runToolCall(
   runtime: CallRuntime,
@@ -190,7 +191,18 @@ async function execute(
 
   const run = async (): Promise<Outcome> => {
     const provider = await runtime.provider();
-    const ctx = toolContext(offered, provider, session, runtime, request, signal, scrubber, callContext);
+    const ctx = createToolContext({
+      provider,
+      session: session.state,
+      ...(typeof callContext === "string" && { callContext }),
+      maskSecrets: runtime.maskSecrets,
+      responseLimit: runtime.responseLimit,
+      signal,
+      ...(request.progress && { progress: request.progress }),
+      ...(!offered.tool.readsSchemasOnly && { track: (kube: Kube) => scrubber.track(kube) }),
+      stateless: session.stateless,
+      docs: runtime.docs,
+    });
     return { ...(await offered.tool.handler(arguments_, ctx)), outcome: "ok" };
   };
   const deadline = abortion(signal);
@@ -206,41 +218,6 @@ async function execute(
     clearTimeout(timer);
     deadline.release();
   }
-}
-
-function toolContext(
-  offered: OfferedTool,
-  provider: KubeProvider,
-  session: McpSession,
-  runtime: CallRuntime,
-  request: CallRequest,
-  signal: AbortSignal,
-  scrubber: OutputMasker,
-  callContext: unknown,
-): ToolContext {
-  const ctx = createToolContext({
-    provider,
-    session: session.state,
-    ...(typeof callContext === "string" && { callContext }),
-    maskSecrets: runtime.maskSecrets,
-    responseLimit: runtime.responseLimit,
-    signal,
-    ...(request.progress && { progress: request.progress }),
-  });
-  return {
-    ...ctx,
-    kube: offered.tool.readsSchemasOnly
-      ? ctx.kube
-      : async (context) => scrubber.track(await ctx.kube(context)),
-    setContext: session.stateless
-      ? async (name) => {
-          throw new KubeError(
-            "Config",
-            `cannot switch to context "${name}": this connection is stateless (MCP 2026-07-28 over HTTP); pass context: "${name}" on each call instead`,
-          );
-        }
-      : ctx.setContext,
-  };
 }
 
 /**

@@ -3,7 +3,7 @@
 // converted to JSON Schema, by the build when it can (see inputSchemas).
 import { z } from "zod";
 import { quoted } from "../kube/errors.ts";
-import { contextArgument } from "../tools/input/bounds.ts";
+import { contextArgument } from "../params/bounds.ts";
 import type { Tool } from "../tools/tool.ts";
 
 export interface CatalogueMode {

@@ -2,9 +2,10 @@
 // annotations, and a handler) that can be listed, filtered and snapshot-tested. The server layer
 // turns tools into MCP registrations; tools never see the MCP SDK or the Kubernetes client library.
 import type { z } from "zod";
+import type { DocsLibrary } from "../docs/library.ts";
 import type { ContextInfo, Kube } from "../kube/types.ts";
 
-export interface ToolAnnotations {
+interface ToolAnnotations {
   readOnlyHint: boolean;
   destructiveHint: boolean;
   idempotentHint: boolean;
@@ -18,6 +19,8 @@ export interface ToolContext {
   contexts(): Promise<ContextInfo[]>;
   /** Switches this session's current context (never the process's). */
   setContext(name: string): Promise<void>;
+  /** The Flux documentation (with --docs-dir), built on the first docs call of the server. */
+  docs(): Promise<DocsLibrary>;
   maskSecrets: boolean;
   /** The longest answer the server passes on, in characters (--response-limit); Infinity for no limit. */
   responseLimit: number;
@@ -34,7 +37,7 @@ export interface ToolResult {
   isError?: boolean;
 }
 
-export type ToolArea = "reporting" | "operations" | "clusters" | "docs" | "analysis";
+type ToolArea = "reporting" | "operations" | "clusters" | "docs" | "analysis";
 
 export interface Tool<Shape extends z.ZodRawShape = z.ZodRawShape> {
   name: string;

@@ -3,38 +3,9 @@
 // else in src/ may import it, or the emulator would load (and ship its weight) in every process.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { importSites, type ImportSite } from "../helpers/imports.ts";
 
-const root = resolve(import.meta.dirname, "../..");
 const EMULATOR = "@flux-mcp/kube-emulator";
-
-interface ImportSite {
-  file: string;
-  specifier: string;
-  dynamic: boolean;
-}
-
-async function importSites(): Promise<ImportSite[]> {
-  const entries = await readdir(join(root, "src"), { withFileTypes: true, recursive: true });
-  const sites: ImportSite[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
-    const path = join(entry.parentPath, entry.name);
-    const file = relative(root, path);
-    const text = await readFile(path, "utf8");
-    for (const match of text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']/gms)) {
-      sites.push({ file, specifier: match[1] as string, dynamic: false });
-    }
-    for (const match of text.matchAll(/^\s*import\s*["']([^"']+)["']/gm)) {
-      sites.push({ file, specifier: match[1] as string, dynamic: false });
-    }
-    for (const match of text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) {
-      sites.push({ file, specifier: match[1] as string, dynamic: true });
-    }
-  }
-  return sites;
-}
 
 const reachesEmulator = (site: ImportSite) =>
   site.specifier === EMULATOR ||

@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { createInFlight } from "../../src/server/in-flight.ts";
 import { buildMcpServer, defineServer } from "../../src/server/mcp-server.ts";
 import type { CallRuntime } from "../../src/server/tool-call.ts";
+import { DocsShelf } from "../../src/server/tool-context.ts";
 import { ALL_TOOLS } from "../../src/tools/index.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { testProvider } from "../helpers/tools.ts";
@@ -203,6 +204,7 @@ describe("every tool, fuzzed from its JSON Schema", { timeout: 900_000 }, () => 
     const provider = testProvider(api);
     const runtime: CallRuntime = {
       provider: async () => provider,
+      docs: new DocsShelf(),
       maskSecrets: true,
       timeoutMs: TIMEOUT_MS,
       responseLimit: 20_000,

@@ -13,7 +13,8 @@ export function fetchWithHost(host: string): FetchLike {
         headers[name] = value;
       });
       headers.host = host;
-      const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+      const body =
+        init.body === undefined || init.body === null ? undefined : String(init.body as string | Buffer);
       if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
       const method = init.method ?? "GET";
       const outgoing = request(new URL(input), {

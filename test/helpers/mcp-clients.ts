@@ -68,6 +68,8 @@ export async function connectStreamableHttp(
 
 export async function connectSse(baseUrl: string, revision: Revision = "2024-11-05"): Promise<Client> {
   const client = clientFor(revision);
+  // The deprecated SSE transport on purpose: the server still serves clients that speak only it.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   await client.connect(new SSEClientTransport(new URL("/sse", baseUrl)));
   return client;
 }

@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { createKubeProvider } from "../../src/kube/provider.ts";
 import { KubeError, type KubeObject, type KubeProvider } from "../../src/kube/types.ts";
-import { createToolContext } from "../../src/server/tool-context.ts";
+import { createToolContext, DocsShelf } from "../../src/server/tool-context.ts";
 import type { Tool, ToolContext, ToolResult } from "../../src/tools/tool.ts";
 import type { TestApiServer } from "./apiserver.ts";
 
@@ -15,6 +15,8 @@ export interface ToolContextOptions {
   maskSecrets?: boolean;
   /** --response-limit; default: none. */
   responseLimit?: number;
+  /** --docs-dir. */
+  docsDir?: string;
   /** Acts as this user (and groups), the way --kube-as does. */
   impersonate?: { user: string; groups?: string[] };
 }
@@ -35,6 +37,7 @@ export function testToolContext(api: TestApiServer, options: ToolContextOptions 
     maskSecrets: options.maskSecrets ?? true,
     ...(options.responseLimit !== undefined && { responseLimit: options.responseLimit }),
     signal: new AbortController().signal,
+    docs: new DocsShelf(options.docsDir),
   });
 }
 

@@ -87,7 +87,7 @@ describe("describeInvalidArguments", () => {
     assert.ok(offered);
     const parsed = offered.arguments.safeParse({ name: 7, limit: 0, namspace: "x" });
     assert.equal(parsed.success, false);
-    const message = describeInvalidArguments(offered, parsed.error!);
+    const message = describeInvalidArguments(offered, parsed.error);
     assert.equal(
       message,
       "invalid arguments for read_things: name: expected string, received number; " +

@@ -5,7 +5,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createDocsLibrary, useDocsLibrary } from "../../src/docs/library.ts";
 import { readFluxDoc } from "../../src/tools/docs/read-flux-doc.ts";
 import { searchFluxDocs } from "../../src/tools/docs/search-flux-docs.ts";
 import type { ToolContext } from "../../src/tools/tool.ts";
@@ -35,13 +34,12 @@ describe("docs tools", () => {
 
   before(async () => {
     api = await startTestApiServer({ sources: [{ name: "staging", paths: ["test/data/flux-crds"] }] });
-    ctx = testToolContext(api);
     docsDir = await mkdtemp(join(tmpdir(), "flux-docs-"));
     await writeFile(
       join(docsDir, "upgrade-notes.md"),
       "# Upgrade notes\n\n## Flux 2.9\n\nThe zebra controller moved to a new namespace.\n",
     );
-    useDocsLibrary(createDocsLibrary({ docsDir }));
+    ctx = testToolContext(api, { docsDir });
   });
   after(async () => {
     await api.close();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { durationArgument, durationSeconds, parseDuration } from "../../src/tools/input/duration.ts";
+import { durationArgument, durationSeconds, parseDuration } from "../../src/params/duration.ts";
 
 describe("parseDuration", () => {
   it("reads Go durations", () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/kube/types.ts";
-import { formatAge } from "../../src/tools/output/durations.ts";
-import { byTime, compactEvent, eventLine, formatRef } from "../../src/tools/output/events.ts";
+import { formatAge } from "../../src/format/durations.ts";
+import { byTime, compactEvent, eventLine, formatRef } from "../../src/format/events.ts";
 
 describe("formatAge", () => {
   it("keeps ages short and still ordered", () => {

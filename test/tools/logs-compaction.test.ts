@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compactLogLines, groupLogEntries, splitLogLines } from "../../src/tools/reporting/log-lines.ts";
+import { compactLogLines, groupLogEntries, splitLogLines } from "../../src/format/log-lines.ts";
 
 const kustomizeFailure = JSON.stringify({
   level: "error",

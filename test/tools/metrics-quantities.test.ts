@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatCpu, formatMemory, parseQuantity } from "../../src/tools/reporting/quantities.ts";
+import { formatCpu, formatMemory, parseQuantity } from "../../src/format/quantities.ts";
 
 describe("quantities", () => {
   it("reads decimal, binary and exponent forms", () => {

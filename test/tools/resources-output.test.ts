@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { KubeObject } from "../../src/kube/types.ts";
-import { inventoryObjects, parseInventoryId } from "../../src/flux/inventory.ts";
 import { decodeHelmRelease, manifestObjects } from "../../src/kube/helm-release.ts";
-import { groupManagedObjects } from "../../src/tools/output/managed-objects.ts";
-import { viewObject } from "../../src/tools/output/object-view.ts";
-import { columnLabels, invalidFieldExpression, ProjectionTable } from "../../src/tools/output/projection.ts";
+import { groupManagedObjects, inventoryObjects, parseInventoryId } from "../../src/flux/inventory.ts";
+import { viewObject } from "../../src/format/object-view.ts";
+import { columnLabels, invalidFieldExpression, ProjectionTable } from "../../src/format/projection.ts";
 import { helmStorageSecret } from "../helpers/tools.ts";
 
 // blockOwnerDeletion is part of real owner references, though KubeObject does not name it.

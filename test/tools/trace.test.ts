@@ -165,7 +165,7 @@ describe("trace_kubernetes_resource on the demo fleet", () => {
     assert.equal(answer.object, "Deployment kube-system/coredns");
     assert.equal(answer.owners, undefined);
     assert.match(
-      String(answer.managedBy),
+      answer.managedBy as string,
       /^none: not managed by Flux \(it carries no Flux ownership labels\)$/,
     );
     assert.equal(answer.sources, undefined);

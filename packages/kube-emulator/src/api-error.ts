@@ -43,7 +43,7 @@ export class ApiError extends Error {
 }
 
 /** `deployments.apps`, or just `pods` for the core group, as Kubernetes names a resource in errors. */
-export function qualifiedResource(type: Pick<ResourceType, "group" | "plural">): string {
+function qualifiedResource(type: Pick<ResourceType, "group" | "plural">): string {
   return type.group === "" ? type.plural : `${type.plural}.${type.group}`;
 }
 
@@ -105,12 +105,4 @@ export function methodNotAllowed(
 
 export function pathNotFound(): ApiError {
   return new ApiError(404, "NotFound", "the server could not find the requested resource");
-}
-
-export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError(
-    415,
-    "UnsupportedMediaType",
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml; got ${contentType}`,
-  );
 }

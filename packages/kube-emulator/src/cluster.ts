@@ -356,7 +356,7 @@ export class Cluster {
 }
 
 /** Kubernetes timestamps: RFC 3339 in UTC, to the second. */
-export function timestamp(date = new Date()): string {
+function timestamp(date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 

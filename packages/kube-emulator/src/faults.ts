@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RequestAttributes } from "./types.ts";
 
 /** Which requests a fault applies to; every field given must match. */
-export interface FaultMatch {
+interface FaultMatch {
   method?: string;
   /** Compared with the path without its query string. */
   pathPrefix?: string;
@@ -14,7 +14,7 @@ export interface FaultMatch {
   user?: string;
 }
 
-export type FaultAction =
+type FaultAction =
   /** Waits, then lets the request through (or on to the next matching fault). */
   | { kind: "latency"; delayMs: number }
   /** Holds the request until `opened` resolves, then lets it through: a slow cluster a test controls. */
@@ -24,7 +24,7 @@ export type FaultAction =
   /** Closes the connection without answering. */
   | { kind: "drop" };
 
-export interface FaultFiring {
+interface FaultFiring {
   /** Fires at most this many times; unlimited when absent. */
   times?: number;
   /** Chance in [0, 1] that a matching request triggers the fault, drawn from the seeded generator. */

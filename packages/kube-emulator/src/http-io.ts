@@ -4,7 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { ApiError, badRequest } from "./api-error.ts";
 
 /** kube-apiserver refuses bodies over 3 MiB; so do we, with the same kind of error. */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

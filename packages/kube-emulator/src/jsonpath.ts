@@ -229,7 +229,7 @@ function compare(value: unknown, operator: ComparisonOperator, literal: Literal)
       if (typeof value !== typeof literal || (typeof value !== "number" && typeof value !== "string")) {
         return false;
       }
-      const left = value as number | string;
+      const left = value;
       const right = literal as number | string;
       if (operator === "<") return left < right;
       if (operator === "<=") return left <= right;

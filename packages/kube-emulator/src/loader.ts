@@ -11,8 +11,8 @@ import type { ResourceType } from "./resources/resource-type.ts";
 import { bootstrapRbacObjects } from "./security/bootstrap-rbac.ts";
 import type { KubeObject } from "./types.ts";
 
-export const SIDE_FORMAT_API_VERSION = "apiserver.flux-mcp.dev/v1alpha1";
-export const DEFAULT_KUBERNETES_VERSION = "v1.32.0";
+const SIDE_FORMAT_API_VERSION = "apiserver.flux-mcp.dev/v1alpha1";
+const DEFAULT_KUBERNETES_VERSION = "v1.32.0";
 
 export class LoadError extends Error {}
 

@@ -5,8 +5,8 @@
 type Schema = Record<string, unknown>;
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1";
-export const OBJECT_META = `${META}.ObjectMeta`;
-export const LIST_META = `${META}.ListMeta`;
+const OBJECT_META = `${META}.ObjectMeta`;
+const LIST_META = `${META}.ListMeta`;
 export const STATUS = `${META}.Status`;
 export const PATCH = `${META}.Patch`;
 const OWNER_REFERENCE = `${META}.OwnerReference`;
@@ -17,7 +17,7 @@ export function ref(name: string): Schema {
 }
 
 /** A property that points at a shared schema but keeps its own description, as Kubernetes writes it. */
-export function refProperty(name: string, description: string): Schema {
+function refProperty(name: string, description: string): Schema {
   return { description, allOf: [ref(name)] };
 }
 

@@ -55,12 +55,12 @@ export function openApiV3Document(
 }
 
 /** Stable hash of a document, upper-case hex SHA-512 like kube-apiserver's. */
-export function documentHash(document: object): string {
+function documentHash(document: object): string {
   return createHash("sha512").update(canonicalJson(document)).digest("hex").toUpperCase();
 }
 
 /** The component name kube-apiserver gives a kind's schema, e.g. io.fluxcd.toolkit.helm.v2.HelmRelease. */
-export function schemaName(type: ResourceType, version: string, kind: string = type.kind): string {
+function schemaName(type: ResourceType, version: string, kind: string = type.kind): string {
   const builtinPackage = type.crdName === undefined ? BUILTIN_PACKAGES[type.group] : undefined;
   const prefix = builtinPackage ?? type.group.split(".").reverse().join(".");
   return `${prefix}.${version}.${kind}`;

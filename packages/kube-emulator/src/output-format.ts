@@ -61,14 +61,14 @@ export function renderList(
       kind: "PartialObjectMetadataList",
       metadata,
       items: objects.map(partialMetadata),
-    } as unknown as KubeObject;
+    };
   }
   return {
     apiVersion: objects[0]?.apiVersion ?? presentedApiVersion(rendering),
     kind: type.listKind,
     metadata,
     items: objects,
-  } as unknown as KubeObject;
+  };
 }
 
 function presentedApiVersion(rendering: Rendering): string {

@@ -22,7 +22,7 @@ export const WRITE_VERBS: ReadonlySet<string> = new Set([
   "deletecollection",
 ]);
 
-export const DEFAULT_REQUEST_LOG_CAPACITY = 10_000;
+const DEFAULT_REQUEST_LOG_CAPACITY = 10_000;
 
 export class RequestLog {
   readonly capacity: number;

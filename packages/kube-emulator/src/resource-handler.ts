@@ -83,7 +83,7 @@ function isPodLog(request: ResourceRequest): boolean {
   return request.type.group === "" && request.type.plural === "pods" && request.path.subresource === "log";
 }
 
-export function rendering(request: ResourceRequest): Rendering {
+function rendering(request: ResourceRequest): Rendering {
   return {
     cluster: request.cluster,
     type: request.type,
@@ -309,7 +309,7 @@ function serveApply(request: ResourceRequest, body: unknown, options: WriteOptio
   const metadata = isObject(applied.metadata) ? { ...applied.metadata } : {};
   if (metadata.name !== undefined && metadata.name !== name) {
     throw badRequest(
-      `the name of the object (${String(metadata.name)}) does not match the name on the URL (${name})`,
+      `the name of the object (${metadata.name}) does not match the name on the URL (${name})`,
     );
   }
   metadata.name = name;
@@ -353,7 +353,7 @@ function serveApply(request: ResourceRequest, body: unknown, options: WriteOptio
 
 async function serveDelete(request: ResourceRequest): Promise<void> {
   const body = parseBody(await readBody(request.req), "application/json");
-  const options = isObject(body) ? (body as Record<string, unknown>) : {};
+  const options = isObject(body) ? body : {};
   const propagationPolicy = (request.query.get("propagationPolicy") ?? options.propagationPolicy) as
     PropagationPolicy | undefined;
   if (

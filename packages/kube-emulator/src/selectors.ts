@@ -26,7 +26,7 @@ export function parseLabelSelector(text: string): ObjectPredicate {
 }
 
 /** The requirements of a label selector string; an empty string has none and matches everything. */
-export function parseLabelRequirements(text: string): LabelRequirement[] {
+function parseLabelRequirements(text: string): LabelRequirement[] {
   const tokens = new TokenStream(tokenize(text));
   const requirements: LabelRequirement[] = [];
   for (;;) {

@@ -12,7 +12,7 @@ export interface StoreChange {
   revision: number;
 }
 
-export const DEFAULT_HISTORY_LIMIT = 10_000;
+const DEFAULT_HISTORY_LIMIT = 10_000;
 /** The history is trimmed once it is this much over its limit: one splice per batch, not per write. */
 const HISTORY_TRIM_BATCH = 4096;
 

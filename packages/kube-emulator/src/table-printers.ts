@@ -13,7 +13,7 @@ export interface TableColumnDefinition {
   priority: number;
 }
 
-export interface TableRowCondition {
+interface TableRowCondition {
   type: string;
   status: string;
   reason?: string;
@@ -148,7 +148,7 @@ interface PodStatusSummary {
 }
 
 /** STATUS, READY and RESTARTS of a pod, derived from its container statuses like kubectl shows them. */
-export function podStatusSummary(pod: KubeObject): PodStatusSummary {
+function podStatusSummary(pod: KubeObject): PodStatusSummary {
   const spec = fields(pod.spec);
   const status = fields(pod.status);
   const conditions = records(status.conditions);
@@ -865,7 +865,7 @@ function desiredReplicas(spec: Fields): number {
 }
 
 /** A LabelSelector in kubectl's `a=b,c in (d,e),!f` form; "" for an empty or absent selector. */
-export function labelSelectorString(selector: unknown): string {
+function labelSelectorString(selector: unknown): string {
   const requirements: [string, string][] = Object.entries(fields(fields(selector).matchLabels)).map(
     ([key, value]) => [key, `${key}=${text(value)}`],
   );

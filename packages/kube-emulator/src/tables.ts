@@ -11,7 +11,6 @@ import {
   builtinPrinter,
   column,
   type PrintedRow,
-  type TableColumnDefinition,
   type TablePrinter,
 } from "./table-printers.ts";
 import type { KubeObject } from "./types.ts";
@@ -81,7 +80,7 @@ function safePrint(printer: TablePrinter, object: KubeObject, now: Date): Printe
  * Columns of a custom resource: Name, then the version's printer columns. A CRD without
  * printer columns gets a single Age column, as kube-apiserver adds one by default.
  */
-export function customResourcePrinter(printerColumns: readonly PrinterColumn[]): TablePrinter {
+function customResourcePrinter(printerColumns: readonly PrinterColumn[]): TablePrinter {
   const declared: PrinterColumn[] =
     printerColumns.length > 0
       ? [...printerColumns]
@@ -126,7 +125,7 @@ function customCell(type: PrinterColumn["type"], value: unknown, now: Date): unk
     case "string":
       // Non-string values print the way kubectl's JSONPath prints them: objects as JSON.
       if (typeof value === "string") return value;
-      return typeof value === "object" ? JSON.stringify(value) : String(value);
+      return typeof value === "object" ? JSON.stringify(value) : String(value as number | boolean | bigint);
     case "integer":
       return typeof value === "number" ? Math.trunc(value) : null;
     case "number":
@@ -155,8 +154,6 @@ function rowObjectOf(object: KubeObject, includeObject: "None" | "Metadata" | "O
   }
 }
 
-function definedOnly<T extends object>(value: T): Record<string, unknown> {
+function definedOnly(value: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined));
 }
-
-export type { TableColumnDefinition };

@@ -90,7 +90,7 @@ export function valueNeedles(bytes: Buffer): Needle[] {
  * URL without credentials (a Git or registry address is the same as in the sources that use
  * it); not a certificate. Generated credentials mix letters, digits and case within a word.
  */
-export function looksSecret(value: string): boolean {
+function looksSecret(value: string): boolean {
   if (value.length < MIN_VALUE_LENGTH) return false;
   if (/^([a-z]+|[0-9]+)([-.]([a-z]+|[0-9]+))*$/.test(value)) return false;
   if (/^(https?|ssh|git|oci):\/\/[^@\s?#]+$/.test(value)) return false;

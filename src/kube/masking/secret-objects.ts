@@ -13,7 +13,7 @@ const digestKey = randomBytes(32);
 /** The masked value maps, with the digest of each original value by key. */
 const digests = new WeakMap<object, Map<string, string>>();
 
-export function isSecret(object: { kind?: unknown; apiVersion?: unknown }): boolean {
+function isSecret(object: { kind?: unknown; apiVersion?: unknown }): boolean {
   return object.kind === "Secret" && object.apiVersion === "v1";
 }
 

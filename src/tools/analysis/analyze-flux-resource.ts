@@ -3,10 +3,10 @@
 import { z } from "zod";
 import { ChainReader, linkId, type ChainLink, type ObjectKey } from "../../flux/causal-chain.ts";
 import { FLUX_KINDS } from "../../flux/kinds.ts";
-import { renderChainAnswer } from "../../format/causal-chain.ts";
+import { renderChainAnswer } from "../../flux/causal-chain-text.ts";
 import { KubeError, type Kube } from "../../kube/types.ts";
-import { byTime, compactEvent, eventLine, ROUTINE_FLUX_REASON } from "../output/events.ts";
-import { where } from "../output/names.ts";
+import { byTime, compactEvent, eventLine, ROUTINE_FLUX_REASON } from "../../format/events.ts";
+import { where } from "../../format/names.ts";
 import { defineTool, toolError } from "../tool.ts";
 
 /** The most an answer holds, in tokens: a full chain with logs fits, a fleet's failures fit ranked. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { compareFacts, flatValues, fluxFacts } from "../../flux/comparison.ts";
 import { FLUX_KINDS } from "../../flux/kinds.ts";
 import { KubeError, type Kube, type KubeObject } from "../../kube/types.ts";
-import { yamlDocuments } from "../output/objects.ts";
+import { yamlDocuments } from "../../format/objects.ts";
 import { defineTool, toolError } from "../tool.ts";
 
 /** Objects compared in one answer; a namespace holding more gets the first ones and a count. */

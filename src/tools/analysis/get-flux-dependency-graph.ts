@@ -9,12 +9,12 @@ import {
   type FluxGraph,
 } from "../../flux/dependency-graph.ts";
 import { FLUX_KINDS } from "../../flux/kinds.ts";
-import { mermaidFlowchart } from "../../format/mermaid.ts";
-import { where } from "../output/names.ts";
+import { mermaidFlowchart } from "../../flux/dependency-graph-mermaid.ts";
+import { where } from "../../format/names.ts";
 import { defineTool, toolError } from "../tool.ts";
 
 /** More boxes than a picture can show legibly: the answer asks for a filter instead. */
-export const MAX_GRAPH_NODES = 150;
+const MAX_GRAPH_NODES = 150;
 const NOT_FINE = new Set(["failing", "stalled", "blocked"]);
 
 export const getFluxDependencyGraph = defineTool({

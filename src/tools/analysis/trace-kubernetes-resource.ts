@@ -2,17 +2,17 @@
 // Flux applied, the chain of Flux appliers above it (HelmRelease → Kustomization → … → FluxInstance),
 // and the sources they build from, each with its readiness and revision.
 import { z } from "zod";
-import { apiVersionArgument, kindArgument, MAX_LABEL, nameArgument } from "../input/bounds.ts";
+import { apiVersionArgument, kindArgument, MAX_LABEL, nameArgument } from "../../params/bounds.ts";
 import { FLUX_KINDS, groupOf } from "../../flux/kinds.ts";
 import { describeManager, fluxManagersOf, type FluxManager } from "../../flux/managed-by.ts";
 import { shortenDigests } from "../../flux/messages.ts";
 import { fluxKindOf, readinessOf } from "../../flux/readiness.ts";
 import { describeRef, SOURCE_GROUP, sourceReferenceOf, type SourceReference } from "../../flux/sources.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
-import { yamlDocuments } from "../output/objects.ts";
-import { objectName, problemText, revisionFields, statusText } from "../reporting/flux-status.ts";
+import { yamlDocuments } from "../../format/objects.ts";
+import { objectName, problemText, revisionFields, statusText } from "../../flux/status.ts";
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
-import { workloadStatus } from "./workload-status.ts";
+import { workloadStatus } from "../../flux/workload-status.ts";
 import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
 const MAX_OWNER_LEVELS = 8;

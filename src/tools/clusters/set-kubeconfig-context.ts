@@ -1,6 +1,6 @@
 // set_kubeconfig_context: switches the context this MCP session uses. Other sessions, the process
 // and the kubeconfig file are left as they are.
-import { contextArgument } from "../input/bounds.ts";
+import { contextArgument } from "../../params/bounds.ts";
 import { KubeError } from "../../kube/types.ts";
 import { defineTool, toolError } from "../tool.ts";
 

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineTool, toolError } from "../tool.ts";
 
-export const DEFAULT_READ_LINES = 400;
+const DEFAULT_READ_LINES = 400;
 const MAX_READ_LINES = 1000;
 const MAX_READ_CHARS = 30_000;
 const SUGGESTED_PATHS = 5;
@@ -44,11 +44,8 @@ export const readFluxDoc = defineTool({
   readsSchemasOnly: true,
   async handler({ path, heading, offset, limit = DEFAULT_READ_LINES }, ctx) {
     // The docs code loads with the first docs call, not with the server.
-    const [{ currentDocsLibrary }, { findSection, outline, sliceLines }] = await Promise.all([
-      import("../../docs/library.ts"),
-      import("../../docs/reading.ts"),
-    ]);
-    const view = await currentDocsLibrary().view(() => ctx.kube());
+    const { findSection, outline, sliceLines } = await import("../../docs/reading.ts");
+    const view = await (await ctx.docs()).view(() => ctx.kube());
     const [documentPath = path, anchor] = path.split("#", 2);
     const doc = view.document(documentPath);
     if (!doc) {

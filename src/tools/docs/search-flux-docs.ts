@@ -5,7 +5,7 @@ import type { sectionBody as SectionBody } from "../../docs/markdown.ts";
 import type { SectionHit } from "../../docs/section-index.ts";
 import { defineTool, toolError } from "../tool.ts";
 
-export const DEFAULT_SEARCH_LIMIT = 8;
+const DEFAULT_SEARCH_LIMIT = 8;
 const EXCERPT_CHARS = 2000;
 /** `format: complete` shows whole sections, still within reason for a model's context. */
 const COMPLETE_CHARS = 12_000;
@@ -55,11 +55,8 @@ export const searchFluxDocs = defineTool({
   readsSchemasOnly: true,
   async handler({ query, path, limit = DEFAULT_SEARCH_LIMIT, format = "concise" }, ctx) {
     // The docs code loads with the first docs call, not with the server.
-    const [{ currentDocsLibrary }, { sectionBody }] = await Promise.all([
-      import("../../docs/library.ts"),
-      import("../../docs/markdown.ts"),
-    ]);
-    const view = await currentDocsLibrary().view(() => ctx.kube());
+    const { sectionBody } = await import("../../docs/markdown.ts");
+    const view = await (await ctx.docs()).view(() => ctx.kube());
     const hits = view.search(query, { ...(path !== undefined && { path }), limit });
     const notes = view.notes.map((note) => `Note: ${note}`);
     if (hits.length === 0) {

@@ -1,10 +1,10 @@
 import { defineTool, toolError } from "../tool.ts";
-import { planApply } from "./apply-plan.ts";
-import { applyPlanned } from "./apply-run.ts";
-import { fluxManagement, managedRefusal } from "./flux-guard.ts";
-import { parseManifest } from "./manifest.ts";
-import { where } from "../output/names.ts";
-import { dryRunParam, overwriteParam, yamlContentParam } from "./params.ts";
+import { planApply } from "../../flux/apply-plan.ts";
+import { applyPlanned } from "../../flux/apply-run.ts";
+import { fluxManagement, managedRefusal } from "../../flux/guard.ts";
+import { parseManifest } from "../../kube/manifest.ts";
+import { where } from "../../format/names.ts";
+import { dryRunParam, overwriteParam, yamlContentParam } from "../../params/operations.ts";
 
 export const applyKubernetesManifest = defineTool({
   name: "apply_kubernetes_manifest",

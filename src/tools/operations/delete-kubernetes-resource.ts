@@ -1,7 +1,7 @@
 import { defineTool, toolError } from "../tool.ts";
-import { deletionEffects } from "./deletion-effects.ts";
-import { fluxManagement, managedRefusal } from "./flux-guard.ts";
-import { objectTitle, where } from "../output/names.ts";
+import { deletionEffects } from "../../flux/deletion-effects.ts";
+import { fluxManagement, managedRefusal } from "../../flux/guard.ts";
+import { objectTitle, where } from "../../format/names.ts";
 import {
   apiVersionParam,
   dryRunParam,
@@ -9,7 +9,7 @@ import {
   nameParam,
   optionalNamespaceParam,
   overwriteParam,
-} from "./params.ts";
+} from "../../params/operations.ts";
 
 export const deleteKubernetesResource = defineTool({
   name: "delete_kubernetes_resource",

@@ -1,12 +1,12 @@
 import { KubeError, type KubeObject } from "../../kube/types.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { planApply, type PlannedObject } from "./apply-plan.ts";
-import { APPLY_FIELD_MANAGER } from "./field-managers.ts";
-import { fluxManagement } from "./flux-guard.ts";
-import { parseManifest } from "./manifest.ts";
-import { where } from "../output/names.ts";
-import { objectDiff } from "./object-diff.ts";
-import { yamlContentParam } from "./params.ts";
+import { planApply, type PlannedObject } from "../../flux/apply-plan.ts";
+import { APPLY_FIELD_MANAGER } from "../../kube/field-managers.ts";
+import { fluxManagement } from "../../flux/guard.ts";
+import { parseManifest } from "../../kube/manifest.ts";
+import { where } from "../../format/names.ts";
+import { objectDiff } from "../../format/object-diff.ts";
+import { yamlContentParam } from "../../params/operations.ts";
 
 export const diffKubernetesManifest = defineTool({
   name: "diff_kubernetes_manifest",

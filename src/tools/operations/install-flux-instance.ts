@@ -1,24 +1,18 @@
-import { durationArgument } from "../input/duration.ts";
+import { durationArgument } from "../../params/duration.ts";
 import { z } from "zod";
-import { manifestArgument, MAX_URL } from "../input/bounds.ts";
+import { manifestArgument, MAX_URL } from "../../params/bounds.ts";
 import { generationProgress } from "../../flux/reconcile.ts";
 import { groupOf } from "../../flux/kinds.ts";
 import { KubeError, type KubeObject } from "../../kube/types.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { planApply, readLive } from "./apply-plan.ts";
-import { applyPlanned } from "./apply-run.ts";
-import { fluxManagement, managedRefusal } from "./flux-guard.ts";
-import { getFluxTarget, resolveFluxKind } from "./flux-target.ts";
-import { parseManifest } from "./manifest.ts";
-import { where } from "../output/names.ts";
-import { overwriteParam, waitParam } from "./params.ts";
-import {
-  DEFAULT_WAIT_MS,
-  describeOutcome,
-  progressReporter,
-  waitBudget,
-  waitForOutcome,
-} from "./reconcile-wait.ts";
+import { planApply, readLive } from "../../flux/apply-plan.ts";
+import { applyPlanned } from "../../flux/apply-run.ts";
+import { fluxManagement, managedRefusal } from "../../flux/guard.ts";
+import { getFluxTarget, resolveFluxKind } from "../../flux/target.ts";
+import { parseManifest } from "../../kube/manifest.ts";
+import { where } from "../../format/names.ts";
+import { DEFAULT_WAIT_MS, overwriteParam, waitBudget, waitParam } from "../../params/operations.ts";
+import { describeOutcome, progressReporter, waitForOutcome } from "../../flux/reconcile-wait.ts";
 
 /** Where the Flux Operator expects its FluxInstance. */
 const INSTANCE_NAMESPACE = "flux-system";

@@ -1,12 +1,12 @@
 import { parse } from "yaml";
 import { z } from "zod";
-import { manifestArgument } from "../input/bounds.ts";
+import { manifestArgument } from "../../params/bounds.ts";
 import type { PatchType } from "../../kube/types.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { PATCH_FIELD_MANAGER } from "./field-managers.ts";
-import { fluxManagement, managedRefusal } from "./flux-guard.ts";
-import { objectTitle, where } from "../output/names.ts";
-import { objectDiff } from "./object-diff.ts";
+import { PATCH_FIELD_MANAGER } from "../../kube/field-managers.ts";
+import { fluxManagement, managedRefusal } from "../../flux/guard.ts";
+import { objectTitle, where } from "../../format/names.ts";
+import { objectDiff } from "../../format/object-diff.ts";
 import {
   apiVersionParam,
   dryRunParam,
@@ -14,7 +14,7 @@ import {
   nameParam,
   optionalNamespaceParam,
   overwriteParam,
-} from "./params.ts";
+} from "../../params/operations.ts";
 
 export const patchKubernetesResource = defineTool({
   name: "patch_kubernetes_resource",
@@ -88,7 +88,8 @@ function readPatch(text: string, type: PatchType): { value: unknown } | { error:
     const operations = Array.isArray(value) ? value : undefined;
     if (
       !operations?.every(
-        (operation) => typeof operation?.op === "string" && typeof operation?.path === "string",
+        (operation: { op?: unknown; path?: unknown } | undefined) =>
+          typeof operation?.op === "string" && typeof operation?.path === "string",
       )
     ) {
       return {

@@ -1,7 +1,13 @@
 import { defineTool } from "../tool.ts";
-import { nameParam, namespaceParam, waitParam, waitTimeoutParam, withSourceParam } from "./params.ts";
-import { reconcileFluxObject } from "./reconcile-flow.ts";
-import { waitBudget } from "./reconcile-wait.ts";
+import {
+  nameParam,
+  namespaceParam,
+  waitBudget,
+  waitParam,
+  waitTimeoutParam,
+  withSourceParam,
+} from "../../params/operations.ts";
+import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
 
 export const reconcileFluxKustomization = defineTool({
   name: "reconcile_flux_kustomization",

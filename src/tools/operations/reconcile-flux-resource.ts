@@ -1,16 +1,16 @@
 import { z } from "zod";
-import { kindArgument } from "../input/bounds.ts";
+import { kindArgument } from "../../params/bounds.ts";
 import { defineTool } from "../tool.ts";
 import {
   apiVersionParam,
   nameParam,
   namespaceParam,
+  waitBudget,
   waitParam,
   waitTimeoutParam,
   withSourceParam,
-} from "./params.ts";
-import { reconcileFluxObject } from "./reconcile-flow.ts";
-import { waitBudget } from "./reconcile-wait.ts";
+} from "../../params/operations.ts";
+import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
 
 export const reconcileFluxResource = defineTool({
   name: "reconcile_flux_resource",

@@ -1,7 +1,12 @@
 import { defineTool } from "../tool.ts";
-import { nameParam, namespaceParam, waitParam, waitTimeoutParam } from "./params.ts";
-import { reconcileFluxObject } from "./reconcile-flow.ts";
-import { waitBudget } from "./reconcile-wait.ts";
+import {
+  nameParam,
+  namespaceParam,
+  waitBudget,
+  waitParam,
+  waitTimeoutParam,
+} from "../../params/operations.ts";
+import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
 
 export const reconcileFluxResourceSet = defineTool({
   name: "reconcile_flux_resourceset",

@@ -1,8 +1,13 @@
 import { z } from "zod";
 import { defineTool } from "../tool.ts";
-import { nameParam, namespaceParam, waitParam, waitTimeoutParam } from "./params.ts";
-import { reconcileFluxObject } from "./reconcile-flow.ts";
-import { waitBudget } from "./reconcile-wait.ts";
+import {
+  nameParam,
+  namespaceParam,
+  waitBudget,
+  waitParam,
+  waitTimeoutParam,
+} from "../../params/operations.ts";
+import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
 
 const SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket", "HelmChart", "HelmRepository"] as const;
 

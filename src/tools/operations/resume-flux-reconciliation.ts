@@ -1,18 +1,19 @@
 import { newRequestToken, reconcileProgress } from "../../flux/reconcile.ts";
 import { isSuspended, resumePatch } from "../../flux/suspend.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { PATCH_FIELD_MANAGER } from "./field-managers.ts";
-import { getFluxTarget, resolveFluxKind } from "./flux-target.ts";
-import { where } from "../output/names.ts";
+import { PATCH_FIELD_MANAGER } from "../../kube/field-managers.ts";
+import { getFluxTarget, resolveFluxKind } from "../../flux/target.ts";
+import { where } from "../../format/names.ts";
 import {
   apiVersionParam,
   kindParam,
   nameParam,
   namespaceParam,
+  waitBudget,
   waitParam,
   waitTimeoutParam,
-} from "./params.ts";
-import { describeOutcome, progressReporter, waitBudget, waitForOutcome } from "./reconcile-wait.ts";
+} from "../../params/operations.ts";
+import { describeOutcome, progressReporter, waitForOutcome } from "../../flux/reconcile-wait.ts";
 
 export const resumeFluxReconciliation = defineTool({
   name: "resume_flux_reconciliation",

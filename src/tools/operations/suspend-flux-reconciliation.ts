@@ -1,9 +1,9 @@
 import { isSuspended, suspendPatch, suspensionMarker } from "../../flux/suspend.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { PATCH_FIELD_MANAGER } from "./field-managers.ts";
-import { getFluxTarget, resolveFluxKind } from "./flux-target.ts";
-import { where } from "../output/names.ts";
-import { apiVersionParam, kindParam, nameParam, namespaceParam } from "./params.ts";
+import { PATCH_FIELD_MANAGER } from "../../kube/field-managers.ts";
+import { getFluxTarget, resolveFluxKind } from "../../flux/target.ts";
+import { where } from "../../format/names.ts";
+import { apiVersionParam, kindParam, nameParam, namespaceParam } from "../../params/operations.ts";
 
 export const suspendFluxReconciliation = defineTool({
   name: "suspend_flux_reconciliation",

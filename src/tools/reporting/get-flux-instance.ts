@@ -22,12 +22,12 @@ import {
 } from "../../flux/readiness.ts";
 import { describeRef, sourceReferenceOf } from "../../flux/sources.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
-import { yamlDocuments } from "../output/objects.ts";
+import { yamlDocuments } from "../../format/objects.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { objectName, problemText, statusText } from "./flux-status.ts";
+import { objectName, problemText, statusText } from "../../flux/status.ts";
 
 /** Objects named per list (failing, blocked…): enough to act on, bounded for huge clusters. */
-export const LISTED_PER_STATE = 20;
+const LISTED_PER_STATE = 20;
 const MESSAGE_LENGTH = 300;
 /**
  * Pages of a size whose parsing stays short (the event loop serves other calls between pages), read
@@ -346,7 +346,7 @@ interface FluxReportSpec {
 }
 
 function reportSpec(report: KubeObject | undefined): FluxReportSpec {
-  return (report?.spec ?? {}) as FluxReportSpec;
+  return report?.spec ?? {};
 }
 
 function kubernetesLine(serverVersion: string | undefined, report: KubeObject | undefined): string {

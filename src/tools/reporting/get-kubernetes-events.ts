@@ -1,16 +1,16 @@
 // get_kubernetes_events: a timeline of core Events, one line each, newest last, filtered by object,
 // type, age and a pattern.
 import { z } from "zod";
-import { apiVersionArgument, MAX_KIND, MAX_LABEL, MAX_NAME } from "../input/bounds.ts";
+import { apiVersionArgument, MAX_KIND, MAX_LABEL, MAX_NAME } from "../../params/bounds.ts";
 import { groupOf } from "../../flux/kinds.ts";
 import type { Kube, ListOptions, ResolvedKind } from "../../kube/types.ts";
-import { durationArgument, parseDuration } from "../input/duration.ts";
-import { byTime, compactEvent, eventLine, formatRef, type CompactEvent } from "../output/events.ts";
-import { compileGrep } from "../input/grep-pattern.ts";
+import { durationArgument, parseDuration } from "../../params/duration.ts";
+import { byTime, compactEvent, eventLine, formatRef, type CompactEvent } from "../../format/events.ts";
+import { compileGrep } from "../../params/grep-pattern.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
-export const DEFAULT_EVENT_LIMIT = 100;
+const DEFAULT_EVENT_LIMIT = 100;
 /** Events are read in pages of this size, so a busy cluster's events never arrive in one response. */
 const PAGE_SIZE = 500;
 

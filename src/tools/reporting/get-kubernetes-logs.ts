@@ -1,19 +1,19 @@
 // get_kubernetes_logs: the tail of a pod's container logs, or of every pod of a workload, filtered by
 // age and a pattern, with JSON log lines compacted and a hint toward the crashed instance's log.
-import { disagreeingNames } from "../input/renamed-parameters.ts";
+import { disagreeingNames } from "../../params/renamed-parameters.ts";
 import { z } from "zod";
-import { containerArgument, nameArgument, namespaceArgument } from "../input/bounds.ts";
+import { containerArgument, nameArgument, namespaceArgument } from "../../params/bounds.ts";
 import { KubeError, type Kube, type KubeObject, type LogOptions } from "../../kube/types.ts";
-import { durationArgument, durationSeconds } from "../input/duration.ts";
-import { where } from "../output/names.ts";
-import { compileGrep, type GrepPattern } from "../input/grep-pattern.ts";
+import { durationArgument, durationSeconds } from "../../params/duration.ts";
+import { where } from "../../format/names.ts";
+import { compileGrep, type GrepPattern } from "../../params/grep-pattern.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { compactLogLines, groupLogEntries, splitLogLines } from "./log-lines.ts";
+import { compactLogLines, groupLogEntries, splitLogLines } from "../../format/log-lines.ts";
 import { WORKLOAD_KINDS, workloadPods, type WorkloadKind } from "../../kube/workload-pods.ts";
 
-export const DEFAULT_LOG_LIMIT = 100;
+const DEFAULT_LOG_LIMIT = 100;
 /** Pods of a workload whose logs are read; the others are named. */
-export const MAX_LOG_PODS = 5;
+const MAX_LOG_PODS = 5;
 /** With grep, how many of the newest lines of each container are searched. */
 export const GREP_SCAN_LINES = 5000;
 /** A restarted container whose current log is shorter than this gets the `previous` hint. */

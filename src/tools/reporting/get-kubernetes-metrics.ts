@@ -1,14 +1,14 @@
 // get_kubernetes_metrics: CPU and memory of pods from metrics.k8s.io (metrics-server), with totals, as
 // a plain-text table like kubectl top pod: one row per pod, or per container when a pod has several.
-import { disagreeingNames } from "../input/renamed-parameters.ts";
+import { disagreeingNames } from "../../params/renamed-parameters.ts";
 import { z } from "zod";
-import { nameArgument, namespaceArgument, selectorArgument } from "../input/bounds.ts";
+import { nameArgument, namespaceArgument, selectorArgument } from "../../params/bounds.ts";
 import { KubeError, type Kube } from "../../kube/types.ts";
-import { where } from "../output/names.ts";
+import { where } from "../../format/names.ts";
 import { defineTool, toolError } from "../tool.ts";
-import { formatCpu, formatMemory, parseQuantity } from "./quantities.ts";
+import { formatCpu, formatMemory, parseQuantity } from "../../format/quantities.ts";
 
-export const DEFAULT_METRICS_LIMIT = 100;
+const DEFAULT_METRICS_LIMIT = 100;
 const METRICS_API = ["apis", "metrics.k8s.io", "v1beta1"];
 
 export const getKubernetesMetrics = defineTool({

@@ -10,7 +10,7 @@ import {
   MAX_LABEL,
   MAX_NAME,
   selectorArgument,
-} from "../input/bounds.ts";
+} from "../../params/bounds.ts";
 import {
   KubeError,
   type Kube,
@@ -18,14 +18,14 @@ import {
   type ListResult,
   type ResolvedKind,
 } from "../../kube/types.ts";
-import { fluxExtras, objectKey, withExtras } from "../output/flux-extras.ts";
-import { cleanObject, moreLine, yamlDocuments } from "../output/objects.ts";
-import { viewObject } from "../output/object-view.ts";
-import { invalidFieldExpression, ProjectionTable } from "../output/projection.ts";
+import { fluxExtras, objectKey, withExtras } from "../../flux/extras.ts";
+import { cleanObject, moreLine, yamlDocuments } from "../../format/objects.ts";
+import { viewObject } from "../../format/object-view.ts";
+import { invalidFieldExpression, ProjectionTable } from "../../format/projection.ts";
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
 import { fieldSelectorValue } from "../../kube/request-parts.ts";
 
-export const DEFAULT_RESOURCE_LIMIT = 100;
+const DEFAULT_RESOURCE_LIMIT = 100;
 
 export const getKubernetesResources = defineTool({
   name: "get_kubernetes_resources",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseManifest } from "../../../src/tools/operations/manifest.ts";
+import { parseManifest } from "../../../src/kube/manifest.ts";
 
 describe("parseManifest", () => {
   it("reads several documents, skips empty ones and expands lists", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { unifiedDiff } from "../../../src/tools/operations/unified-diff.ts";
+import { unifiedDiff } from "../../../src/format/unified-diff.ts";
 
 /** Both sides rebuilt from the hunks of a diff with unlimited context. */
 function sides(diff: string[]): [string[], string[]] {

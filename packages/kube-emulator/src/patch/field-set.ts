@@ -14,7 +14,7 @@ export function pathKey(path: FieldPath): string {
   return JSON.stringify(path);
 }
 
-export function pathOfKey(key: string): string[] {
+function pathOfKey(key: string): string[] {
   return JSON.parse(key) as string[];
 }
 

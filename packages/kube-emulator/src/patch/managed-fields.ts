@@ -8,7 +8,7 @@ import { compareFields, trackingScope } from "./object-fields.ts";
 export type ManagedFieldsOperation = "Apply" | "Update";
 
 /** One metadata.managedFields entry, fields in Kubernetes' order. */
-export interface ManagedFieldsEntry {
+interface ManagedFieldsEntry {
   manager: string;
   operation: ManagedFieldsOperation;
   apiVersion: string;
@@ -57,7 +57,7 @@ export function readFieldManagers(entries: unknown): FieldManager[] {
 }
 
 /** Encodes managers that still own something, sorted as kube-apiserver sorts them. */
-export function encodeFieldManagers(managers: readonly FieldManager[]): ManagedFieldsEntry[] {
+function encodeFieldManagers(managers: readonly FieldManager[]): ManagedFieldsEntry[] {
   return managers
     .filter((entry) => entry.fields.size > 0)
     .sort(compareManagers)

@@ -50,16 +50,16 @@ export function isTracked(scope: TrackingScope, topLevel: string, metadataField?
 }
 
 /** leaf: compared by value; item: a keyed list item; map and list: containers of other nodes. */
-export type FieldNodeKind = "leaf" | "item" | "map" | "list";
+type FieldNodeKind = "leaf" | "item" | "map" | "list";
 
-export interface FieldNode {
+interface FieldNode {
   path: FieldPath;
   value: unknown;
   kind: FieldNodeKind;
 }
 
 /** Every tracked node of an object by pathKey, parents before children. */
-export function fieldNodes(object: JsonObject, scope: TrackingScope): Map<string, FieldNode> {
+function fieldNodes(object: JsonObject, scope: TrackingScope): Map<string, FieldNode> {
   const nodes = new Map<string, FieldNode>();
   const add = (path: FieldPath, value: unknown, kind: FieldNodeKind) =>
     nodes.set(pathKey(path), { path, value, kind });
@@ -112,9 +112,6 @@ export function appliedFieldSet(object: JsonObject, scope: TrackingScope): Field
   }
   return set;
 }
-
-/** Every field of an object, as the owner of an untracked object ("before-first-apply") holds it. */
-export const existingFieldSet = appliedFieldSet;
 
 export interface FieldChanges {
   /** Fields that are new or whose value differs: these change owner. */

@@ -13,17 +13,11 @@ import {
   type FieldManager,
   type ManagedFieldsOperation,
 } from "./managed-fields.ts";
-import {
-  appliedFieldSet,
-  compareFields,
-  existingFieldSet,
-  trackingScope,
-  type TrackingScope,
-} from "./object-fields.ts";
+import { appliedFieldSet, compareFields, trackingScope, type TrackingScope } from "./object-fields.ts";
 import { PatchError } from "./patch-error.ts";
 import { pruneFields } from "./prune.ts";
 
-export { recordUpdate, type RecordUpdateArgs } from "./managed-fields.ts";
+export { recordUpdate } from "./managed-fields.ts";
 
 export interface ApplyRequest {
   live: KubeObject | undefined;
@@ -94,7 +88,8 @@ export function serverSideApply(request: ApplyRequest): ApplyResult {
 function currentManagers(live: KubeObject, scope: TrackingScope, now: string): FieldManager[] {
   const managers = readFieldManagers(live.metadata.managedFields);
   if (managers.length > 0) return managers;
-  const fields = existingFieldSet(live, scope);
+  // Every field of the object, as the owner of an untracked object ("before-first-apply") holds it.
+  const fields = appliedFieldSet(live, scope);
   if (fields.size === 0) return [];
   return [
     {

@@ -41,7 +41,10 @@ function mergeMap(
   if (directive === "delete") return DELETED;
   if (directive === "replace") return mergeMap({}, withoutKey(patch, PATCH), fieldPath);
   if (directive !== undefined && directive !== "merge") {
-    throw new PatchError(`unknown patch type: ${String(directive)} in map: ${canonicalJson(patch)}`, 500);
+    throw new PatchError(
+      `unknown patch type: ${JSON.stringify(directive)} in map: ${canonicalJson(patch)}`,
+      500,
+    );
   }
 
   const result = cloneJson(target);

@@ -13,7 +13,7 @@ export interface RbacSource {
   roleBindings(namespace: string): KubeObject[];
 }
 
-export interface AuthorizationDecision {
+interface AuthorizationDecision {
   allowed: boolean;
   /** Kubernetes wording, e.g. `RBAC: allowed by ClusterRoleBinding "x" of ClusterRole "y" to User "z"`. */
   reason: string;
@@ -22,7 +22,7 @@ export interface AuthorizationDecision {
 export type Authorizer = (attrs: RequestAttributes) => AuthorizationDecision;
 
 /** Members are allowed everything without any binding, like kube-apiserver's privileged group. */
-export const MASTERS_GROUP = "system:masters";
+const MASTERS_GROUP = "system:masters";
 
 const serviceAccountUserPrefix = "system:serviceaccount:";
 

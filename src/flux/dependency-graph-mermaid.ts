@@ -1,8 +1,8 @@
 // A Flux dependency graph as a Mermaid flowchart, read left to right from sources to what they
 // deliver: one box per object colored by its state, solid arrows for sources, dotted for
 // dependsOn, thick for what an applier applies. Clients that render Mermaid show a picture.
-import type { FluxGraph, GraphRelation } from "../flux/dependency-graph.ts";
-import type { FluxState } from "../flux/readiness.ts";
+import type { FluxGraph, GraphRelation } from "./dependency-graph.ts";
+import type { FluxState } from "./readiness.ts";
 
 const STATE_STYLES: Record<FluxState, string> = {
   ready: "fill:#dcf5e3,stroke:#2e8b57,color:#123",

@@ -1,7 +1,7 @@
 // Shapes Kubernetes objects for a model's context budget: no managedFields or last-applied
 // configuration, YAML documents. (Secret values are masked before tools get objects: src/kube/masking.)
 import { stringify } from "yaml";
-import type { KubeObject } from "../../kube/types.ts";
+import type { KubeObject } from "../kube/types.ts";
 
 export const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
 /** A copy of the object without noise. */

@@ -1,14 +1,28 @@
 // A reconcile request the way `flux reconcile` makes it: refuse suspended objects, optionally go
 // through the sources first (each one handled before the next), annotate, wait, report.
-import { newRequestToken, reconcileProgress, reconcileRequestPatch } from "../../flux/reconcile.ts";
-import { isStaticSource, sourceOf } from "../../flux/reconcile-sources.ts";
-import { isSuspended, suspensionMarker } from "../../flux/suspend.ts";
-import { KubeError, type Kube } from "../../kube/types.ts";
-import { toolError, type ToolContext, type ToolResult } from "../tool.ts";
-import { PATCH_FIELD_MANAGER } from "./field-managers.ts";
-import { getFluxTarget, resolveFluxKind, type FluxTarget } from "./flux-target.ts";
-import { where } from "../output/names.ts";
-import { describeOutcome, progressReporter, waitForOutcome } from "./reconcile-wait.ts";
+import { newRequestToken, reconcileProgress, reconcileRequestPatch } from "./reconcile.ts";
+import { isStaticSource, sourceOf } from "./reconcile-sources.ts";
+import { isSuspended, suspensionMarker } from "./suspend.ts";
+import { KubeError, type Kube } from "../kube/types.ts";
+import { PATCH_FIELD_MANAGER } from "../kube/field-managers.ts";
+import { getFluxTarget, resolveFluxKind, type FluxTarget } from "./target.ts";
+import { where } from "../format/names.ts";
+import { describeOutcome, progressReporter, waitForOutcome, type WaitingCall } from "./reconcile-wait.ts";
+
+/** What a reconcile needs of the call it runs in (a tool's context is one). */
+export interface ReconcileCall extends WaitingCall {
+  kube(): Promise<Kube>;
+}
+
+/** What a reconcile answers: the text a model reads, and whether the reconcile was refused or failed. */
+export interface ReconcileAnswer {
+  text: string;
+  isError?: boolean;
+}
+
+function failure(text: string): ReconcileAnswer {
+  return { text, isError: true };
+}
 
 /** HelmChart → HelmRepository is the longest chain Flux builds; the bound guards against odd refs. */
 const MAX_SOURCE_DEPTH = 3;
@@ -26,26 +40,28 @@ export interface ReconcileRequest {
   waitMs: number;
 }
 
-export async function reconcileFluxObject(ctx: ToolContext, request: ReconcileRequest): Promise<ToolResult> {
+export async function reconcileFluxObject(
+  ctx: ReconcileCall,
+  request: ReconcileRequest,
+): Promise<ReconcileAnswer> {
   const kube = await ctx.kube();
   const place = where(kube);
   const kind = await resolveFluxKind(kube, request.kind, request.apiVersion);
-  if ("refusal" in kind)
-    return toolError(`cannot reconcile ${request.kind} ${request.name}: ${kind.refusal}`);
+  if ("refusal" in kind) return failure(`cannot reconcile ${request.kind} ${request.name}: ${kind.refusal}`);
   const { resolved, fluxKind } = kind;
   if (!fluxKind.reconcilable) {
-    return toolError(
+    return failure(
       `${resolved.kind} ${request.namespace}/${request.name} cannot be reconciled: ${resolved.kind} has no status and is not reconciled on request (reconcilable kinds: Kustomization, HelmRelease, the sources, image automation, Receiver and the Flux Operator kinds)`,
     );
   }
   if (request.force === true && !fluxKind.forceable) {
-    return toolError(
+    return failure(
       `force applies to HelmRelease, FluxInstance and ResourceSetInputProvider only, not to ${resolved.kind}; call again without force`,
     );
   }
   const primary = await getFluxTarget(kube, resolved, fluxKind, request.name, request.namespace);
   if (isStaticSource(primary.object)) {
-    return toolError(
+    return failure(
       `${primary.title} ${place} is static (type: oci): helm-controller pulls its charts directly, there is nothing to reconcile`,
     );
   }
@@ -54,7 +70,7 @@ export async function reconcileFluxObject(ctx: ToolContext, request: ReconcileRe
   const suspended = chain.targets.find((target) => isSuspended(target.object, target.fluxKind));
   if (suspended) {
     const role = suspended === primary ? "" : ` (the source of ${primary.title})`;
-    return toolError(
+    return failure(
       `${suspended.title}${role} ${place}: resource is suspended (${suspensionMarker(suspended.fluxKind)}); resume it with resume_flux_reconciliation first`,
     );
   }
@@ -72,7 +88,7 @@ async function sourceChain(
   kube: Kube,
   primary: FluxTarget,
   withSource: boolean,
-): Promise<Chain | { error: ToolResult }> {
+): Promise<Chain | { error: ReconcileAnswer }> {
   const targets = [primary];
   const notes: string[] = [];
   let current = primary;
@@ -90,7 +106,7 @@ async function sourceChain(
     } catch (error) {
       if (!(error instanceof KubeError)) throw error;
       return {
-        error: toolError(
+        error: failure(
           `${error.message} (the source of ${current.title}); call again without with_source to reconcile ${primary.title} alone`,
         ),
       };
@@ -107,12 +123,12 @@ async function sourceChain(
 
 async function requestInOrder(
   kube: Kube,
-  ctx: ToolContext,
+  ctx: ReconcileCall,
   targets: FluxTarget[],
   request: ReconcileRequest & { force: boolean },
   place: string,
   notes: string[],
-): Promise<ToolResult> {
+): Promise<ReconcileAnswer> {
   const report = progressReporter(ctx);
   const primary = targets[targets.length - 1];
   const blocks: string[] = [];
@@ -132,7 +148,7 @@ async function requestInOrder(
       );
     } catch (error) {
       if (!(error instanceof KubeError)) throw error;
-      return toolError([...blocks, `${target.title}: reconcile request failed: ${error.message}`].join("\n"));
+      return failure([...blocks, `${target.title}: reconcile request failed: ${error.message}`].join("\n"));
     }
     const forced = force ? " (forced)" : "";
     if (!request.wait) {

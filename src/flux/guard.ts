@@ -1,7 +1,7 @@
 // The guard in front of every write to an object that Flux applies: a hand-made change there is
 // reverted at the next reconciliation, so it takes an explicit `overwrite: true`.
-import { describeManager, fluxManagersOf } from "../../flux/managed-by.ts";
-import type { KubeObject } from "../../kube/types.ts";
+import { describeManager, fluxManagersOf } from "./managed-by.ts";
+import type { KubeObject } from "../kube/types.ts";
 
 /** "Kustomization flux-system/apps", or undefined when no Flux applier manages the live object. */
 export function fluxManagement(live: KubeObject | undefined): string | undefined {

@@ -2,13 +2,12 @@
 // the new CRDs are served), reporting per object whether it was created, configured or unchanged.
 // A failure stops the apply and the report says what was applied before it and what was not.
 import { isDeepStrictEqual } from "node:util";
-import { findCondition } from "../../flux/reconcile.ts";
-import { KubeError, type Kube, type KubeObject } from "../../kube/types.ts";
-import { LAST_APPLIED_ANNOTATION } from "../output/objects.ts";
-import type { ToolContext } from "../tool.ts";
+import { findCondition } from "./reconcile.ts";
+import { KubeError, type Kube, type KubeObject } from "../kube/types.ts";
+import { LAST_APPLIED_ANNOTATION } from "../format/objects.ts";
 import type { PlannedObject } from "./apply-plan.ts";
-import { APPLY_FIELD_MANAGER } from "./field-managers.ts";
-import { where } from "../output/names.ts";
+import { APPLY_FIELD_MANAGER } from "../kube/field-managers.ts";
+import { where } from "../format/names.ts";
 
 const CRD_POLL_MS = 100;
 const CRD_WAIT_MS = 30_000;
@@ -21,7 +20,7 @@ export interface ApplyReport {
 }
 
 export async function applyPlanned(
-  ctx: ToolContext,
+  ctx: { signal: AbortSignal },
   kube: Kube,
   planned: PlannedObject[],
   options: { dryRun: boolean },
@@ -71,7 +70,7 @@ async function applyOne(kube: Kube, entry: PlannedObject, dryRun: boolean): Prom
 }
 
 /** What an apply can change, without the bookkeeping the API server updates on every write. */
-export function applyComparable(object: KubeObject): KubeObject {
+function applyComparable(object: KubeObject): KubeObject {
   const { managedFields: _managedFields, resourceVersion: _resourceVersion, ...metadata } = object.metadata;
   if (metadata.annotations?.[LAST_APPLIED_ANNOTATION] !== undefined) {
     const { [LAST_APPLIED_ANNOTATION]: _lastApplied, ...annotations } = metadata.annotations;
@@ -90,7 +89,7 @@ function sameContent(before: KubeObject, after: KubeObject): boolean {
  * their kind resolved (they cannot exist yet, so they have no live state to compare with).
  */
 async function awaitNewKinds(
-  ctx: ToolContext,
+  ctx: { signal: AbortSignal },
   kube: Kube,
   early: PlannedObject[],
   rest: PlannedObject[],

@@ -8,13 +8,13 @@ export const MAX_NAME = 253;
 /** Namespaces and container names: a DNS-1123 label. */
 export const MAX_LABEL = 63;
 /** An API group (a DNS subdomain), a slash and a version (a DNS label). */
-export const MAX_API_VERSION = MAX_NAME + 1 + MAX_LABEL;
+const MAX_API_VERSION = MAX_NAME + 1 + MAX_LABEL;
 /** A kind as kubectl takes it, up to `plural.version.group`. */
 export const MAX_KIND = MAX_LABEL + 1 + MAX_LABEL + 1 + MAX_NAME;
 /** Label and field selectors: Kubernetes sets no limit; real ones are a few dozen characters. */
-export const MAX_SELECTOR = 4096;
+const MAX_SELECTOR = 4096;
 /** Kubeconfig context names have no limit in Kubernetes either. */
-export const MAX_CONTEXT = 1024;
+const MAX_CONTEXT = 1024;
 /** Durations such as "1h30m". */
 export const MAX_DURATION = 32;
 /** Continue tokens of list pages: opaque, a few hundred characters from kube-apiserver. */
@@ -28,7 +28,7 @@ export const MAX_URL = 2048;
  * Manifests and patches: etcd keeps objects up to 1.5 MiB; 2 MiB of YAML, JSON-escaped, still fits
  * in one MCP message (4 MiB).
  */
-export const MAX_MANIFEST = 2 * 1024 * 1024;
+const MAX_MANIFEST = 2 * 1024 * 1024;
 
 export function nameArgument() {
   return z.string().min(1).max(MAX_NAME);

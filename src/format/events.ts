@@ -1,6 +1,6 @@
 // Core Events in the fewest tokens that keep the facts: one line each, "age type reason object:
 // message (xN)", oldest first so the latest word is the last line a model reads.
-import type { KubeObject } from "../../kube/types.ts";
+import type { KubeObject } from "../kube/types.ts";
 import { formatAge } from "./durations.ts";
 
 export interface CompactEvent {

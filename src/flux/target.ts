@@ -1,8 +1,8 @@
 // Finding the Flux object an operation acts on: the kind through discovery, checked against what
 // Flux knows about it, then the live object.
-import { findFluxKind, FLUX_KINDS, type FluxKind } from "../../flux/kinds.ts";
-import type { Kube, KubeObject, ResolvedKind } from "../../kube/types.ts";
-import { objectTitle } from "../output/names.ts";
+import { findFluxKind, FLUX_KINDS, type FluxKind } from "./kinds.ts";
+import type { Kube, KubeObject, ResolvedKind } from "../kube/types.ts";
+import { objectTitle } from "../format/names.ts";
 
 export interface FluxTarget {
   resolved: ResolvedKind;

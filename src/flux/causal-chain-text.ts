@@ -3,17 +3,17 @@
 // excerpts), the consequences with what explains each, and the links found fine. Detail is given up
 // level by level (the links found fine first, then consequences' evidence, then causes' events) to
 // stay within a token budget.
-import type { ChainLink, Edge, RankedChain } from "../flux/causal-chain.ts";
-import { fluxManagersOf, describeManager } from "../flux/managed-by.ts";
-import { ELLIPSIS, oneLine, SHORTENED_NOTE, shortenDigests } from "../flux/messages.ts";
-import type { PodTrouble } from "../flux/workload-health.ts";
-import { formatAge } from "../tools/output/durations.ts";
-import { yamlDocuments } from "../tools/output/objects.ts";
-import { compactLogLines } from "../tools/reporting/log-lines.ts";
-import { problemText, revisionFields, statusText } from "../tools/reporting/flux-status.ts";
-import { fitToBudget } from "./token-budget.ts";
+import type { ChainLink, Edge, RankedChain } from "./causal-chain.ts";
+import { fluxManagersOf, describeManager } from "./managed-by.ts";
+import { ELLIPSIS, oneLine, SHORTENED_NOTE, shortenDigests } from "./messages.ts";
+import type { PodTrouble } from "./workload-health.ts";
+import { formatAge } from "../format/durations.ts";
+import { yamlDocuments } from "../format/objects.ts";
+import { compactLogLines } from "../format/log-lines.ts";
+import { problemText, revisionFields, statusText } from "./status.ts";
+import { fitToBudget } from "../format/token-budget.ts";
 
-export const DETAIL_LEVELS = 4;
+const DETAIL_LEVELS = 4;
 const MESSAGE_CHARS = [240, 400, 600, 800];
 const EVENTS_PER_CAUSE = [0, 2, 4, 5];
 const EVENTS_PER_CONSEQUENCE = [0, 0, 0, 2];

@@ -1,11 +1,11 @@
 // What deleting an object sets off, said before or right after it happens: who would bring it back
 // (its Flux applier, its owner) and what goes with it (garbage-collected dependents, a Flux object's
 // inventory, a namespace's content, a CRD's objects, finalizers to wait for).
-import { fluxManagersOf, describeManager } from "../../flux/managed-by.ts";
-import { findFluxKind } from "../../flux/kinds.ts";
-import { isSuspended } from "../../flux/suspend.ts";
-import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
-import { inventoryObjects } from "../../flux/inventory.ts";
+import { fluxManagersOf, describeManager } from "./managed-by.ts";
+import { findFluxKind } from "./kinds.ts";
+import { isSuspended } from "./suspend.ts";
+import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../kube/types.ts";
+import { inventoryObjects } from "./inventory.ts";
 
 /** Kinds whose controllers create Pods (directly or through ReplicaSets and Jobs). */
 const WORKLOAD_KINDS = new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"]);

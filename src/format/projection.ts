@@ -1,7 +1,7 @@
 // The `fields` projection: a model asks for the few values it needs (kubectl JSONPath, braces and
 // leading dot optional) instead of whole objects, and gets them as a tab-separated table.
-import { compileJsonPath, toJsonPathPlus, type JsonPathQuery } from "../../kube/jsonpath.ts";
-import type { KubeObject } from "../../kube/types.ts";
+import { compileJsonPath, toJsonPathPlus, type JsonPathQuery } from "../kube/jsonpath.ts";
+import type { KubeObject } from "../kube/types.ts";
 
 /** Why an expression cannot be used, or undefined when every expression is readable. */
 export function invalidFieldExpression(expressions: readonly string[]): string | undefined {

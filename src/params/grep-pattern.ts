@@ -4,7 +4,7 @@
 import { RE2JS } from "re2js";
 
 /** Longer patterns are refused: no search a person writes needs more. */
-export const MAX_GREP_LENGTH = 512;
+const MAX_GREP_LENGTH = 512;
 
 export interface GrepPattern {
   test(text: string): boolean;

@@ -1,17 +1,19 @@
 // Waiting for a Flux controller to handle a reconcile request, and saying how it went. Polls with
 // backoff, reports progress while it waits, and stops when its budget is spent (well before the
 // request timeouts of common clients, 60 s) or the call is cancelled or times out.
-import { readinessOf } from "../../flux/readiness.ts";
-import { revisionsOf, type ReconcileProgress } from "../../flux/reconcile.ts";
-import type { Kube, KubeObject } from "../../kube/types.ts";
-import { parseDuration } from "../input/duration.ts";
-import type { ToolContext } from "../tool.ts";
-import type { FluxTarget } from "./flux-target.ts";
+import { readinessOf } from "./readiness.ts";
+import { revisionsOf, type ReconcileProgress } from "./reconcile.ts";
+import type { Kube, KubeObject } from "../kube/types.ts";
+import type { FluxTarget } from "./target.ts";
 
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
-/** How long a reconcile waits for its outcome unless told otherwise. */
-export const DEFAULT_WAIT_MS = 30_000;
+/** What waiting needs of the call it runs in (a tool's context is one). */
+export interface WaitingCall {
+  /** Aborted when the call is cancelled or times out. */
+  signal: AbortSignal;
+  progress(message: string, progress: number): void;
+}
 
 export interface WaitOutcome {
   /** The last state seen; "done" unless the wait was interrupted. */
@@ -24,13 +26,8 @@ export interface WaitOutcome {
   budgetSpent: boolean;
 }
 
-/** The wait budget a `wait_timeout` argument gives, in milliseconds. */
-export function waitBudget(waitTimeout: string | undefined): number {
-  return (waitTimeout === undefined ? undefined : parseDuration(waitTimeout)) ?? DEFAULT_WAIT_MS;
-}
-
 /** Sends numbered progress notifications across every wait of one call. */
-export function progressReporter(ctx: ToolContext): (message: string) => void {
+export function progressReporter(ctx: WaitingCall): (message: string) => void {
   let step = 0;
   return (message) => ctx.progress(message, ++step);
 }
@@ -41,7 +38,7 @@ export function progressReporter(ctx: ToolContext): (message: string) => void {
  */
 export async function waitForOutcome(
   kube: Kube,
-  ctx: ToolContext,
+  ctx: WaitingCall,
   target: FluxTarget,
   read: (object: KubeObject) => ReconcileProgress,
   report: (message: string) => void,
@@ -118,7 +115,7 @@ function describeWaiting(progress: ReconcileProgress): string {
   return "waiting for the controller to pick up the request";
 }
 
-export function formatElapsed(milliseconds: number): string {
+function formatElapsed(milliseconds: number): string {
   const seconds = milliseconds / 1000;
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)}s`;
   return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;

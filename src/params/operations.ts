@@ -6,9 +6,16 @@ import {
   manifestArgument,
   nameArgument,
   namespaceArgument,
-} from "../input/bounds.ts";
-import { durationArgument } from "../input/duration.ts";
-import { DEFAULT_WAIT_MS } from "./reconcile-wait.ts";
+} from "./bounds.ts";
+import { durationArgument, parseDuration } from "./duration.ts";
+
+/** How long a reconcile waits for its outcome unless told otherwise. */
+export const DEFAULT_WAIT_MS = 30_000;
+
+/** The wait budget a `wait_timeout` argument gives, in milliseconds. */
+export function waitBudget(waitTimeout: string | undefined): number {
+  return (waitTimeout === undefined ? undefined : parseDuration(waitTimeout)) ?? DEFAULT_WAIT_MS;
+}
 
 export const apiVersionParam = apiVersionArgument()
   .min(1)

@@ -98,7 +98,7 @@ function takeFirst(
     const value = fields[key];
     if (value !== undefined && accept(value)) {
       delete fields[key];
-      return String(value);
+      return typeof value === "string" ? value : JSON.stringify(value);
     }
   }
   return undefined;

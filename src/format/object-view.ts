@@ -2,7 +2,7 @@
 // API server acts on (uid, resourceVersion, selfLink, owner uids) and without null fields (an unset
 // field says the same). generation stays: next to status.observedGeneration it tells whether the
 // controller has seen the latest spec.
-import type { KubeObject } from "../../kube/types.ts";
+import type { KubeObject } from "../kube/types.ts";
 import { cleanObject } from "./objects.ts";
 
 export function viewObject(object: KubeObject): KubeObject {

@@ -2,10 +2,10 @@
 // server maintains (managedFields, resourceVersion, uid, timestamps, generation). Secrets arrive
 // masked from the cluster (src/kube/masking); a Secret given by the user is masked here the same
 // way, and a masked value that changes is marked so the change stays visible.
-import { maskedValueChanged, maskSecretObject } from "../../kube/masking/secret-objects.ts";
-import { MASK } from "../../kube/masking/needle-set.ts";
-import type { KubeObject } from "../../kube/types.ts";
-import { cleanObject, yamlDocuments } from "../output/objects.ts";
+import { maskedValueChanged, maskSecretObject } from "../kube/masking/secret-objects.ts";
+import { MASK } from "../kube/masking/needle-set.ts";
+import type { KubeObject } from "../kube/types.ts";
+import { cleanObject, yamlDocuments } from "./objects.ts";
 import { unifiedDiff } from "./unified-diff.ts";
 
 export interface DiffOptions {

@@ -1,5 +1,5 @@
 // How tools name objects and where they act, in results and one-line errors.
-import type { Kube } from "../../kube/types.ts";
+import type { Kube } from "../kube/types.ts";
 
 /** "Kustomization flux-system/apps", or "Namespace monitoring" when cluster-scoped. */
 export function objectTitle(kind: string, name: string, namespace?: string): string {

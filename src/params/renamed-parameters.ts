@@ -13,7 +13,7 @@ export type RenamedParameter = readonly [
 export function disagreeingNames(parameters: readonly RenamedParameter[]): string | undefined {
   for (const [name, value, olderName, olderValue] of parameters) {
     if (value !== undefined && olderValue !== undefined && value !== olderValue) {
-      return `${name} "${String(value)}" and ${olderName} "${String(olderValue)}" disagree: give only ${name}`;
+      return `${name} ${JSON.stringify(value)} and ${olderName} ${JSON.stringify(olderValue)} disagree: give only ${name}`;
     }
   }
   return undefined;

@@ -1,4 +1,4 @@
-// Ages as tools print them ("5m", "3h12m"); durations as tools take them are in ../input/duration.ts.
+// Ages as tools print them ("5m", "3h12m"); durations as tools take them are in ../params/duration.ts.
 
 /**
  * How long ago, in the fewest characters that still order events: seconds up to 2 minutes, minutes

@@ -2,9 +2,9 @@
 // resolved through discovery (or defined by a CRD in the same manifest), namespaces defaulted and
 // known to exist (or created by the manifest), and the live object read, so that a manifest that
 // cannot be applied is refused whole with one line naming the object.
-import { groupOf } from "../../flux/kinds.ts";
-import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
-import { objectPath, where } from "../output/names.ts";
+import { groupOf } from "./kinds.ts";
+import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../kube/types.ts";
+import { objectPath, where } from "../format/names.ts";
 
 export interface PlannedObject {
   /** As written, with the namespace defaulted (namespaced kinds) or dropped (cluster-scoped). */

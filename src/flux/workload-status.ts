@@ -1,7 +1,7 @@
 // A workload's health in a few words, for the non-Flux steps of a trace (a Pod, its ReplicaSet, the
 // Deployment): enough to see that the thing at the bottom of the chain is the one in trouble.
-import { deploymentHealth } from "../../flux/installation.ts";
-import type { KubeObject } from "../../kube/types.ts";
+import { deploymentHealth } from "./installation.ts";
+import type { KubeObject } from "../kube/types.ts";
 
 interface ContainerStatus {
   name?: string;

@@ -1,7 +1,7 @@
 // Reading the Kubernetes objects of a YAML (or JSON) manifest: several documents, `kind: List`
 // expanded, and a one-line reason naming the document when something is not an object.
 import { parseAllDocuments } from "yaml";
-import type { KubeObject } from "../../kube/types.ts";
+import type { KubeObject } from "./types.ts";
 
 export type ManifestParse = { objects: KubeObject[] } | { error: string };
 

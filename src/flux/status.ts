@@ -1,10 +1,10 @@
 // A Flux object's readiness in a few words, shared by get_flux_instance and trace_kubernetes_resource:
 // "failing (BuildFailed) for 19m", "suspended, last Ready True (UpgradeSucceeded) 3d ago".
-import { oneLine, shortenDigests } from "../../flux/messages.ts";
-import type { Readiness } from "../../flux/readiness.ts";
-import { revisionsOf } from "../../flux/reconcile.ts";
-import type { KubeObject } from "../../kube/types.ts";
-import { formatAge } from "../output/durations.ts";
+import { oneLine, shortenDigests } from "./messages.ts";
+import type { Readiness } from "./readiness.ts";
+import { revisionsOf } from "./reconcile.ts";
+import type { KubeObject } from "../kube/types.ts";
+import { formatAge } from "../format/durations.ts";
 
 export function statusText(readiness: Readiness, now: number): string {
   const reason = readiness.reason ? ` (${readiness.reason})` : "";

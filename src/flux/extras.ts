@@ -1,9 +1,8 @@
 // What get_kubernetes_resources adds to Flux objects, so that one call answers "what is wrong with
 // it": its recent events, and what it manages (inventory, or a HelmRelease's Helm storage).
-import { imageUses, lastPushVerdict, policyLatest, type PushVerdict } from "../../flux/image-automation.ts";
-import { inventoryObjects } from "../../flux/inventory.ts";
-import { groupOf, isFluxGroup } from "../../flux/kinds.ts";
-import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
+import { imageUses, lastPushVerdict, policyLatest, type PushVerdict } from "./image-automation.ts";
+import { groupOf, isFluxGroup } from "./kinds.ts";
+import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../kube/types.ts";
 import {
   byTime,
   compactEvent,
@@ -11,11 +10,11 @@ import {
   ROUTINE_FLUX_REASON,
   type CompactEvent,
   type ObjectRef,
-} from "./events.ts";
-import { groupManagedObjects } from "./managed-objects.ts";
+} from "../format/events.ts";
+import { groupManagedObjects, inventoryObjects } from "./inventory.ts";
 
 /** Enough to see a failure and what led to it; get_kubernetes_events has the rest. */
-export const EVENTS_PER_OBJECT = 8;
+const EVENTS_PER_OBJECT = 8;
 /** Helm storage Secrets read at once when a page holds many HelmReleases without inventory. */
 const PARALLEL_READS = 8;
 
@@ -37,7 +36,7 @@ export interface FluxExtrasResult {
   notes: string[];
 }
 
-export function isFluxObject(object: KubeObject): boolean {
+function isFluxObject(object: KubeObject): boolean {
   return isFluxGroup(groupOf(object.apiVersion));
 }
 
@@ -211,7 +210,7 @@ async function mapLimited<T, R>(
   limit: number,
   map: (item: T) => Promise<R>,
 ): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
