@@ -45,6 +45,8 @@ export async function takeSnapshot(
       metadata: { name: clusterName },
       kubernetesVersion: await kube.serverVersion(),
       capturedAt: new Date().toISOString(),
+      // A record: the in-memory API server serves it without letting anything change it.
+      readOnly: true,
     },
   ];
   step("CustomResourceDefinitions");

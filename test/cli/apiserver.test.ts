@@ -138,21 +138,48 @@ test("apiserver --help explains the flags and the side formats", async () => {
   assert.match(result.stdout, /PodLogs/);
 });
 
-test("--load of a snapshot file serves it as a context named after its cluster", async () => {
+test("--load of a snapshot file serves it read-only, as a context named after its cluster", async () => {
   await withDirectory(async (directory) => {
     const file = join(directory, "snapshot.yaml");
     await writeFile(
       file,
       [
-        "---\napiVersion: apiserver.flux-mcp.dev/v1alpha1\nkind: ClusterInfo\nmetadata:\n  name: edge-eu\nkubernetesVersion: v1.34.1\n",
+        "---\napiVersion: apiserver.flux-mcp.dev/v1alpha1\nkind: ClusterInfo\nmetadata:\n  name: edge-eu\nkubernetesVersion: v1.34.1\nreadOnly: true\n",
         "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
       ].join(""),
     );
     const kubeconfig = join(directory, "k.yaml");
     const server = await startApiServer(["--load", file, "--kubeconfig", kubeconfig]);
     const output = server.output();
-    const { code } = await server.stop();
+    try {
+      const kubectl = createKubectl(kubeconfig, directory);
+      const read = await kubectl(["--context", "edge-eu", "get", "namespace", "shop", "-o", "name"]);
+      assert.equal(read.stdout.trim(), "namespace/shop", read.stderr);
+      // A record is not changed by anyone, not even the admin the kubeconfig names; a dry run still answers.
+      const written = await kubectl(["--context", "edge-eu", "create", "namespace", "other"]);
+      assert.notEqual(written.code, 0);
+      assert.match(written.stderr, /read-only record/);
+      const deleted = await kubectl(["--context", "edge-eu", "delete", "namespace", "shop"]);
+      assert.notEqual(deleted.code, 0);
+      assert.match(deleted.stderr, /read-only record/);
+      const dryRun = await kubectl([
+        "--context",
+        "edge-eu",
+        "label",
+        "namespace",
+        "shop",
+        "a=b",
+        "--dry-run=server",
+      ]);
+      assert.equal(dryRun.code, 0, dryRun.stderr);
+      assert.equal(
+        (await kubectl(["--context", "edge-eu", "get", "namespace", "shop", "-o", "name"])).code,
+        0,
+      );
+    } finally {
+      const { code } = await server.stop();
+      assert.equal(code, 0);
+    }
     assert.match(output, /\(contexts: edge-eu\)/);
-    assert.equal(code, 0);
   });
 });

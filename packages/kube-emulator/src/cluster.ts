@@ -16,6 +16,8 @@ import type { KubeObject } from "./types.ts";
 export interface ClusterInfo {
   name: string;
   kubernetesVersion: string;
+  /** A record of a cluster (a support bundle): served, never changed. */
+  readOnly?: boolean;
 }
 
 export interface WriteOptions {

@@ -49,6 +49,7 @@ export async function loadCluster(source: ClusterSource, now = new Date()): Prom
     name: source.name,
     kubernetesVersion:
       typeof info?.kubernetesVersion === "string" ? info.kubernetesVersion : DEFAULT_KUBERNETES_VERSION,
+    ...(info?.readOnly === true && { readOnly: true }),
   });
   const objects: Document[] = [];
   for (const document of shifted) {

@@ -4,7 +4,7 @@
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApiError, pathNotFound } from "./api-error.ts";
+import { ApiError, methodNotAllowed, pathNotFound } from "./api-error.ts";
 import type { Cluster } from "./cluster.ts";
 import { serveVirtual } from "./virtual-resources.ts";
 import { apiGroupDocument, apiGroupList, apiResourceList, coreVersions } from "./discovery.ts";
@@ -14,7 +14,7 @@ import type { FluxSimulation, FluxSimulationOptions } from "./flux-controller.ts
 import { sendError, sendJson, sendText } from "./http-io.ts";
 import { buildKubeconfig } from "./kubeconfig.ts";
 import { openApiV3Document, openApiV3Index } from "./openapi.ts";
-import { RequestLog } from "./request-log.ts";
+import { RequestLog, WRITE_VERBS } from "./request-log.ts";
 import { handleResource } from "./resource-handler.ts";
 import { parseApiPath, verbOf, type ApiPath } from "./request-path.ts";
 import { authenticate } from "./security/authentication.ts";
@@ -97,6 +97,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     const attrs = attributesOf(req.method ?? "GET", path, apiPath, query, identity);
     logWhenDone(req, res, requestLog, attrs.verb, identity);
     if (await faults.intercept(req, res, attrs)) return;
+    if (cluster.info.readOnly && WRITE_VERBS.has(attrs.verb) && !query.getAll("dryRun").includes("All")) {
+      sendError(
+        res,
+        methodNotAllowed(`cluster ${cluster.info.name} is a read-only record (ClusterInfo readOnly: true)`),
+      );
+      return;
+    }
     const decision = cluster.authorize(attrs);
     if (!decision.allowed) {
       sendError(
