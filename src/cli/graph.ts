@@ -4,8 +4,10 @@ import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createKubeProvider } from "../kube/provider.ts";
-import { KubeError } from "../kube/types.ts";
-import { createToolContext } from "../server/tool-context.ts";
+import { createInFlight } from "../server/in-flight.ts";
+import { offerTools } from "../server/tool-catalogue.ts";
+import { runToolCall } from "../server/tool-call.ts";
+import { DocsShelf } from "../server/tool-context.ts";
 import { getFluxDependencyGraph } from "../tools/analysis/get-flux-dependency-graph.ts";
 import { startDemoCluster } from "./serve.ts";
 import { UsageError } from "./usage-error.ts";
@@ -47,20 +49,28 @@ export async function runGraphCommand(args: string[]): Promise<void> {
       : values.kubeconfig
         ? [values.kubeconfig]
         : (process.env.KUBECONFIG ?? "").split(delimiter).filter(Boolean);
-    const ctx = createToolContext({
-      provider: createKubeProvider({
-        kubeconfigPaths,
-        readOnly: true,
-        ...(values.context && { context: values.context }),
-      }),
-      session: { context: values.context },
-      maskSecrets: true,
-      signal: AbortSignal.timeout(60_000),
+    const provider = createKubeProvider({
+      kubeconfigPaths,
+      readOnly: true,
+      ...(values.context && { context: values.context }),
     });
-    const result = await getFluxDependencyGraph.handler(input.data, ctx).catch((error: unknown) => {
-      if (error instanceof KubeError) return { text: error.message, isError: true };
-      throw error;
-    });
+    // The server's own call path: the same masking, timeout and error wording as an MCP answer.
+    const [offered] = offerTools([getFluxDependencyGraph], { readOnly: true, inCluster: false });
+    if (!offered) throw new Error("get_flux_dependency_graph is not offered");
+    const result = await runToolCall(
+      {
+        provider: () => Promise.resolve(provider),
+        docs: new DocsShelf(),
+        maskSecrets: true,
+        timeoutMs: 60_000,
+        responseLimit: Infinity,
+        calls: createInFlight(),
+        log: (message) => console.error(`flux-mcp: ${message}`),
+      },
+      { state: { context: values.context }, stateless: false },
+      offered,
+      { arguments: input.data, signal: new AbortController().signal },
+    );
     if (result.isError) throw new Error(result.text);
     const [summary = "", ...rest] = result.text.split("\n");
     const chart = rest
