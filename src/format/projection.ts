@@ -1,6 +1,6 @@
 // The `fields` projection: a model asks for the few values it needs (kubectl JSONPath, braces and
 // leading dot optional) instead of whole objects, and gets them as a tab-separated table.
-import { compileJsonPath, toJsonPathPlus, type JsonPathQuery } from "../kube/jsonpath.ts";
+import { JsonPathQuery, toJsonPathPlus } from "../kube/jsonpath.ts";
 import type { KubeObject } from "../kube/types.ts";
 
 /** Why an expression cannot be used, or undefined when every expression is readable. */
@@ -39,7 +39,7 @@ export class ProjectionTable {
   constructor(kind: ProjectedKind, expressions: readonly string[]) {
     this.#kind = kind;
     this.#expressions = expressions;
-    this.#queries = expressions.map((expression) => compileJsonPath(expression));
+    this.#queries = expressions.map((expression) => new JsonPathQuery(expression));
   }
 
   get rowCount(): number {
@@ -54,7 +54,7 @@ export class ProjectionTable {
   add(objects: readonly KubeObject[]): void {
     for (const object of objects) {
       const { name = "", namespace = "" } = object.metadata;
-      const cells = this.#queries.map((query) => cell(query(object)));
+      const cells = this.#queries.map((query) => cell(query.find(object)));
       const row = [...(this.#kind.namespaced ? [namespace] : []), name, ...cells].join("\t");
       this.#rows.push(row);
       this.#rowCharacters += row.length + 1;

@@ -190,7 +190,6 @@ export function kubeForCall(client: ContextClient, signal: AbortSignal | undefin
             limit: options.limit === undefined ? undefined : String(options.limit),
             continue: options.continue || undefined,
           },
-          ...(options.onContinue && { onFirstChunk: leadingContinueToken(options.onContinue) }),
         },
         { description: describeCollection(kind, ns), verb: "list" },
       );
@@ -373,18 +372,4 @@ function requestBody(object: KubeObject, kind: ResolvedKind, namespace: string |
     kind: object.kind || kind.kind,
     metadata: { ...object.metadata, ...(namespace && { namespace }) },
   });
-}
-
-/**
- * A list answer that starts with its metadata (kube-apiserver encodes ListMeta before the items of
- * built-in kinds) names its continue token in the first chunk, long before the whole page has arrived.
- * Answers ordered otherwise just don't get their next page asked for early.
- */
-function leadingContinueToken(use: (token: string) => void): (start: string) => void {
-  return (start) => {
-    const found = /^\{(?:"(?:kind|apiVersion)":"[^"]*",){0,2}"metadata":\{[^{}]*?"continue":("[^"\\]+")/.exec(
-      start,
-    );
-    if (found) use(JSON.parse(found[1] as string) as string);
-  };
 }

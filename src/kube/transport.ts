@@ -16,8 +16,6 @@ export interface HttpRequest {
   contentType?: string;
   accept?: string;
   signal?: AbortSignal;
-  /** Given the first part of a successful answer's body as soon as it arrives. */
-  onFirstChunk?: (text: string) => void;
   /**
    * A stream (a watch): each part of a successful answer's body goes here as it arrives, none is
    * kept, and the connection does not keep the process alive.
@@ -173,7 +171,6 @@ export function createTransport(
               }
               return;
             }
-            if (chunks.length === 0 && (res.statusCode ?? 0) < 400) request.onFirstChunk?.(chunk);
             chunks.push(chunk);
           });
           res.on("end", () => {

@@ -48,11 +48,6 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
-  /**
-   * Called with the answer's continue token as soon as it arrives, before the page is read, so
-   * the next page can be on its way meanwhile.
-   */
-  onContinue?: (token: string) => void;
 }
 
 export interface ListResult {

@@ -197,8 +197,7 @@ async function getOne(
 
 /**
  * Up to `limit` objects, and no more than `room` says the answer has room for, fetched
- * API_PAGE_SIZE at a time, each page asked for as soon as the one before names it: only a page
- * or two of whole objects is held at once.
+ * API_PAGE_SIZE at a time: only one page of whole objects is held at once.
  */
 async function listPages(
   request: Request,
@@ -207,44 +206,24 @@ async function listPages(
 ): Promise<Found> {
   const { kube, kind, namespace, name, selector } = request;
   const { limit, room } = paging;
-  /** Objects to ask for next, with `pending` of them asked for and not yet used. */
-  const nextSize = (wanted: number, pending: number) => Math.min(wanted, API_PAGE_SIZE, room() - pending);
-  /** Pages asked for early, by continue token: a later page's may arrive before an earlier page is used. */
-  const prefetched = new Map<string, { size: number; page: Promise<ListResult> }>();
-  const fetchPage = (size: number, wanted: number, token: string | undefined): Promise<ListResult> => {
-    const page = kube.list(kind, {
+  let count = 0;
+  let token = paging.continueToken;
+  for (;;) {
+    const size = Math.min(limit - count, API_PAGE_SIZE, room());
+    const page: ListResult = await kube.list(kind, {
       ...(namespace && { namespace }),
       ...(selector && { labelSelector: selector }),
       ...(name && { fieldSelector: `metadata.name=${fieldSelectorValue(name)}` }),
       limit: size,
       ...(token && { continue: token }),
-      onContinue: (next: string) => {
-        const following = nextSize(wanted - size, size);
-        if (following > 0) {
-          prefetched.set(next, { size: following, page: fetchPage(following, wanted - size, next) });
-        }
-      },
     });
-    // A page asked for early may end up unused (the call failed meanwhile): not an unhandled error.
-    page.catch(() => undefined);
-    return page;
-  };
-  let count = 0;
-  let next = fetchPage(nextSize(limit, 0), limit, paging.continueToken);
-  for (;;) {
-    const page: ListResult = await next;
     count += page.items.length;
     use(page.items);
-    const size = nextSize(limit - count, 0);
-    if (!page.continue || size <= 0) {
+    if (!page.continue || Math.min(limit - count, room()) <= 0) {
       if (count > 0) return { more: moreLine(count, page.remainingItemCount, page.continue) };
       break;
     }
-    // A page asked for before this one's rows were measured may turn out too big for the room left.
-    const asked = prefetched.get(page.continue);
-    const early = asked && asked.size <= size ? asked : undefined;
-    next = early ? early.page : fetchPage(size, limit - count, page.continue);
-    prefetched.delete(page.continue);
+    token = page.continue;
   }
   if (name) {
     const where = namespace ? `${namespace}/${name}` : kind.namespaced ? `${name} in any namespace` : name;
