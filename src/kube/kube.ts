@@ -86,20 +86,28 @@ export async function sendJson<T>(
 
 /** Raw Secret reads for the masking index: the one place values are read unmasked. */
 export function secretSource(client: ContextClient): SecretSource {
-  const target = { description: "secrets in all namespaces (to mask their values)", verb: "list" as const };
+  const secretsPath = (namespace: string | undefined) =>
+    namespace === undefined
+      ? "/api/v1/secrets"
+      : `/api/v1/namespaces/${pathSegment(namespace, "namespace")}/secrets`;
+  const target = (namespace: string | undefined) => ({
+    description: `secrets in ${namespace === undefined ? "all namespaces" : `namespace ${namespace}`} (to mask their values)`,
+    verb: "list" as const,
+  });
   return {
     context: client.origin.context,
-    list: (query, signal) =>
+    namespace: client.namespace,
+    list: (query, signal, namespace) =>
       sendJson<{ items?: KubeObject[]; metadata?: { resourceVersion?: string; continue?: string } }>(
         client,
-        { method: "GET", path: "/api/v1/secrets", query, signal },
-        target,
+        { method: "GET", path: secretsPath(namespace), query, signal },
+        target(namespace),
       ).then((list): SecretPage => ({
         items: list.items ?? [],
         resourceVersion: list.metadata?.resourceVersion ?? "",
         ...(list.metadata?.continue && { continue: list.metadata.continue }),
       })),
-    async watch(query, onEvent, signal) {
+    async watch(query, onEvent, signal, namespace) {
       let pending = "";
       const onChunk = (chunk: string) => {
         pending += chunk;
@@ -111,7 +119,30 @@ export function secretSource(client: ContextClient): SecretSource {
           newline = pending.indexOf("\n");
         }
       };
-      await send(client, { method: "GET", path: "/api/v1/secrets", query, signal, onChunk }, target);
+      await send(
+        client,
+        { method: "GET", path: secretsPath(namespace), query, signal, onChunk },
+        target(namespace),
+      );
+    },
+    async namespaces(signal) {
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const list = await sendJson<{ items?: KubeObject[]; metadata?: { continue?: string } }>(
+          client,
+          {
+            method: "GET",
+            path: "/api/v1/namespaces",
+            query: { limit: "500", ...(token !== undefined && { continue: token }) },
+            signal,
+          },
+          { description: "namespaces (to find the Secrets it may read)", verb: "list" },
+        );
+        for (const item of list.items ?? []) if (item.metadata.name) names.push(item.metadata.name);
+        token = list.metadata?.continue || undefined;
+      } while (token !== undefined);
+      return names;
     },
   };
 }

@@ -15,32 +15,13 @@ import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { demoSourcesWith, startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { catalogueNames, connectStdio, textOf, type StdioConnection } from "../helpers/mcp-clients.ts";
+import { encodingsOf } from "../helpers/secret-forms.ts";
 
 const CORPUS = join(import.meta.dirname, "..", "data", "secret-corpus");
 const { canaries, multiLine } = JSON.parse(readFileSync(join(CORPUS, "canaries.json"), "utf8")) as {
   canaries: Record<string, string>;
   multiLine: string[];
 };
-
-/** Every form a value can take in an output, computed here independently of the server's code. */
-function encodingsOf(value: string): string[] {
-  const forms = new Set<string>();
-  const add = (text: string) => {
-    forms.add(text);
-    forms.add(JSON.stringify(text).slice(1, -1));
-    forms.add(JSON.stringify(JSON.stringify(text).slice(1, -1)).slice(1, -1));
-    forms.add(text.replaceAll("'", "''"));
-    forms.add(encodeURIComponent(text));
-    const bytes = Buffer.from(text);
-    for (let offset = 0; offset < 3; offset++) {
-      const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
-      forms.add(encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6)));
-    }
-  };
-  add(value);
-  for (const line of value.split("\n")) if (line.length >= 16 && !line.startsWith("-----")) add(line);
-  return [...forms].filter((form) => form.length >= 8);
-}
 
 const secretForms = [...Object.values(canaries), ...multiLine].flatMap(encodingsOf);
 

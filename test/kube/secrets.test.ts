@@ -224,6 +224,8 @@ test("a call stops waiting for the Secret list at its own signal; a stuck list d
   let stuck = true;
   const source: SecretSource = {
     context: "test",
+    namespace: "n",
+    namespaces: () => Promise.resolve(["n"]),
     list: (_query, signal) => {
       listSignals.push(signal);
       if (!stuck) {
