@@ -9,7 +9,7 @@ import { NeedleSet } from "../../src/kube/masking/needle-set.ts";
 import { secretNeedles, valueNeedles } from "../../src/kube/masking/needles.ts";
 import { maskedValueChanged, maskSecretObject } from "../../src/kube/masking/secret-objects.ts";
 import { SecretIndex, type SecretSource } from "../../src/kube/masking/secret-index.ts";
-import type { Kube, KubeObject } from "../../src/kube/types.ts";
+import { KubeError, type Kube, type KubeObject } from "../../src/kube/types.ts";
 
 let api: TestApiServer;
 let kube: Kube;
@@ -261,5 +261,76 @@ test("a call stops waiting for the Secret list at its own signal; a stuck list d
     index.needles.mask("x v4lue-Of-Test x", () => false),
     "x **** x",
   );
+  index.stop();
+});
+
+/** A source whose identity may list Secrets only in the namespaces `readable` names. */
+function namespacedSource(options: { namespaces: string[] | "forbidden"; readable: Set<string> }) {
+  const forbidden = (what: string) => new KubeError("Forbidden", `${what} is forbidden`, { status: 403 });
+  const watched: (string | undefined)[] = [];
+  const listed: (string | undefined)[] = [];
+  const source: SecretSource = {
+    context: "tenant",
+    namespace: "home",
+    list: (_query, _signal, namespace) => {
+      listed.push(namespace);
+      if (namespace === undefined || !options.readable.has(namespace)) {
+        return Promise.reject(forbidden(`secrets in ${namespace ?? "all namespaces"}`));
+      }
+      const secret = {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "creds", namespace },
+        stringData: { token: `t0ken-Of-${namespace}` },
+      };
+      return Promise.resolve({ items: [secret], resourceVersion: "1" });
+    },
+    watch: (_query, _onEvent, signal, namespace) => {
+      watched.push(namespace);
+      return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    },
+    namespaces: () =>
+      options.namespaces === "forbidden"
+        ? Promise.reject(forbidden("namespaces"))
+        : Promise.resolve(options.namespaces),
+  };
+  return { source, watched, listed };
+}
+
+test("an identity that may list Secrets only in some namespaces: those are listed and watched, said once", async () => {
+  const { source, watched } = namespacedSource({
+    namespaces: ["home", "team-a", "team-b", "team-c"],
+    readable: new Set(["team-a", "team-c"]),
+  });
+  const warnings: string[] = [];
+  const index = new SecretIndex(source, (message) => warnings.push(message));
+  await index.ready(new AbortController().signal);
+  assert.equal(
+    index.needles.mask("t0ken-Of-team-a t0ken-Of-team-c t0ken-Of-team-b", never),
+    "**** **** t0ken-Of-team-b",
+  );
+  assert.deepEqual(watched.sort(), ["team-a", "team-c"]);
+  assert.deepEqual(warnings, [
+    "context tenant: this identity may list Secrets only in some namespaces; masking the values of those it may read: team-a, team-c",
+  ]);
+  index.stop();
+});
+
+test("an identity that may list neither namespaces nor all Secrets: the context's namespace is tried", async () => {
+  const { source, listed } = namespacedSource({ namespaces: "forbidden", readable: new Set(["home"]) });
+  const index = new SecretIndex(source, () => {});
+  await index.ready(new AbortController().signal);
+  assert.deepEqual(listed, [undefined, "home"]);
+  assert.equal(index.needles.mask("t0ken-Of-home", never), "****");
+  index.stop();
+});
+
+test("more readable namespaces than watches to spare: listed, and none watched", async () => {
+  const namespaces = Array.from({ length: 12 }, (_, number) => `team-${number}`);
+  const { source, watched } = namespacedSource({ namespaces, readable: new Set(namespaces) });
+  const index = new SecretIndex(source, () => {});
+  await index.ready(new AbortController().signal);
+  assert.equal(index.needles.mask("t0ken-Of-team-11 t0ken-Of-team-0", never), "**** ****");
+  assert.deepEqual(watched, []);
   index.stop();
 });
