@@ -59,3 +59,13 @@ describe("unifiedDiff", () => {
     }
   });
 });
+
+describe("unifiedDiff past its edit budget", () => {
+  it("says the lines were replaced, both sides still exact", () => {
+    const before = Array.from({ length: 1500 }, (_, index) => `old-${index}`);
+    const after = Array.from({ length: 1500 }, (_, index) => `new-${index}`);
+    const diff = unifiedDiff(before, after);
+    assert.equal(diff[0], "@@ -1,1500 +1,1500 @@");
+    assert.deepEqual(sides(diff), [before, after]);
+  });
+});
