@@ -18,7 +18,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
@@ -67,7 +67,7 @@ interface Variant {
 const variants: Variant[] = (values.cli ?? ["dist/cli.js"]).flatMap((cli) =>
   (values["node-flags"] ?? [""]).map((flags) => ({
     label: `${cli}${flags ? ` ${flags}` : ""}`,
-    cli: join(ROOT, cli),
+    cli: resolve(ROOT, cli),
     nodeFlags: flags.split(/\s+/).filter(Boolean),
   })),
 );
