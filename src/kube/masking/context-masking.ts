@@ -14,10 +14,10 @@ import type { SecretIndex } from "./secret-index.ts";
 const SCHEMA_KINDS = new Set(["CustomResourceDefinition", "APIService"]);
 
 /**
- * Fields whose values name objects (metadata, references, involvedObject): collected before
- * masking, never masked themselves. Only DNS-style values count, and nothing inside a Secret.
+ * Values of `name` and `namespace` fields name objects (metadata, references, involvedObject):
+ * collected before masking, never masked themselves. Only DNS-style values (this pattern) count,
+ * and nothing inside a Secret.
  */
-const NAME_FIELD = /^(name|namespace)$/;
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export class CallMasking {
@@ -49,8 +49,9 @@ export class CallMasking {
 
   async objects<T extends KubeObject>(objects: T[]): Promise<T[]> {
     await this.ready();
+    // Every object's names first: a value that names one object is kept in all of them.
     for (const object of objects) this.#collectNames(object, 0);
-    return objects.map((object) => this.#objectNow(object));
+    return objects.map((object) => this.#maskObject(object));
   }
 
   /** Any JSON value read from the API (a raw path): Secrets inside it masked, strings scanned. */
@@ -62,6 +63,11 @@ export class CallMasking {
 
   #objectNow<T extends KubeObject>(object: T): T {
     this.#collectNames(object, 0);
+    return this.#maskObject(object);
+  }
+
+  /** The object masked, once the names it holds are collected. */
+  #maskObject<T extends KubeObject>(object: T): T {
     if (SCHEMA_KINDS.has(object.kind)) return object;
     return this.#leaves(maskSecretObject(object)) as T;
   }
@@ -82,7 +88,9 @@ export class CallMasking {
     }
     if (node === null || typeof node !== "object") return node;
     const masked = maskSecretObject(node as KubeObject) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(masked)) {
+    // Object.keys, not entries: this runs for every node of every object read, and a pair per field adds up.
+    for (const key of Object.keys(masked)) {
+      const value = masked[key];
       if (typeof value === "object" || typeof value === "string") masked[key] = this.#leaves(value);
     }
     return masked;
@@ -96,9 +104,10 @@ export class CallMasking {
       for (const item of node) this.#collectNames(item, depth + 1);
       return;
     }
-    for (const [key, value] of Object.entries(node)) {
+    for (const key of Object.keys(node)) {
+      const value = (node as Record<string, unknown>)[key];
       if (typeof value === "string") {
-        if (NAME_FIELD.test(key) && DNS_NAME.test(value)) this.#names.add(value);
+        if ((key === "name" || key === "namespace") && DNS_NAME.test(value)) this.#names.add(value);
       } else if (!(secret && (key === "data" || key === "stringData"))) {
         this.#collectNames(value, depth + 1);
       }
