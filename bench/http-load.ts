@@ -9,8 +9,8 @@
 //
 //   node bench/http-load.ts [--runs 3] [--duration 20] [--warmup 5] [--sessions 20] [--fleet]
 //                           [--cli dist/cli.js]...       (builds to compare, in turns)
-//                           [--node-flags "--max-semi-space-size=64"]...  (flag sets to compare;
-//                                                        "" is Node's defaults)
+//                           [--node-flags=--max-semi-space-size=64]...  (flag sets to compare;
+//                                                        --node-flags= is Node's defaults)
 //                           [--revision 2026-07-28]      (the stateless protocol instead of sessions)
 //                           [--cpu-prof DIR]             (profile the server; print its top functions)
 //                           [--out FILE]                 (write every figure as JSON)
@@ -93,6 +93,15 @@ interface RunFigures {
 }
 
 const log = (message: string) => process.stderr.write(`bench:http: ${message}\n`);
+
+/** Servers started and not yet stopped: killed if the load script is interrupted. */
+const servers = new Set<ChildProcess>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    for (const server of servers) server.kill("SIGKILL");
+    process.exit(130);
+  });
+}
 
 async function main(): Promise<void> {
   for (const variant of variants) {
@@ -212,6 +221,7 @@ async function measure(variant: Variant, run: number, setup: MeasureSetup): Prom
     ],
     { env: cleanEnvironment(home, { FLUX_MCP_LOAD_PROBE: probeFile }), stdio: ["ignore", "ignore", "pipe"] },
   );
+  servers.add(server);
   try {
     const url = await listeningUrl(server);
     const clients = await Promise.all(Array.from({ length: options.sessions }, () => connect(url)));
@@ -242,6 +252,7 @@ async function measure(variant: Variant, run: number, setup: MeasureSetup): Prom
     };
   } finally {
     await stop(server);
+    servers.delete(server);
     if (profileDirectory !== undefined) await printProfile(profileDirectory, variant, run);
   }
 }

@@ -2,6 +2,7 @@
 // of every string leaf of every object and of every log read, so tools (and their grep and field
 // filters) only ever see masked text. Values equal to a name the call has read (an object's name
 // or namespace) are not masked: such a value is not secret, and masking it would break answers.
+import { TimeSlice } from "../time-slice.ts";
 import type { KubeObject } from "../types.ts";
 import { MIN_VALUE_LENGTH } from "./needles.ts";
 import { maskSecretObject } from "./secret-objects.ts";
@@ -50,8 +51,17 @@ export class CallMasking {
   async objects<T extends KubeObject>(objects: T[]): Promise<T[]> {
     await this.ready();
     // Every object's names first: a value that names one object is kept in all of them.
-    for (const object of objects) this.#collectNames(object, 0);
-    return objects.map((object) => this.#maskObject(object));
+    const slice = new TimeSlice();
+    for (const object of objects) {
+      this.#collectNames(object, 0);
+      if (slice.due) await slice.yield();
+    }
+    const masked: T[] = [];
+    for (const object of objects) {
+      masked.push(this.#maskObject(object));
+      if (slice.due) await slice.yield();
+    }
+    return masked;
   }
 
   /** Any JSON value read from the API (a raw path): Secrets inside it masked, strings scanned. */
