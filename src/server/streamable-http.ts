@@ -58,7 +58,10 @@ export function createStreamableHttpEndpoint(
     Math.min(SWEEP_INTERVAL_MS, sessionIdleMs),
   ).unref();
 
-  async function openSession(request: Request): Promise<Response> {
+  async function openSession(
+    request: Request,
+    parsed: { parsedBody: unknown } | undefined,
+  ): Promise<Response> {
     const release = slots.take();
     if (!release) {
       return jsonRpcError(
@@ -82,7 +85,7 @@ export function createStreamableHttpEndpoint(
       if (session.id !== undefined) sessions.delete(session.id);
       release();
     };
-    const response = await transport.handleRequest(request);
+    const response = await transport.handleRequest(request, parsed);
     // Anything but a successful initialize leaves no session behind.
     if (session.id === undefined) {
       await server.close();
@@ -93,15 +96,19 @@ export function createStreamableHttpEndpoint(
 
   return {
     async fetch(request) {
-      if (!(await isLegacyRequest(request, undefined, { maxRequestBodySize: maxBodyBytes }))) {
-        return modern.fetch(request);
+      // The body is read and parsed once, here, and handed on parsed: routing on the protocol
+      // revision and the transport would each read (a clone) and parse it again.
+      const body = await parseBody(request);
+      const parsed = body.parsed === undefined ? undefined : { parsedBody: body.parsed };
+      if (!(await isLegacyRequest(body.request, body.parsed, { maxRequestBodySize: maxBodyBytes }))) {
+        return modern.fetch(body.request, parsed);
       }
-      const id = request.headers.get("mcp-session-id");
-      if (id === null) return openSession(request);
+      const id = body.request.headers.get("mcp-session-id");
+      if (id === null) return openSession(body.request, parsed);
       const entry = sessions.get(id);
       if (!entry) return jsonRpcError(404, -32001, "Session not found: start a new one with initialize");
       entry.lastUsed = Date.now();
-      return entry.transport.handleRequest(request);
+      return entry.transport.handleRequest(body.request, parsed);
     },
     get sessionCount() {
       return sessions.size;
@@ -112,6 +119,21 @@ export function createStreamableHttpEndpoint(
       await Promise.all([...sessions.values()].map((entry) => entry.server.close()));
     },
   };
+}
+
+/**
+ * A POST's body parsed as JSON, the request left to serve it. A body that is not JSON (or empty) is
+ * not parsed: the request is rebuilt around the text read, for the SDK to answer as it always does.
+ */
+async function parseBody(request: Request): Promise<{ request: Request; parsed?: unknown }> {
+  if (request.method !== "POST") return { request };
+  const text = await request.text();
+  try {
+    return { request, parsed: JSON.parse(text) as unknown };
+  } catch {
+    const { url, method, headers, signal } = request;
+    return { request: new Request(url, { method, headers, signal, body: text }) };
+  }
 }
 
 function jsonRpcError(status: number, code: number, message: string): Response {

@@ -3,6 +3,7 @@
 // list, then no request per call, changes picked up from the watch, Helm storage never fetched.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { createKubeProvider } from "../../src/kube/provider.ts";
 import { NeedleSet } from "../../src/kube/masking/needle-set.ts";
@@ -136,6 +137,48 @@ test("overlapping needles become one mask; kept names are not masked", () => {
   set.remove([{ text: "gh12345678", origin: "gh12345678" }]);
   assert.equal(set.mask("abcdefgh12345678", never), "****345678");
   assert.equal(set.mask("πabcdefgh12✓", never), "π****✓");
+});
+
+/** The masking's definition, the slow way: every character inside an occurrence of a needle is covered, each run of covered characters becomes one mask. */
+function maskedByDefinition(needles: readonly string[], text: string): string {
+  const covered = new Array<boolean>(text.length).fill(false);
+  for (const needle of needles) {
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      covered.fill(true, at, at + needle.length);
+    }
+  }
+  return text
+    .replace(/./gsu, (character, offset: number) => (covered[offset] ? "\0" : character))
+    .replace(/\0+/g, "****");
+}
+
+test("the scan finds every occurrence of every needle, overlapping and repeated, as the definition does", () => {
+  // A small alphabet makes needles share prefixes and overlap; texts are made of whole needles,
+  // their beginnings and ends (near misses), and filler.
+  const alphabet = fc.constantFrom("a", "b", "c", "é", "=");
+  const needles = fc.uniqueArray(fc.string({ unit: alphabet, minLength: 8, maxLength: 14 }), {
+    minLength: 1,
+    maxLength: 12,
+  });
+  const part = fc.tuple(fc.nat(), fc.constantFrom("whole", "head", "tail", "filler"), fc.nat({ max: 13 }));
+  const filler = fc.string({ unit: alphabet, maxLength: 6 });
+  fc.assert(
+    fc.property(needles, fc.array(fc.tuple(part, filler), { maxLength: 20 }), (chosen, parts) => {
+      const text = parts
+        .map(([[index, shape, cut], fill]) => {
+          const needle = chosen[index % chosen.length] as string;
+          if (shape === "whole") return needle;
+          if (shape === "head") return needle.slice(0, cut);
+          if (shape === "tail") return needle.slice(cut);
+          return fill;
+        })
+        .join("");
+      const set = new NeedleSet();
+      set.add(chosen.map((needle) => ({ text: needle, origin: needle })));
+      assert.equal(set.mask(text, never), maskedByDefinition(chosen, text));
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test("a Secret is masked by structure, keys and last-applied kept valid; changes stay visible", () => {

@@ -2,6 +2,7 @@
 // of every string leaf of every object and of every log read, so tools (and their grep and field
 // filters) only ever see masked text. Values equal to a name the call has read (an object's name
 // or namespace) are not masked: such a value is not secret, and masking it would break answers.
+import { TimeSlice } from "../time-slice.ts";
 import type { KubeObject } from "../types.ts";
 import { MIN_VALUE_LENGTH } from "./needles.ts";
 import { maskSecretObject } from "./secret-objects.ts";
@@ -14,10 +15,10 @@ import type { SecretIndex } from "./secret-index.ts";
 const SCHEMA_KINDS = new Set(["CustomResourceDefinition", "APIService"]);
 
 /**
- * Fields whose values name objects (metadata, references, involvedObject): collected before
- * masking, never masked themselves. Only DNS-style values count, and nothing inside a Secret.
+ * Values of `name` and `namespace` fields name objects (metadata, references, involvedObject):
+ * collected before masking, never masked themselves. Only DNS-style values (this pattern) count,
+ * and nothing inside a Secret.
  */
-const NAME_FIELD = /^(name|namespace)$/;
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export class CallMasking {
@@ -49,8 +50,18 @@ export class CallMasking {
 
   async objects<T extends KubeObject>(objects: T[]): Promise<T[]> {
     await this.ready();
-    for (const object of objects) this.#collectNames(object, 0);
-    return objects.map((object) => this.#objectNow(object));
+    // Every object's names first: a value that names one object is kept in all of them.
+    const slice = new TimeSlice();
+    for (const object of objects) {
+      this.#collectNames(object, 0);
+      if (slice.due) await slice.yield();
+    }
+    const masked: T[] = [];
+    for (const object of objects) {
+      masked.push(this.#maskObject(object));
+      if (slice.due) await slice.yield();
+    }
+    return masked;
   }
 
   /** Any JSON value read from the API (a raw path): Secrets inside it masked, strings scanned. */
@@ -62,6 +73,11 @@ export class CallMasking {
 
   #objectNow<T extends KubeObject>(object: T): T {
     this.#collectNames(object, 0);
+    return this.#maskObject(object);
+  }
+
+  /** The object masked, once the names it holds are collected. */
+  #maskObject<T extends KubeObject>(object: T): T {
     if (SCHEMA_KINDS.has(object.kind)) return object;
     return this.#leaves(maskSecretObject(object)) as T;
   }
@@ -82,7 +98,9 @@ export class CallMasking {
     }
     if (node === null || typeof node !== "object") return node;
     const masked = maskSecretObject(node as KubeObject) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(masked)) {
+    // Object.keys, not entries: this runs for every node of every object read, and a pair per field adds up.
+    for (const key of Object.keys(masked)) {
+      const value = masked[key];
       if (typeof value === "object" || typeof value === "string") masked[key] = this.#leaves(value);
     }
     return masked;
@@ -96,9 +114,10 @@ export class CallMasking {
       for (const item of node) this.#collectNames(item, depth + 1);
       return;
     }
-    for (const [key, value] of Object.entries(node)) {
+    for (const key of Object.keys(node)) {
+      const value = (node as Record<string, unknown>)[key];
       if (typeof value === "string") {
-        if (NAME_FIELD.test(key) && DNS_NAME.test(value)) this.#names.add(value);
+        if ((key === "name" || key === "namespace") && DNS_NAME.test(value)) this.#names.add(value);
       } else if (!(secret && (key === "data" || key === "stringData"))) {
         this.#collectNames(value, depth + 1);
       }
