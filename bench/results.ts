@@ -150,8 +150,13 @@ export interface ScaleCall {
   floorMs: Series;
   /** Peak resident memory of the server process during the call (VmHWM, reset before it). */
   peakRssKiB: Series;
-  /** Longest event-loop delay inside the server process during the call. */
+  /**
+   * Longest time the server's event loop went without a turn during the call, in the main thread's
+   * CPU time (bench/loop-probe.ts): the block its own code and garbage collection caused.
+   */
   longestBlockMs: Series;
+  /** The same on the clock: the block plus any time the OS ran other processes meanwhile. */
+  longestDelayMs: Series;
   errors: string[];
   summary: {
     ms: Spread;
@@ -160,6 +165,7 @@ export interface ScaleCall {
     ratio: Pooled;
     peakRssMiB: Pooled;
     longestBlockMs: Pooled;
+    longestDelayMs: Pooled;
   };
 }
 

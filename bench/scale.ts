@@ -6,6 +6,8 @@
 // fresh server. Writes the `scale` part of bench/results.json. Not part of the test suite.
 //
 //   node bench/scale.ts [--flux-objects 50000] [--runs 3] [--rounds 5] [--out DIR] [--no-write]
+//                       [--only CALL,…] [--node-flag FLAG]… (e.g. --node-flag=--cpu-prof, to profile the server)
+//                       [--cli PATH]  (another build's dist/cli.js, to measure before and after)
 import { writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -29,7 +31,6 @@ import { cleanEnvironment, type Launch } from "./servers/server.ts";
 import { pooled } from "./summary.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const PROBE = fileURLToPath(new URL("loop-probe.ts", import.meta.url));
 const FLUX_OBJECTS_PER_NAMESPACE = 50;
 const CALL_TIMEOUT_MS = 300_000;
@@ -43,6 +44,9 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     out: { type: "string" },
     "no-write": { type: "boolean", default: false },
+    only: { type: "string" },
+    "node-flag": { type: "string", multiple: true, default: [] },
+    cli: { type: "string", default: fileURLToPath(new URL("../dist/cli.js", import.meta.url)) },
   },
 });
 const options = {
@@ -130,7 +134,9 @@ async function main(): Promise<void> {
     const served = FLUX_KINDS_WITH_STATUS.filter(({ group, version, kind }) =>
       fleet.cluster.registry.byKind(`${group}/${version}`, kind),
     );
-    const calls = probes(served, [...new Set(pageItems.map((item) => item.metadata.namespace))]);
+    const calls = probes(served, [...new Set(pageItems.map((item) => item.metadata.namespace))]).filter(
+      (call) => values.only === undefined || values.only.split(",").includes(call.id),
+    );
     const results = calls.map(emptyCall);
 
     for (let run = 1; run <= options.runs; run++) {
@@ -188,7 +194,17 @@ async function main(): Promise<void> {
 function launch(kubeconfigPath: string, home: string): Launch {
   return {
     command: process.execPath,
-    args: ["--import", PROBE, CLI, "serve", "--kubeconfig", kubeconfigPath, "--kube-context", FLEET_CONTEXT],
+    args: [
+      ...values["node-flag"],
+      "--import",
+      PROBE,
+      values.cli,
+      "serve",
+      "--kubeconfig",
+      kubeconfigPath,
+      "--kube-context",
+      FLEET_CONTEXT,
+    ],
     env: cleanEnvironment(home),
   };
 }
@@ -205,6 +221,7 @@ function emptyCall(probe: Probe): ScaleCall {
     floorMs: [],
     peakRssKiB: [],
     longestBlockMs: [],
+    longestDelayMs: [],
     errors: [],
     summary: {
       ms: spread([]),
@@ -212,6 +229,7 @@ function emptyCall(probe: Probe): ScaleCall {
       ratio: { pooled: spread([]), runMedians: [] },
       peakRssMiB: { pooled: spread([]), runMedians: [] },
       longestBlockMs: { pooled: spread([]), runMedians: [] },
+      longestDelayMs: { pooled: spread([]), runMedians: [] },
     },
   };
 }
@@ -235,13 +253,14 @@ async function measureCall(
   if (!outcome.ok) result.errors.push(outcome.error ?? "failed");
   result.ms.push(outcome.ok ? roundMs(outcome.ms) : null);
   result.peakRssKiB.push(peak ?? null);
-  result.longestBlockMs.push(block);
+  result.longestBlockMs.push(block?.cpuMs ?? null);
+  result.longestDelayMs.push(block?.wallMs ?? null);
   if (first) {
     result.outputChars = outcome.text.length;
     result.pages = outcome.pages;
   }
   log(
-    `  ${probe.id}: ${Math.round(outcome.ms)} ms, peak ${Math.round((peak ?? NaN) / 1024)} MiB, block ${block} ms${outcome.ok ? "" : `, ${outcome.error}`}`,
+    `  ${probe.id}: ${Math.round(outcome.ms)} ms, peak ${Math.round((peak ?? NaN) / 1024)} MiB, block ${block?.cpuMs} ms (delay ${block?.wallMs} ms)${outcome.ok ? "" : `, ${outcome.error}`}`,
   );
 }
 
@@ -266,23 +285,33 @@ function resetPeakRss(pid: number): void {
 }
 
 /** Asks the server's loop probe for the longest delay since its last report, and waits for it. */
-async function loopReport(session: McpSession): Promise<number | null> {
+/** The longest time without a turn of the event loop: on the clock, and in the main thread's CPU time. */
+interface LoopBlock {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function loopReport(session: McpSession): Promise<LoopBlock | null> {
   const before = lastProbeLine(session.stderrTail());
   process.kill(session.pid, "SIGUSR2");
   const deadline = performance.now() + PROBE_TIMEOUT_MS;
   while (performance.now() < deadline) {
     const line = lastProbeLine(session.stderrTail());
-    if (line && line.sequence !== before?.sequence) return line.maxMs;
+    if (line && line.sequence !== before?.sequence) return { wallMs: line.wallMs, cpuMs: line.cpuMs };
     await pause(5);
   }
   return null;
 }
 
-function lastProbeLine(stderr: string): { sequence: number; maxMs: number } | undefined {
+interface ProbeLine extends LoopBlock {
+  sequence: number;
+}
+
+function lastProbeLine(stderr: string): ProbeLine | undefined {
   const matches = [...stderr.matchAll(/^loop-probe (\d+) (\{.*\})$/gm)];
   const last = matches[matches.length - 1];
   if (!last) return undefined;
-  return { sequence: Number(last[1]), maxMs: (JSON.parse(last[2] as string) as { maxMs: number }).maxMs };
+  return { sequence: Number(last[1]), ...(JSON.parse(last[2] as string) as LoopBlock) };
 }
 
 function summarize(result: ScaleCall): void {
@@ -305,6 +334,7 @@ function summarize(result: ScaleCall): void {
       perRun(result.peakRssKiB.map((kib) => (kib === null ? null : Math.round(kib / 1024)))),
     ),
     longestBlockMs: pooled(perRun(result.longestBlockMs)),
+    longestDelayMs: pooled(perRun(result.longestDelayMs)),
   };
 }
 
@@ -315,11 +345,11 @@ function table(scale: ScaleResults): string {
   ) => `${p.median}${unit} (${p.p10}–${p.p90}${unit}); runs ${runMedians.join(", ")}`;
   const lines = [
     `fleet: ${scale.fleet.fluxObjects} Flux objects, ${scale.fleet.apiObjects} API objects, built in ${scale.fleet.buildSeconds} s; floor client ${scale.floorClient.used}`,
-    "| call | time | raw API | time ÷ raw API | peak RSS | longest block | answer |",
-    "|---|---|---|---|---|---|---|",
+    "| call | time | raw API | time ÷ raw API | peak RSS | longest block (CPU) | longest delay (clock) | answer |",
+    "|---|---|---|---|---|---|---|---|",
     ...scale.calls.map(
       (call) =>
-        `| ${call.id} | ${call.summary.ms.median} ms (${call.summary.ms.p10}–${call.summary.ms.p90}) | ${call.summary.floorMs.median} ms (${call.summary.floorMs.p10}–${call.summary.floorMs.p90}) | ${cell(call.summary.ratio, "×")} | ${cell(call.summary.peakRssMiB, " MiB")} | ${cell(call.summary.longestBlockMs, " ms")} | ${call.outputChars} chars, ${call.pages} call(s)${call.errors.length > 0 ? `; errors: ${call.errors[0]}` : ""} |`,
+        `| ${call.id} | ${call.summary.ms.median} ms (${call.summary.ms.p10}–${call.summary.ms.p90}) | ${call.summary.floorMs.median} ms (${call.summary.floorMs.p10}–${call.summary.floorMs.p90}) | ${cell(call.summary.ratio, "×")} | ${cell(call.summary.peakRssMiB, " MiB")} | ${cell(call.summary.longestBlockMs, " ms")} | ${cell(call.summary.longestDelayMs, " ms")} | ${call.outputChars} chars, ${call.pages} call(s)${call.errors.length > 0 ? `; errors: ${call.errors[0]}` : ""} |`,
     ),
   ];
   return `${lines.join("\n")}\n`;

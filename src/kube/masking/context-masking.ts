@@ -2,6 +2,7 @@
 // of every string leaf of every object and of every log read, so tools (and their grep and field
 // filters) only ever see masked text. Values equal to a name the call has read (an object's name
 // or namespace) are not masked: such a value is not secret, and masking it would break answers.
+import { forEachInSlices } from "../time-slice.ts";
 import type { KubeObject } from "../types.ts";
 import { MIN_VALUE_LENGTH } from "./needles.ts";
 import { maskSecretObject } from "./secret-objects.ts";
@@ -17,7 +18,6 @@ const SCHEMA_KINDS = new Set(["CustomResourceDefinition", "APIService"]);
  * Fields whose values name objects (metadata, references, involvedObject): collected before
  * masking, never masked themselves. Only DNS-style values count, and nothing inside a Secret.
  */
-const NAME_FIELD = /^(name|namespace)$/;
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export class CallMasking {
@@ -47,10 +47,16 @@ export class CallMasking {
     return this.#objectNow(object);
   }
 
+  /** A page of objects, masked in place; a long page gives the event loop turns in between. */
   async objects<T extends KubeObject>(objects: T[]): Promise<T[]> {
     await this.ready();
-    for (const object of objects) this.#collectNames(object, 0);
-    return objects.map((object) => this.#objectNow(object));
+    await forEachInSlices(objects, (object) => {
+      this.#collectNames(object, 0);
+    });
+    await forEachInSlices(objects, (object, index) => {
+      objects[index] = this.#maskedNow(object);
+    });
+    return objects;
   }
 
   /** Any JSON value read from the API (a raw path): Secrets inside it masked, strings scanned. */
@@ -62,6 +68,10 @@ export class CallMasking {
 
   #objectNow<T extends KubeObject>(object: T): T {
     this.#collectNames(object, 0);
+    return this.#maskedNow(object);
+  }
+
+  #maskedNow<T extends KubeObject>(object: T): T {
     if (SCHEMA_KINDS.has(object.kind)) return object;
     return this.#leaves(maskSecretObject(object)) as T;
   }
@@ -82,24 +92,30 @@ export class CallMasking {
     }
     if (node === null || typeof node !== "object") return node;
     const masked = maskSecretObject(node as KubeObject) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(masked)) {
-      if (typeof value === "object" || typeof value === "string") masked[key] = this.#leaves(value);
+    // for…in over parsed JSON (own keys only): no array of entries made per object.
+    for (const key in masked) {
+      const value = masked[key];
+      if (typeof value === "string" ? value.length >= MIN_VALUE_LENGTH : typeof value === "object") {
+        masked[key] = this.#leaves(value);
+      }
     }
     return masked;
   }
 
   #collectNames(node: unknown, depth: number): void {
     if (depth > 8 || node === null || typeof node !== "object") return;
-    const secret = (node as { kind?: unknown }).kind === "Secret";
-    if (depth > 0 && secret) return;
     if (Array.isArray(node)) {
       for (const item of node) this.#collectNames(item, depth + 1);
       return;
     }
-    for (const [key, value] of Object.entries(node)) {
+    const record = node as Record<string, unknown>;
+    const secret = record.kind === "Secret";
+    if (depth > 0 && secret) return;
+    for (const key in record) {
+      const value = record[key];
       if (typeof value === "string") {
-        if (NAME_FIELD.test(key) && DNS_NAME.test(value)) this.#names.add(value);
-      } else if (!(secret && (key === "data" || key === "stringData"))) {
+        if ((key === "name" || key === "namespace") && DNS_NAME.test(value)) this.#names.add(value);
+      } else if (typeof value === "object" && !(secret && (key === "data" || key === "stringData"))) {
         this.#collectNames(value, depth + 1);
       }
     }

@@ -23,6 +23,7 @@ import {
 import { describeRef, sourceReferenceOf } from "../../flux/sources.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
 import { yamlDocuments } from "../../format/objects.ts";
+import { forEachInSlices, TimeSlice } from "../../kube/time-slice.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { objectName, problemText, statusText } from "../../flux/status.ts";
 
@@ -33,8 +34,8 @@ const MESSAGE_LENGTH = 300;
  * Pages of a size whose parsing stays short (the event loop serves other calls between pages), read
  * for a few kinds at a time: memory holds a few pages, not one per kind (no object outlives its page).
  */
-const PAGE_SIZE = 1000;
-const KINDS_AT_ONCE = 3;
+const PAGE_SIZE = 250;
+const KINDS_AT_ONCE = 4;
 
 /** How states are counted, in the order a reader wants them. */
 const STATE_ORDER: readonly FluxState[] = [
@@ -173,17 +174,16 @@ async function forEachObject(
   labelSelector?: string,
 ): Promise<void> {
   let continueToken: string | undefined;
+  const slice = new TimeSlice();
   do {
     const page = await kube.list(kind, {
       limit: PAGE_SIZE,
       ...(labelSelector && { labelSelector }),
       ...(continueToken && { continue: continueToken }),
     });
-    // List items may come without apiVersion and kind; readiness depends on them.
-    for (const item of page.items) visit({ ...item, apiVersion: kind.apiVersion, kind: kind.kind });
+    // Items come typed (Kube.list fills in apiVersion and kind), and are read where they are.
+    await forEachInSlices(page.items, visit, slice);
     continueToken = page.continue;
-    // Other calls (and pings) are served between two pages.
-    if (continueToken) await new Promise((resolve) => setImmediate(resolve));
   } while (continueToken);
 }
 
