@@ -153,12 +153,20 @@ const API_PAGE_SIZE = 500;
 const ROWS_SHARE = 0.9;
 
 /**
+ * How many more objects an answer has room for; undefined while that is not known yet (no row
+ * measured): a full page is asked for then, and none ahead of it, which could turn out too big
+ * for the room left and be read for nothing.
+ */
+type Room = () => number | undefined;
+
+/**
  * How many more rows the table has room for within the response limit, judged by the rows so far:
  * a long list then ends where the limit would, with its continue token, instead of being refused.
  */
-function roomLeft(table: ProjectionTable, responseLimit: number): () => number {
+function roomLeft(table: ProjectionTable, responseLimit: number): Room {
   return () => {
-    if (table.rowCount === 0 || !Number.isFinite(responseLimit)) return Infinity;
+    if (!Number.isFinite(responseLimit)) return Infinity;
+    if (table.rowCount === 0) return undefined;
     const perRow = table.rowCharacters / table.rowCount;
     return Math.max(0, Math.floor((responseLimit * ROWS_SHARE - table.rowCharacters) / perRow));
   };
@@ -184,7 +192,7 @@ async function find(
     continue?: string | undefined;
   },
   use: (items: KubeObject[]) => void,
-  room: () => number = () => Infinity,
+  room: Room = () => Infinity,
 ): Promise<Found> {
   const { kind, namespace } = request;
   if (args.name && !args.selector && (namespace || !kind.namespaced)) {
@@ -217,13 +225,14 @@ async function getOne(
  */
 async function listPages(
   request: Request,
-  paging: { limit: number; continueToken: string | undefined; room: () => number },
+  paging: { limit: number; continueToken: string | undefined; room: Room },
   use: (items: KubeObject[]) => void,
 ): Promise<Found> {
   const { kube, kind, namespace, name, selector } = request;
   const { limit, room } = paging;
   /** Objects to ask for next, with `pending` of them asked for and not yet used. */
-  const nextSize = (wanted: number, pending: number) => Math.min(wanted, API_PAGE_SIZE, room() - pending);
+  const nextSize = (wanted: number, pending: number) =>
+    Math.min(wanted, API_PAGE_SIZE, (room() ?? Infinity) - pending);
   /** Pages asked for early, by continue token: a later page's may arrive before an earlier page is used. */
   const prefetched = new Map<string, { size: number; page: Promise<ListResult> }>();
   const fetchPage = (size: number, wanted: number, token: string | undefined): Promise<ListResult> => {
@@ -234,6 +243,7 @@ async function listPages(
       limit: size,
       ...(token && { continue: token }),
       onContinue: (next: string) => {
+        if (room() === undefined) return;
         const following = nextSize(wanted - size, size);
         if (following > 0) {
           prefetched.set(next, { size: following, page: fetchPage(following, wanted - size, next) });
