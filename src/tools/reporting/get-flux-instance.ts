@@ -221,9 +221,10 @@ async function countObjects(
   const pending = [...kinds];
   const readKind = async (kind: ResolvedKind) => {
     const tally = new Map<FluxState, number>();
+    const fluxKind = findFluxKind(kind.group, kind.kind);
     const read = await reads.attempt(`${kind.kind} objects`, async () => {
       await forEachObject(kube, kind, (object) => {
-        const readiness = readinessOf(object);
+        const readiness = readinessOf(object, fluxKind);
         tally.set(readiness.state, (tally.get(readiness.state) ?? 0) + 1);
         const name = objectName(object);
         if (readiness.state !== "ready" && readiness.state !== "static") notReady.set(name, readiness.state);
