@@ -8,8 +8,12 @@ import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { parse } from "yaml";
 import type { FloorReply, FloorRequest } from "./floor-worker.ts";
+import { rotated, spread } from "./numbers.ts";
+import type { FloorClientCheck } from "./results.ts";
 
 const run = promisify(execFile);
+/** Transfers of the largest list per client when checking the floor's client against curl. */
+const CLIENT_CHECK_TRANSFERS = 7;
 
 interface KubeconfigFile {
   clusters: { name: string; cluster: { server: string; "certificate-authority-data": string } }[];
@@ -204,4 +208,43 @@ export class FloorThread implements FloorClient {
     this.#worker.postMessage("close");
     await new Promise((resolve) => this.#worker.once("exit", resolve));
   }
+}
+
+/**
+ * Times the largest list with both floor clients, in turns; the faster one asks the floor, so
+ * that the floor is never higher than a plain client would find it. A client that fails (no curl
+ * installed) is left out.
+ */
+export async function checkFloorClients(
+  clients: FloorClient[],
+  context: string,
+  path: string,
+): Promise<FloorClientCheck> {
+  const working: FloorClient[] = [];
+  const errors: string[] = [];
+  let bytes = 0;
+  for (const client of clients) {
+    try {
+      bytes = (await client.getAll(context, [path])).bytes;
+      working.push(client);
+    } catch (error) {
+      errors.push(`${client.name}: ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+  const times = new Map<FloorClient, number[]>(working.map((client) => [client, []]));
+  for (let transfer = 0; transfer < CLIENT_CHECK_TRANSFERS; transfer++) {
+    for (const client of rotated(working, transfer)) {
+      times.get(client)?.push((await client.getAll(context, [path])).ms);
+    }
+  }
+  const timed = [...times].map(([client, ms]) => ({ name: client.name, ms: spread(ms) }));
+  const fastest = timed.sort((a, b) => a.ms.median - b.ms.median)[0];
+  if (!fastest) throw new Error(`no floor client works: ${errors.join("; ")}`);
+  return {
+    path,
+    bytes,
+    ...Object.fromEntries(timed.map(({ name, ms }) => [`${name}Ms`, ms])),
+    ...(errors.length > 0 && { errors }),
+    used: fastest.name,
+  };
 }

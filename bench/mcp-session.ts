@@ -160,6 +160,11 @@ export class McpSession {
     return outcome(MAX_PAGES, `still paging after ${MAX_PAGES} pages`);
   }
 
+  /** The last few thousand characters the process wrote to stderr. */
+  stderrTail(): string {
+    return this.#stderr();
+  }
+
   memory(): Memory | undefined {
     return memoryOf(this.pid);
   }

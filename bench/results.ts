@@ -1,6 +1,9 @@
 // The shape of bench/results.json: every run with every measurement, round by round, and a summary
 // across the runs. Arrays measured per round are index-aligned across servers (entry i of every
 // server is round i), so ratios are taken pair by pair within a round; a failed measurement is null.
+import { writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { format, resolveConfig } from "prettier";
 import type { Spread } from "./numbers.ts";
 import type { QuestionId } from "./questions.ts";
 import type { ToolCall } from "./servers/server.ts";
@@ -118,6 +121,52 @@ export interface BenchResults {
   summary: Summary;
   /** Before/after figures of the changes made for the bench's findings (bench/changes.json). */
   changes: Change[];
+  /** flux-mcp alone on a fleet of tens of thousands of Flux objects (bench/scale.ts). */
+  scale?: ScaleResults;
+}
+
+export interface ScaleResults {
+  generatedAt: string;
+  command: string;
+  options: { fluxObjects: number; runs: number; rounds: number };
+  environment: BenchResults["environment"];
+  fleet: { fluxObjects: number; apiObjects: number; buildSeconds: number };
+  floorClient: FloorClientCheck;
+  calls: ScaleCall[];
+}
+
+/** One tool call measured in a fresh server per run, asked in turn with its raw API floor. */
+export interface ScaleCall {
+  id: string;
+  tool: string;
+  args: Record<string, unknown>;
+  /** The raw API requests for the same data, asked at once. */
+  floor: string[];
+  /** Answer size and tool calls (pages followed) of the first round. */
+  outputChars: number;
+  pages: number;
+  /** One entry per round of every run, in order; null where the call failed. */
+  ms: Series;
+  floorMs: Series;
+  /** Peak resident memory of the server process during the call (VmHWM, reset before it). */
+  peakRssKiB: Series;
+  /**
+   * Longest time the server's event loop went without a turn during the call, in the main thread's
+   * CPU time (bench/loop-probe.ts): the block its own code and garbage collection caused.
+   */
+  longestBlockMs: Series;
+  /** The same on the clock: the block plus any time the OS ran other processes meanwhile. */
+  longestDelayMs: Series;
+  errors: string[];
+  summary: {
+    ms: Spread;
+    floorMs: Spread;
+    /** The call's time over the floor's, paired per round. */
+    ratio: Pooled;
+    peakRssMiB: Pooled;
+    longestBlockMs: Pooled;
+    longestDelayMs: Pooled;
+  };
 }
 
 export interface Change {
@@ -141,4 +190,11 @@ export interface FloorClientCheck {
   errors?: string[];
   /** Which client the floor rows used. */
   used: "node" | "curl";
+}
+
+/** results.json as the repository's Prettier writes it. */
+export async function writeResults(results: BenchResults, path: string): Promise<void> {
+  // The repository's settings wherever the file goes (--out may be a temporary directory).
+  const options = (await resolveConfig(fileURLToPath(new URL("results.json", import.meta.url)))) ?? {};
+  await writeFile(path, await format(JSON.stringify(results), { ...options, parser: "json" }));
 }

@@ -16,17 +16,16 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { format, resolveConfig } from "prettier";
 import { demoClusterSources, loadCluster, startApiServer } from "@flux-mcp/kube-emulator";
 import { buildFleetCluster, FLEET_NAMESPACES } from "./fleet.ts";
-import { CurlClient, FloorThread, type FloorClient } from "./floor.ts";
+import { checkFloorClients, CurlClient, FloorThread, type FloorClient } from "./floor.ts";
 import { measureNodeStart } from "./node-start.ts";
 import { killAllServers, pause } from "./mcp-session.ts";
 import { measureColdStart, QuestionSession, type Target } from "./measure-server.ts";
 import { roundMs, rotated, spread, TOKENIZER, tokens } from "./numbers.ts";
 import { FLEET_CONTEXT, standardQuestions, type Question } from "./questions.ts";
 import { markdownReport } from "./report.ts";
-import type { BenchResults, FloorClientCheck, FloorResult, RunResult } from "./results.ts";
+import { writeResults, type BenchResults, type FloorResult, type RunResult } from "./results.ts";
 import { summarize } from "./summary.ts";
 import { fluxMcp } from "./servers/flux-mcp.ts";
 import { kubernetesMcpServer } from "./servers/kubernetes-mcp-server.ts";
@@ -37,8 +36,6 @@ import type { HandshakeReference, ServerUnderTest } from "./servers/server.ts";
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 const ALL_SERVERS: ServerUnderTest[] = [fluxMcp, kubernetesMcpServer, mcpServerKubernetes];
 const COMMAND = "npm run bench";
-/** Transfers of the largest list per client when checking the floor's client against curl. */
-const CLIENT_CHECK_TRANSFERS = 7;
 
 const { values } = parseArgs({
   options: {
@@ -102,7 +99,7 @@ async function main(): Promise<void> {
 
     log("the floor's clients, Node and curl, on the largest list…");
     const clients = [new FloorThread(kubeconfig), new CurlClient(kubeconfig, directory)];
-    const floorClient = await checkFloorClients(clients, heaviest);
+    const floorClient = await checkFloorClients(clients, heaviest.context, heaviest.floor[0] as string);
     const raw = clients.find((client) => client.name === floorClient.used) as FloorClient;
     await Promise.all(clients.filter((client) => client !== raw).map((client) => client.close()));
 
@@ -138,6 +135,7 @@ async function main(): Promise<void> {
       runs,
       summary: summarize(runs, questions),
       changes: await readChanges(),
+      ...(await previousScale(outDirectory)),
     };
     await writeOutputs(results, questions, outDirectory);
     log(`done in ${results.durationSeconds} s: ${join(outDirectory, "results.json")}, README-section.md`);
@@ -236,42 +234,6 @@ async function askFloor(
   result.latency = spread(result.latencyMs.filter((value) => value !== null));
 }
 
-/**
- * Times the largest list with both floor clients, in turns; the faster one asks the floor, so
- * that the floor is never higher than a plain client would find it. A client that fails (no curl
- * installed) is left out.
- */
-async function checkFloorClients(clients: FloorClient[], heaviest: Question): Promise<FloorClientCheck> {
-  const path = heaviest.floor[0] as string;
-  const working: FloorClient[] = [];
-  const errors: string[] = [];
-  let bytes = 0;
-  for (const client of clients) {
-    try {
-      bytes = (await client.getAll(heaviest.context, [path])).bytes;
-      working.push(client);
-    } catch (error) {
-      errors.push(`${client.name}: ${(error as Error).message.split("\n")[0]}`);
-    }
-  }
-  const times = new Map<FloorClient, number[]>(working.map((client) => [client, []]));
-  for (let transfer = 0; transfer < CLIENT_CHECK_TRANSFERS; transfer++) {
-    for (const client of rotated(working, transfer)) {
-      times.get(client)?.push((await client.getAll(heaviest.context, [path])).ms);
-    }
-  }
-  const timed = [...times].map(([client, ms]) => ({ name: client.name, ms: spread(ms) }));
-  const fastest = timed.sort((a, b) => a.ms.median - b.ms.median)[0];
-  if (!fastest) throw new Error(`no floor client works: ${errors.join("; ")}`);
-  return {
-    path,
-    bytes,
-    ...Object.fromEntries(timed.map(({ name, ms }) => [`${name}Ms`, ms])),
-    ...(errors.length > 0 && { errors }),
-    used: fastest.name,
-  };
-}
-
 async function writeOutputs(
   results: BenchResults,
   questions: Question[],
@@ -290,16 +252,18 @@ async function readChanges(): Promise<BenchResults["changes"]> {
   return JSON.parse(text) as BenchResults["changes"];
 }
 
+/** The figures at scale (bench/scale.ts) are measured apart: a new bench run keeps them. */
+async function previousScale(outDirectory: string): Promise<Pick<BenchResults, "scale">> {
+  const text = await readFile(join(outDirectory, "results.json"), "utf8").catch(() => "{}");
+  const { scale } = JSON.parse(text) as Partial<BenchResults>;
+  return scale ? { scale } : {};
+}
+
 async function rerender(outDirectory: string): Promise<void> {
   const results = JSON.parse(await readFile(join(outDirectory, "results.json"), "utf8")) as BenchResults;
   const fleet = await buildFleetCluster(FLEET_CONTEXT, new Date(results.generatedAt));
   const questions = standardQuestions(fleet.summary);
   await writeOutputs({ ...results, changes: await readChanges() }, questions, outDirectory);
-}
-
-async function writeResults(results: BenchResults, path: string): Promise<void> {
-  const options = (await resolveConfig(join(BENCH_DIR, "results.json"))) ?? {};
-  await writeFile(path, await format(JSON.stringify(results), { ...options, parser: "json" }));
 }
 
 function readmeSection(results: BenchResults, report: string): string {

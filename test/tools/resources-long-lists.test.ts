@@ -91,6 +91,7 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
   it("ends an answer where the response limit would, with the token for the rest, instead of being refused", async () => {
     const responseLimit = 16_000;
     const ctx = testToolContext(api, { context: "bulk", responseLimit });
+    const mark = api.server.requestLog.mark();
     const seen: number[] = [];
     let token: string | undefined;
     let answers = 0;
@@ -110,6 +111,10 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
     assert.ok(answers > 2, `${answers} answers`);
     assert.equal(seen.length, CONFIG_MAPS);
     assert.equal(new Set(seen).size, CONFIG_MAPS, "each object once");
+    const asked = listRequests(mark).map((entry) => Number(/limit=(\d+)/.exec(entry.path)?.[1]));
+    const total = asked.reduce((sum, limit) => sum + limit, 0);
+    // Only the last request may ask past the end: no page is read ahead and then dropped for its size.
+    assert.ok(total < CONFIG_MAPS + 500, `${total} objects asked for in ${asked.join(", ")}`);
   });
 
   it("cuts a default YAML page that would pass the response limit, with the token for the rest", async () => {

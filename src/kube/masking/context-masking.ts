@@ -2,7 +2,7 @@
 // of every string leaf of every object and of every log read, so tools (and their grep and field
 // filters) only ever see masked text. Values equal to a name the call has read (an object's name
 // or namespace) are not masked: such a value is not secret, and masking it would break answers.
-import { TimeSlice } from "../time-slice.ts";
+import { forEachInSlices } from "../time-slice.ts";
 import type { KubeObject } from "../types.ts";
 import { MIN_VALUE_LENGTH } from "./needles.ts";
 import { maskSecretObject } from "./secret-objects.ts";
@@ -15,9 +15,8 @@ import type { SecretIndex } from "./secret-index.ts";
 const SCHEMA_KINDS = new Set(["CustomResourceDefinition", "APIService"]);
 
 /**
- * Values of `name` and `namespace` fields name objects (metadata, references, involvedObject):
- * collected before masking, never masked themselves. Only DNS-style values (this pattern) count,
- * and nothing inside a Secret.
+ * Fields whose values name objects (metadata, references, involvedObject): collected before
+ * masking, never masked themselves. Only DNS-style values count, and nothing inside a Secret.
  */
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
@@ -48,20 +47,16 @@ export class CallMasking {
     return this.#objectNow(object);
   }
 
+  /** A page of objects, masked in place; a long page gives the event loop turns in between. */
   async objects<T extends KubeObject>(objects: T[]): Promise<T[]> {
     await this.ready();
-    // Every object's names first: a value that names one object is kept in all of them.
-    const slice = new TimeSlice();
-    for (const object of objects) {
+    await forEachInSlices(objects, (object) => {
       this.#collectNames(object, 0);
-      if (slice.due) await slice.yield();
-    }
-    const masked: T[] = [];
-    for (const object of objects) {
-      masked.push(this.#maskObject(object));
-      if (slice.due) await slice.yield();
-    }
-    return masked;
+    });
+    await forEachInSlices(objects, (object, index) => {
+      objects[index] = this.#maskedNow(object);
+    });
+    return objects;
   }
 
   /** Any JSON value read from the API (a raw path): Secrets inside it masked, strings scanned. */
@@ -73,11 +68,10 @@ export class CallMasking {
 
   #objectNow<T extends KubeObject>(object: T): T {
     this.#collectNames(object, 0);
-    return this.#maskObject(object);
+    return this.#maskedNow(object);
   }
 
-  /** The object masked, once the names it holds are collected. */
-  #maskObject<T extends KubeObject>(object: T): T {
+  #maskedNow<T extends KubeObject>(object: T): T {
     if (SCHEMA_KINDS.has(object.kind)) return object;
     return this.#leaves(maskSecretObject(object)) as T;
   }
@@ -98,27 +92,30 @@ export class CallMasking {
     }
     if (node === null || typeof node !== "object") return node;
     const masked = maskSecretObject(node as KubeObject) as Record<string, unknown>;
-    // Object.keys, not entries: this runs for every node of every object read, and a pair per field adds up.
-    for (const key of Object.keys(masked)) {
+    // for…in over parsed JSON (own keys only): no array of entries made per object.
+    for (const key in masked) {
       const value = masked[key];
-      if (typeof value === "object" || typeof value === "string") masked[key] = this.#leaves(value);
+      if (typeof value === "string" ? value.length >= MIN_VALUE_LENGTH : typeof value === "object") {
+        masked[key] = this.#leaves(value);
+      }
     }
     return masked;
   }
 
   #collectNames(node: unknown, depth: number): void {
     if (depth > 8 || node === null || typeof node !== "object") return;
-    const secret = (node as { kind?: unknown }).kind === "Secret";
-    if (depth > 0 && secret) return;
     if (Array.isArray(node)) {
       for (const item of node) this.#collectNames(item, depth + 1);
       return;
     }
-    for (const key of Object.keys(node)) {
-      const value = (node as Record<string, unknown>)[key];
+    const record = node as Record<string, unknown>;
+    const secret = record.kind === "Secret";
+    if (depth > 0 && secret) return;
+    for (const key in record) {
+      const value = record[key];
       if (typeof value === "string") {
         if ((key === "name" || key === "namespace") && DNS_NAME.test(value)) this.#names.add(value);
-      } else if (!(secret && (key === "data" || key === "stringData"))) {
+      } else if (typeof value === "object" && !(secret && (key === "data" || key === "stringData"))) {
         this.#collectNames(value, depth + 1);
       }
     }

@@ -23,6 +23,7 @@ import {
 import { describeRef, sourceReferenceOf } from "../../flux/sources.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
 import { yamlDocuments } from "../../format/objects.ts";
+import { forEachInSlices, TimeSlice } from "../../kube/time-slice.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { objectName, problemText, statusText } from "../../flux/status.ts";
 
@@ -33,8 +34,8 @@ const MESSAGE_LENGTH = 300;
  * Pages of a size whose parsing stays short (the event loop serves other calls between pages), read
  * for a few kinds at a time: memory holds a few pages, not one per kind (no object outlives its page).
  */
-const PAGE_SIZE = 1000;
-const KINDS_AT_ONCE = 3;
+const PAGE_SIZE = 250;
+const KINDS_AT_ONCE = 4;
 
 /** How states are counted, in the order a reader wants them. */
 const STATE_ORDER: readonly FluxState[] = [
@@ -173,17 +174,16 @@ async function forEachObject(
   labelSelector?: string,
 ): Promise<void> {
   let continueToken: string | undefined;
+  const slice = new TimeSlice();
   do {
     const page = await kube.list(kind, {
       limit: PAGE_SIZE,
       ...(labelSelector && { labelSelector }),
       ...(continueToken && { continue: continueToken }),
     });
-    // List items may come without apiVersion and kind; readiness depends on them.
-    for (const item of page.items) visit({ ...item, apiVersion: kind.apiVersion, kind: kind.kind });
+    // Items come typed (Kube.list fills in apiVersion and kind), and are read where they are.
+    await forEachInSlices(page.items, visit, slice);
     continueToken = page.continue;
-    // Other calls (and pings) are served between two pages.
-    if (continueToken) await new Promise((resolve) => setImmediate(resolve));
   } while (continueToken);
 }
 
@@ -204,11 +204,15 @@ async function countObjects(
   now: number,
 ): Promise<ObjectSummary> {
   const tallies = new Map<string, Map<FluxState, number>>();
-  const entries: Record<Listed, Entry[]> = {
-    failing: [],
-    blocked: [],
-    inProgress: [],
-    suspended: [],
+  const byName = (a: Entry, b: Entry) => a.name.localeCompare(b.name);
+  const failureFirst = (a: Entry, b: Entry) =>
+    Number(b.readiness.state === "stalled") - Number(a.readiness.state === "stalled") || byName(a, b);
+  // Each list keeps only the entries it names: memory stays bounded when thousands fail.
+  const entries: Record<Listed, FirstEntries> = {
+    failing: new FirstEntries(failureFirst),
+    blocked: new FirstEntries(byName),
+    inProgress: new FirstEntries(byName),
+    suspended: new FirstEntries(byName),
   };
   /** States of the objects that are not ready, by "Kind namespace/name", to explain blocked ones. */
   const notReady = new Map<string, FluxState>();
@@ -217,14 +221,15 @@ async function countObjects(
   const pending = [...kinds];
   const readKind = async (kind: ResolvedKind) => {
     const tally = new Map<FluxState, number>();
+    const fluxKind = findFluxKind(kind.group, kind.kind);
     const read = await reads.attempt(`${kind.kind} objects`, async () => {
       await forEachObject(kube, kind, (object) => {
-        const readiness = readinessOf(object);
+        const readiness = readinessOf(object, fluxKind);
         tally.set(readiness.state, (tally.get(readiness.state) ?? 0) + 1);
         const name = objectName(object);
         if (readiness.state !== "ready" && readiness.state !== "static") notReady.set(name, readiness.state);
         const list = listFor(readiness);
-        if (list) entries[list].push({ kind: kind.kind, name, readiness });
+        if (list) entries[list].add({ kind: kind.kind, name, readiness });
       });
       return true;
     });
@@ -243,9 +248,6 @@ async function countObjects(
     const tally = tallies.get(kind.kind);
     if (tally) counts[kind.kind] = countLine(tally);
   }
-  const byName = (a: Entry, b: Entry) => a.name.localeCompare(b.name);
-  const failureFirst = (a: Entry, b: Entry) =>
-    Number(b.readiness.state === "stalled") - Number(a.readiness.state === "stalled") || byName(a, b);
   const lists: Partial<Record<Listed, string[]>> = {};
   const render: Record<Listed, (entry: Entry) => string> = {
     failing: ({ name, readiness }) => failingLine(name, readiness),
@@ -254,21 +256,43 @@ async function countObjects(
     suspended: ({ name, readiness }) => `${name}: ${statusText(readiness, now)}`,
   };
   for (const list of Object.keys(entries) as Listed[]) {
-    const sorted = entries[list].sort(list === "failing" ? failureFirst : byName);
-    if (sorted.length === 0) continue;
-    const shown = sorted.slice(0, LISTED_PER_STATE).map(render[list]);
-    const more = sorted.length - shown.length;
+    const { first, count } = entries[list];
+    if (count === 0) continue;
+    const shown = first.map(render[list]);
+    const more = count - shown.length;
     lists[list] = more > 0 ? [...shown, `… ${more} more: get_kubernetes_resources lists them`] : shown;
   }
   return {
     counts,
     lists,
-    failing: entries.failing.length,
-    blocked: entries.blocked.length,
-    suspended: entries.suspended.length,
-    inProgress: entries.inProgress.length,
+    failing: entries.failing.count,
+    blocked: entries.blocked.count,
+    suspended: entries.suspended.count,
+    inProgress: entries.inProgress.count,
     readKinds,
   };
+}
+
+/** The first LISTED_PER_STATE entries in `order` of all those added, and how many were added. */
+class FirstEntries {
+  readonly first: Entry[] = [];
+  count = 0;
+  readonly #order: (a: Entry, b: Entry) => number;
+
+  constructor(order: (a: Entry, b: Entry) => number) {
+    this.#order = order;
+  }
+
+  add(entry: Entry): void {
+    this.count++;
+    const { first } = this;
+    const last = first[first.length - 1];
+    if (first.length === LISTED_PER_STATE && last && this.#order(entry, last) >= 0) return;
+    let index = first.length;
+    while (index > 0 && this.#order(entry, first[index - 1] as Entry) < 0) index--;
+    first.splice(index, 0, entry);
+    if (first.length > LISTED_PER_STATE) first.pop();
+  }
 }
 
 function listFor(readiness: Readiness): Listed | undefined {

@@ -24,6 +24,7 @@ import { viewObject } from "../../format/object-view.ts";
 import { invalidFieldExpression, ProjectionTable } from "../../format/projection.ts";
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
 import { fieldSelectorValue } from "../../kube/request-parts.ts";
+import { forEachInSlices } from "../../kube/time-slice.ts";
 
 const DEFAULT_RESOURCE_LIMIT = 100;
 
@@ -95,25 +96,34 @@ export const getKubernetesResources = defineTool({
 
     const page = await yamlPage(request, args);
     const budget = ctx.responseLimit * ROWS_SHARE;
-    if (page.documents.length <= 1 || page.characters <= budget) return page.answer;
-    // Too long for one answer: the same page cut to the objects that fit, asked for again so that
-    // its continue token points just past them. A first call is never refused for its size.
+    if (!("documents" in page)) return page.answer;
+    if (page.documents.length <= 1 || page.characters <= budget) {
+      return answer(page.notes, page.documents.join(DOCUMENT_SEPARATOR), page.more);
+    }
+    // Too long for one answer: the page cut to the objects that fit. Only the list is asked for
+    // again, that many objects long, for a continue token that points just past them; the
+    // documents already made are kept. A first call is never refused for its size.
     let fitting = 0;
     for (let total = 0; fitting < page.documents.length; fitting++) {
       total += (page.documents[fitting] as string).length + DOCUMENT_SEPARATOR.length;
       if (total > budget) break;
     }
-    return (await yamlPage(request, { ...args, limit: Math.max(1, fitting) })).answer;
+    fitting = Math.max(1, fitting);
+    const cut = await find(request, { ...args, limit: fitting }, () => undefined);
+    const more = "more" in cut ? cut.more : "";
+    return answer(page.notes, page.documents.slice(0, fitting).join(DOCUMENT_SEPARATOR), more);
   },
 });
 
 const DOCUMENT_SEPARATOR = "---\n";
 
-/** One page as YAML, Flux objects with their extras, and each object's share of the text. */
+/** One page as YAML documents (Flux objects with their extras), or the answer when it holds none. */
 async function yamlPage(
   request: Request,
   args: Parameters<typeof find>[1],
-): Promise<{ answer: ToolResult; documents: string[]; characters: number }> {
+): Promise<
+  { answer: ToolResult } | { documents: string[]; characters: number; notes: string[]; more: string }
+> {
   const { kube, kind } = request;
   // apiVersion and kind go first, where YAML readers expect them.
   const typedFirst = (item: KubeObject) =>
@@ -122,13 +132,18 @@ async function yamlPage(
   const found = await find(request, args, (items) =>
     objects.push(...items.map((item) => viewObject(typedFirst(item)))),
   );
-  if ("answer" in found) return { answer: found.answer, documents: [], characters: 0 };
+  if ("answer" in found) return found;
   const { extras, notes } = await fluxExtras(kube, kind, objects, Date.now());
-  const documents = objects.map((object) =>
-    yamlDocuments([withExtras(object, extras.get(objectKey(object)))]),
-  );
-  const body = documents.join(DOCUMENT_SEPARATOR);
-  return { answer: answer(notes, body, found.more), documents, characters: body.length };
+  const documents: string[] = [];
+  let characters = 0;
+  await forEachInSlices(objects, (object) => {
+    const document = yamlDocuments([withExtras(object, extras.get(objectKey(object)))]);
+    documents.push(document);
+    characters += document.length + DOCUMENT_SEPARATOR.length;
+  });
+  // As long as the documents joined: no separator after the last.
+  characters -= documents.length > 0 ? DOCUMENT_SEPARATOR.length : 0;
+  return { documents, characters, notes, more: found.more };
 }
 
 /** The API is asked for at most this many objects at a time, however many the answer lists. */
@@ -137,11 +152,14 @@ const API_PAGE_SIZE = 500;
 /** Of --response-limit, what rows may fill; the rest is for the header, the last line and misjudged rows. */
 const ROWS_SHARE = 0.9;
 
+/** How many more objects an answer has room for. */
+type Room = () => number;
+
 /**
  * How many more rows the table has room for within the response limit, judged by the rows so far:
  * a long list then ends where the limit would, with its continue token, instead of being refused.
  */
-function roomLeft(table: ProjectionTable, responseLimit: number): () => number {
+function roomLeft(table: ProjectionTable, responseLimit: number): Room {
   return () => {
     if (table.rowCount === 0 || !Number.isFinite(responseLimit)) return Infinity;
     const perRow = table.rowCharacters / table.rowCount;
@@ -169,7 +187,7 @@ async function find(
     continue?: string | undefined;
   },
   use: (items: KubeObject[]) => void,
-  room: () => number = () => Infinity,
+  room: Room = () => Infinity,
 ): Promise<Found> {
   const { kind, namespace } = request;
   if (args.name && !args.selector && (namespace || !kind.namespaced)) {
@@ -201,7 +219,7 @@ async function getOne(
  */
 async function listPages(
   request: Request,
-  paging: { limit: number; continueToken: string | undefined; room: () => number },
+  paging: { limit: number; continueToken: string | undefined; room: Room },
   use: (items: KubeObject[]) => void,
 ): Promise<Found> {
   const { kube, kind, namespace, name, selector } = request;

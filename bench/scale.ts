@@ -1,0 +1,362 @@
+// flux-mcp alone at scale: a generated fleet of 50,000 Flux objects (1,000 namespaces) in the
+// in-memory API server, and the calls an assistant makes about a fleet. Per call: its time against
+// the raw API requests for the same data (asked in turn, who goes first rotated each round, the ratio
+// taken pair by pair), the server's peak resident memory during the call (VmHWM, reset before it),
+// and the longest event-loop block inside the server (bench/loop-probe.ts, preloaded). Each run is a
+// fresh server. Writes the `scale` part of bench/results.json. Not part of the test suite.
+//
+//   node bench/scale.ts [--flux-objects 50000] [--runs 3] [--rounds 5] [--out DIR] [--no-write]
+//                       [--only CALL,…] [--node-flag FLAG]… (e.g. --node-flag=--cpu-prof, to profile the server)
+//                       [--cli PATH]  (another build's dist/cli.js, to measure before and after)
+import { writeFileSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startApiServer } from "@flux-mcp/kube-emulator";
+import { buildFleetCluster, fleetNamespaces } from "./fleet.ts";
+import { checkFloorClients, CurlClient, FloorThread, type FloorClient } from "./floor.ts";
+import { killAllServers, McpSession, pause } from "./mcp-session.ts";
+import { ratio, roundMs, rotated, spread } from "./numbers.ts";
+import { FLEET_CONTEXT, FLUX_KINDS_WITH_STATUS } from "./questions.ts";
+import {
+  writeResults,
+  type BenchResults,
+  type ScaleCall,
+  type ScaleResults,
+  type Series,
+} from "./results.ts";
+import { cleanEnvironment, type Launch } from "./servers/server.ts";
+import { pooled } from "./summary.ts";
+
+const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
+const PROBE = fileURLToPath(new URL("loop-probe.ts", import.meta.url));
+const FLUX_OBJECTS_PER_NAMESPACE = 50;
+const CALL_TIMEOUT_MS = 300_000;
+const PROBE_TIMEOUT_MS = 10_000;
+const READY = '.status.conditions[?(@.type=="Ready")]';
+
+const { values } = parseArgs({
+  options: {
+    "flux-objects": { type: "string", default: "50000" },
+    runs: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
+    out: { type: "string" },
+    "no-write": { type: "boolean", default: false },
+    only: { type: "string" },
+    "node-flag": { type: "string", multiple: true, default: [] },
+    cli: { type: "string", default: fileURLToPath(new URL("../dist/cli.js", import.meta.url)) },
+  },
+});
+const options = {
+  fluxObjects: Number(values["flux-objects"]),
+  runs: Number(values.runs),
+  rounds: Number(values.rounds),
+};
+for (const [name, value] of Object.entries(options)) {
+  if (!(Number.isInteger(value) && value >= 1))
+    throw new Error(`--${name} must be a whole number of at least 1`);
+}
+
+const log = (message: string) => process.stderr.write(`scale: ${message}\n`);
+
+interface Probe {
+  id: string;
+  tool: string;
+  args: Record<string, unknown>;
+  followContinue?: boolean;
+  floor: string[];
+}
+
+/** The calls, and the raw API requests a client would send for the same data. */
+function probes(served: typeof FLUX_KINDS_WITH_STATUS, firstPageNamespaces: string[]): Probe[] {
+  const kustomizations = "/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations";
+  const eventSelector = encodeURIComponent(
+    "involvedObject.kind=Kustomization,reason!=ReconciliationSucceeded",
+  );
+  return [
+    {
+      id: "flux-instance",
+      tool: "get_flux_instance",
+      args: {},
+      floor: served.map(({ group, version, plural }) => `/apis/${group}/${version}/${plural}`),
+    },
+    {
+      id: "kustomizations-fields",
+      tool: "get_kubernetes_resources",
+      args: {
+        apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+        kind: "Kustomization",
+        fields: [`${READY}.status`, `${READY}.message`],
+        limit: 10_000,
+      },
+      followContinue: true,
+      floor: [kustomizations],
+    },
+    {
+      id: "kustomizations-default-page",
+      tool: "get_kubernetes_resources",
+      args: { kind: "Kustomization" },
+      floor: [
+        `${kustomizations}?limit=100`,
+        ...firstPageNamespaces.map(
+          (namespace) => `/api/v1/namespaces/${namespace}/events?fieldSelector=${eventSelector}`,
+        ),
+      ],
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const now = new Date();
+  const namespaces = fleetNamespaces(Math.ceil(options.fluxObjects / FLUX_OBJECTS_PER_NAMESPACE));
+  log(`building a fleet of ${options.fluxObjects} Flux objects…`);
+  const buildStarted = performance.now();
+  const fleet = await buildFleetCluster(FLEET_CONTEXT, now, namespaces);
+  const buildSeconds = Number(((performance.now() - buildStarted) / 1000).toFixed(2));
+  const apiServer = await startApiServer({ clusters: [fleet.cluster], simulation: false });
+  const directory = await mkdtemp(join(tmpdir(), "flux-mcp-scale-"));
+  try {
+    const kubeconfig = apiServer.kubeconfig();
+    const kubeconfigPath = join(directory, "kubeconfig.yaml");
+    await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+
+    log("the floor's clients, Node and curl, on the largest list…");
+    const clients = [new FloorThread(kubeconfig), new CurlClient(kubeconfig, directory)];
+    const largest = "/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations";
+    const floorClient = await checkFloorClients(clients, FLEET_CONTEXT, largest);
+    const raw = clients.find((client) => client.name === floorClient.used) as FloorClient;
+    await Promise.all(clients.filter((client) => client !== raw).map((client) => client.close()));
+
+    const firstPage = await raw.getAll(FLEET_CONTEXT, [`${largest}?limit=100`], true);
+    const pageItems = (JSON.parse(firstPage.body) as { items: { metadata: { namespace: string } }[] }).items;
+    const served = FLUX_KINDS_WITH_STATUS.filter(({ group, version, kind }) =>
+      fleet.cluster.registry.byKind(`${group}/${version}`, kind),
+    );
+    const calls = probes(served, [...new Set(pageItems.map((item) => item.metadata.namespace))]).filter(
+      (call) => values.only === undefined || values.only.split(",").includes(call.id),
+    );
+    const results = calls.map(emptyCall);
+
+    for (let run = 1; run <= options.runs; run++) {
+      log(`run ${run} of ${options.runs}: a fresh server, ${options.rounds} rounds`);
+      const home = join(directory, `home-${run}`);
+      await mkdir(home, { recursive: true });
+      const session = await McpSession.open(launch(kubeconfigPath, home));
+      try {
+        for (let round = 0; round < options.rounds; round++) {
+          for (const [index, call] of calls.entries()) {
+            const result = results[index] as ScaleCall;
+            const turns = [
+              () => measureCall(session, call, result, round === 0 && run === 1),
+              () => measureFloor(raw, call, result),
+            ];
+            for (const turn of rotated(turns, round + index + run)) await turn();
+          }
+        }
+      } finally {
+        await session.close();
+      }
+    }
+    await raw.close();
+
+    for (const result of results) summarize(result);
+    const scale: ScaleResults = {
+      generatedAt: now.toISOString(),
+      command: `node bench/scale.ts --flux-objects ${options.fluxObjects} --runs ${options.runs} --rounds ${options.rounds}`,
+      options,
+      environment: {
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
+      },
+      fleet: { fluxObjects: fleet.summary.fluxObjects, apiObjects: fleet.summary.apiObjects, buildSeconds },
+      floorClient,
+      calls: results,
+    };
+    process.stdout.write(table(scale));
+    if (!values["no-write"]) {
+      const path = join(values.out ?? BENCH_DIR, "results.json");
+      const results = JSON.parse(await readFile(path, "utf8")) as BenchResults;
+      await writeResults({ ...results, scale }, path);
+      log(`written to ${path} (scale)`);
+    }
+  } finally {
+    killAllServers();
+    await apiServer.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+function launch(kubeconfigPath: string, home: string): Launch {
+  return {
+    command: process.execPath,
+    args: [
+      ...values["node-flag"],
+      "--import",
+      PROBE,
+      values.cli,
+      "serve",
+      "--kubeconfig",
+      kubeconfigPath,
+      "--kube-context",
+      FLEET_CONTEXT,
+    ],
+    env: cleanEnvironment(home),
+  };
+}
+
+function emptyCall(probe: Probe): ScaleCall {
+  return {
+    id: probe.id,
+    tool: probe.tool,
+    args: probe.args,
+    floor: probe.floor,
+    outputChars: 0,
+    pages: 0,
+    ms: [],
+    floorMs: [],
+    peakRssKiB: [],
+    longestBlockMs: [],
+    longestDelayMs: [],
+    errors: [],
+    summary: {
+      ms: spread([]),
+      floorMs: spread([]),
+      ratio: { pooled: spread([]), runMedians: [] },
+      peakRssMiB: { pooled: spread([]), runMedians: [] },
+      longestBlockMs: { pooled: spread([]), runMedians: [] },
+      longestDelayMs: { pooled: spread([]), runMedians: [] },
+    },
+  };
+}
+
+/** One call of the probe, with the server's memory peak and longest block during it. */
+async function measureCall(
+  session: McpSession,
+  probe: Probe,
+  result: ScaleCall,
+  first: boolean,
+): Promise<void> {
+  await pause();
+  await loopReport(session);
+  resetPeakRss(session.pid);
+  const outcome = await session.call(
+    { tool: probe.tool, args: probe.args, ...(probe.followContinue && { followContinue: true }) },
+    CALL_TIMEOUT_MS,
+  );
+  const peak = session.memory()?.peakKiB;
+  const block = await loopReport(session);
+  if (!outcome.ok) result.errors.push(outcome.error ?? "failed");
+  result.ms.push(outcome.ok ? roundMs(outcome.ms) : null);
+  result.peakRssKiB.push(peak ?? null);
+  result.longestBlockMs.push(block?.cpuMs ?? null);
+  result.longestDelayMs.push(block?.wallMs ?? null);
+  if (first) {
+    result.outputChars = outcome.text.length;
+    result.pages = outcome.pages;
+  }
+  log(
+    `  ${probe.id}: ${Math.round(outcome.ms)} ms, peak ${Math.round((peak ?? NaN) / 1024)} MiB, block ${block?.cpuMs} ms (delay ${block?.wallMs} ms)${outcome.ok ? "" : `, ${outcome.error}`}`,
+  );
+}
+
+async function measureFloor(raw: FloorClient, probe: Probe, result: ScaleCall): Promise<void> {
+  await pause();
+  try {
+    result.floorMs.push(roundMs((await raw.getAll(FLEET_CONTEXT, probe.floor)).ms));
+  } catch (error) {
+    result.floorMs.push(null);
+    result.errors.push(`floor: ${(error as Error).message}`);
+  }
+}
+
+/** VmHWM starts again from the current resident set (Linux: clear_refs 5). */
+function resetPeakRss(pid: number): void {
+  const path = `/proc/${pid}/clear_refs`;
+  try {
+    writeFileSync(path, "5");
+  } catch (error) {
+    throw new Error(`cannot reset the peak resident memory through ${path}`, { cause: error });
+  }
+}
+
+/** Asks the server's loop probe for the longest delay since its last report, and waits for it. */
+/** The longest time without a turn of the event loop: on the clock, and in the main thread's CPU time. */
+interface LoopBlock {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function loopReport(session: McpSession): Promise<LoopBlock | null> {
+  const before = lastProbeLine(session.stderrTail());
+  process.kill(session.pid, "SIGUSR2");
+  const deadline = performance.now() + PROBE_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    const line = lastProbeLine(session.stderrTail());
+    if (line && line.sequence !== before?.sequence) return { wallMs: line.wallMs, cpuMs: line.cpuMs };
+    await pause(5);
+  }
+  return null;
+}
+
+interface ProbeLine extends LoopBlock {
+  sequence: number;
+}
+
+function lastProbeLine(stderr: string): ProbeLine | undefined {
+  const matches = [...stderr.matchAll(/^loop-probe (\d+) (\{.*\})$/gm)];
+  const last = matches[matches.length - 1];
+  if (!last) return undefined;
+  return { sequence: Number(last[1]), ...(JSON.parse(last[2] as string) as LoopBlock) };
+}
+
+function summarize(result: ScaleCall): void {
+  const perRun = (series: Series) => {
+    const runs: number[][] = [];
+    series.forEach((value, index) => {
+      const run = Math.floor(index / options.rounds);
+      if (value !== null) (runs[run] ??= []).push(value);
+    });
+    return runs;
+  };
+  const ratios = result.ms.map(
+    (ms, index) => ratio(ms ?? undefined, result.floorMs[index] ?? undefined) ?? null,
+  );
+  result.summary = {
+    ms: spread(result.ms.filter((value) => value !== null)),
+    floorMs: spread(result.floorMs.filter((value) => value !== null)),
+    ratio: pooled(perRun(ratios)),
+    peakRssMiB: pooled(
+      perRun(result.peakRssKiB.map((kib) => (kib === null ? null : Math.round(kib / 1024)))),
+    ),
+    longestBlockMs: pooled(perRun(result.longestBlockMs)),
+    longestDelayMs: pooled(perRun(result.longestDelayMs)),
+  };
+}
+
+function table(scale: ScaleResults): string {
+  const cell = (
+    { pooled: p, runMedians }: { pooled: { median: number; p10: number; p90: number }; runMedians: number[] },
+    unit: string,
+  ) => `${p.median}${unit} (${p.p10}–${p.p90}${unit}); runs ${runMedians.join(", ")}`;
+  const lines = [
+    `fleet: ${scale.fleet.fluxObjects} Flux objects, ${scale.fleet.apiObjects} API objects, built in ${scale.fleet.buildSeconds} s; floor client ${scale.floorClient.used}`,
+    "| call | time | raw API | time ÷ raw API | peak RSS | longest block (CPU) | longest delay (clock) | answer |",
+    "|---|---|---|---|---|---|---|---|",
+    ...scale.calls.map(
+      (call) =>
+        `| ${call.id} | ${call.summary.ms.median} ms (${call.summary.ms.p10}–${call.summary.ms.p90}) | ${call.summary.floorMs.median} ms (${call.summary.floorMs.p10}–${call.summary.floorMs.p90}) | ${cell(call.summary.ratio, "×")} | ${cell(call.summary.peakRssMiB, " MiB")} | ${cell(call.summary.longestBlockMs, " ms")} | ${cell(call.summary.longestDelayMs, " ms")} | ${call.outputChars} chars, ${call.pages} call(s)${call.errors.length > 0 ? `; errors: ${call.errors[0]}` : ""} |`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+main().catch((error: unknown) => {
+  console.error(`scale: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  killAllServers();
+  process.exit(1);
+});
