@@ -278,7 +278,9 @@ async function startInMemoryClusters(
     }
     throw error;
   }
-  const apiServer = await emulator.startApiServer({ clusters, ...(snapshot && { simulation: false }) });
+  // A demo fleet's controllers and operator run: they act on new objects (install_flux_instance).
+  const simulation = snapshot ? false : { ...emulator.DEFAULT_SIMULATION_TIMING, reconcileNewObjects: true };
+  const apiServer = await emulator.startApiServer({ clusters, simulation });
   const directory = await mkdtemp(join(tmpdir(), "flux-mcp-demo-"));
   const kubeconfigPath = join(directory, "kubeconfig.yaml");
   await writeFile(kubeconfigPath, apiServer.kubeconfig(), { mode: 0o600 });

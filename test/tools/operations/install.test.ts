@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { demoClusterSources, fixturesDirectory } from "../../helpers/apiserver.ts";
-import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
+import { FAST_SIMULATION, startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
 import { connectTools } from "../../helpers/tool-session.ts";
 import { cancellableCalls, failed, kubectlJson, ok } from "./support.ts";
 
@@ -25,6 +25,8 @@ describe("install_flux_instance", () => {
   before(async () => {
     // "fresh": the Flux Operator's CRDs exist, Flux itself is not installed yet.
     api = await startTestApiServer({
+      // The Flux Operator runs: it reconciles the FluxInstance the tool creates.
+      simulation: { ...FAST_SIMULATION, reconcileNewObjects: true },
       sources: [
         { name: "fresh", paths: [join(fixturesDirectory(), "crds", "operator.yaml")] },
         ...demoClusterSources(),
