@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  DEFAULT_SIMULATION_TIMING,
   demoClusterSources,
   loadCluster,
   LoadError,
@@ -48,7 +49,14 @@ export async function runApiServerCommand(args: string[]): Promise<void> {
     if (error instanceof LoadError) throw new Error(`cannot load: ${error.message}`, { cause: error });
     throw error;
   }
-  const server = await startApiServer({ clusters, port, ...(values.host && { host: values.host }) });
+  // The demo fleet's controllers run and act on new objects; a loaded dump is left as loaded.
+  const simulation = { ...DEFAULT_SIMULATION_TIMING, reconcileNewObjects: values.demo ?? false };
+  const server = await startApiServer({
+    clusters,
+    port,
+    simulation,
+    ...(values.host && { host: values.host }),
+  });
   const temporary = values.kubeconfig === undefined;
   const kubeconfigPath = resolve(
     values.kubeconfig ?? join(tmpdir(), `flux-mcp-apiserver-${process.pid}.kubeconfig.yaml`),

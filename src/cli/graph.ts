@@ -1,6 +1,5 @@
 // `flux-mcp graph`: the Flux dependency graph of a context as Mermaid on stdout (for mmdc, a
 // Markdown file, a wiki), the same picture get_flux_dependency_graph gives an assistant.
-import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createKubeProvider } from "../kube/provider.ts";
@@ -11,6 +10,7 @@ import { DocsShelf } from "../server/tool-context.ts";
 import { getFluxDependencyGraph } from "../tools/analysis/get-flux-dependency-graph.ts";
 import { startDemoCluster } from "./serve.ts";
 import { UsageError } from "./usage-error.ts";
+import { kubeconfigPathsFrom } from "./kubeconfig-paths.ts";
 
 export const GRAPH_HELP = `Usage: flux-mcp graph [--context NAME] [-n NAMESPACE] [--kind KIND --name NAME] [flags]
 
@@ -46,9 +46,7 @@ export async function runGraphCommand(args: string[]): Promise<void> {
   try {
     const kubeconfigPaths = demo
       ? [demo.kubeconfigPath]
-      : values.kubeconfig
-        ? [values.kubeconfig]
-        : (process.env.KUBECONFIG ?? "").split(delimiter).filter(Boolean);
+      : kubeconfigPathsFrom(values.kubeconfig, process.env.KUBECONFIG);
     const provider = createKubeProvider({
       kubeconfigPaths,
       readOnly: true,

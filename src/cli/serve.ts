@@ -17,6 +17,7 @@ import { ALL_TOOLS } from "../tools/index.ts";
 import { parseDuration } from "../params/duration.ts";
 import { fromGoSyntax, SERVE_OPTIONS } from "./serve-flags.ts";
 import { UsageError } from "./usage-error.ts";
+import { kubeconfigPathsFrom } from "./kubeconfig-paths.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
 const DEFAULT_MAX_SESSIONS = 1000;
@@ -99,7 +100,8 @@ export async function runServeCommand(args: string[]): Promise<void> {
     "kube-insecure-skip-tls-verify",
   ].find((name) => {
     const value = values[name as keyof typeof values];
-    return value !== undefined && value !== false;
+    // --kubeconfig "" is no kubeconfig given (kubeconfigPathsFrom).
+    return value !== undefined && value !== false && !(name === "kubeconfig" && value === "");
   });
   if (values.snapshot !== undefined && (values.demo || connectionFlag !== undefined)) {
     throw new UsageError(
@@ -136,9 +138,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
       : undefined;
   const kubeconfigPaths = demo
     ? [demo.kubeconfigPath]
-    : values.kubeconfig !== undefined
-      ? [values.kubeconfig]
-      : (process.env.KUBECONFIG ?? "").split(delimiter).filter(Boolean);
+    : kubeconfigPathsFrom(values.kubeconfig, process.env.KUBECONFIG);
   // In a pod with no kubeconfig given, the service account is used, as kubectl does.
   const serviceHost = process.env.KUBERNETES_SERVICE_HOST;
   const inCluster = kubeconfigPaths.length === 0 && Boolean(serviceHost);
@@ -278,7 +278,9 @@ async function startInMemoryClusters(
     }
     throw error;
   }
-  const apiServer = await emulator.startApiServer({ clusters, ...(snapshot && { simulation: false }) });
+  // A demo fleet's controllers and operator run: they act on new objects (install_flux_instance).
+  const simulation = snapshot ? false : { ...emulator.DEFAULT_SIMULATION_TIMING, reconcileNewObjects: true };
+  const apiServer = await emulator.startApiServer({ clusters, simulation });
   const directory = await mkdtemp(join(tmpdir(), "flux-mcp-demo-"));
   const kubeconfigPath = join(directory, "kubeconfig.yaml");
   await writeFile(kubeconfigPath, apiServer.kubeconfig(), { mode: 0o600 });

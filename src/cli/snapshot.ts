@@ -1,13 +1,13 @@
 // `flux-mcp snapshot`: writes a support bundle of one context into a YAML file, Secret values
 // masked, that `flux-mcp serve --snapshot FILE` serves read-only to whoever has no cluster access.
 import { writeFile } from "node:fs/promises";
-import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { takeSnapshot } from "../flux/snapshot.ts";
 import { createKubeProvider } from "../kube/provider.ts";
 import type { Kube } from "../kube/types.ts";
 import { UsageError } from "./usage-error.ts";
+import { kubeconfigPathsFrom } from "./kubeconfig-paths.ts";
 
 export const SNAPSHOT_HELP = `Usage: flux-mcp snapshot [--context NAME] -o FILE [--kubeconfig FILE]
 
@@ -27,11 +27,8 @@ export async function runSnapshotCommand(args: string[]): Promise<void> {
     return;
   }
   if (!values.output) throw new UsageError("snapshot: -o FILE is required: where to write the snapshot");
-  const kubeconfigPaths = values.kubeconfig
-    ? [values.kubeconfig]
-    : (process.env.KUBECONFIG ?? "").split(delimiter).filter(Boolean);
   const provider = createKubeProvider({
-    kubeconfigPaths,
+    kubeconfigPaths: kubeconfigPathsFrom(values.kubeconfig, process.env.KUBECONFIG),
     readOnly: true,
     ...(values.context && { context: values.context }),
   });

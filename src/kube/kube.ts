@@ -13,10 +13,12 @@ import type { HttpRequest, Transport } from "./transport.ts";
 import {
   KubeError,
   type DeleteOptions,
+  type HelmReleaseObjects,
   type Kube,
   type KubeObject,
   type ListOptions,
   type ListResult,
+  type LogOptions,
   type PatchType,
   type ResolvedKind,
   type WriteOptions,
@@ -147,214 +149,265 @@ export function secretSource(client: ContextClient): SecretSource {
   };
 }
 
-export function kubeForCall(client: ContextClient, signal: AbortSignal | undefined): Kube {
-  const { origin } = client;
-  const withSignal = (request: HttpRequest): HttpRequest => (signal ? { ...request, signal } : request);
-  const call = <T>(request: HttpRequest, target: RequestTarget) =>
-    sendJson<T>(client, withSignal(request), target);
+/**
+ * The Kube of one tool call: a view of its context's client whose requests carry the call's signal,
+ * with every answer masked when masking is on.
+ */
+export class CallKube implements Kube {
+  readonly context: string;
+  readonly identity: string;
+  readonly namespace: string;
+  readonly #client: ContextClient;
+  readonly #signal: AbortSignal | undefined;
+  readonly #masking: CallMasking | undefined;
+
+  constructor(client: ContextClient, signal: AbortSignal | undefined) {
+    this.#client = client;
+    this.#signal = signal;
+    this.#masking = client.secrets && new CallMasking(client.secrets, signal);
+    this.context = client.origin.context;
+    this.identity = client.origin.identity;
+    this.namespace = client.namespace;
+  }
+
+  resolveKind(kind: string, apiVersion?: string): Promise<ResolvedKind> {
+    return this.#shared(this.#client.discovery.resolve(kind, apiVersion, this.#signal));
+  }
+
+  kinds(): Promise<ResolvedKind[]> {
+    return this.#shared(this.#client.discovery.kinds(this.#signal));
+  }
+
+  async serverVersion(): Promise<string> {
+    const version = await this.#call<{ gitVersion?: string }>(
+      { method: "GET", path: "/version" },
+      { description: "the server version", verb: "get" },
+    );
+    return version.gitVersion ?? "";
+  }
+
+  async get(kind: ResolvedKind, name: string, namespace?: string): Promise<KubeObject> {
+    const ns = this.#namespaceFor(kind, namespace);
+    const object = await this.#call<KubeObject>(
+      { method: "GET", path: objectPath(kind, name, ns) },
+      { description: describeObject(kind, name, ns), verb: "get" },
+    );
+    return this.#masked(withType(object, kind));
+  }
+
+  async list(kind: ResolvedKind, options: ListOptions = {}): Promise<ListResult> {
+    const ns = kind.namespaced ? options.namespace : undefined;
+    const list = await this.#call<{
+      items?: KubeObject[];
+      metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+    }>(
+      {
+        method: "GET",
+        path: collectionPath(kind, ns),
+        query: {
+          labelSelector: options.labelSelector || undefined,
+          fieldSelector: options.fieldSelector || undefined,
+          limit: options.limit === undefined ? undefined : String(options.limit),
+          continue: options.continue || undefined,
+        },
+      },
+      { description: describeCollection(kind, ns), verb: "list" },
+    );
+    const metadata = list.metadata ?? {};
+    const items = (list.items ?? []).map((item) => withType(item, kind));
+    const result: ListResult = {
+      items: this.#masking ? await this.#shared(this.#masking.objects(items)) : items,
+      resourceVersion: metadata.resourceVersion ?? "",
+    };
+    if (metadata.continue) result.continue = metadata.continue;
+    if (metadata.remainingItemCount !== undefined) result.remainingItemCount = metadata.remainingItemCount;
+    return result;
+  }
+
+  async getPath(segments: readonly string[], query?: Record<string, string>): Promise<unknown> {
+    const path = segments.map((segment) => `/${pathSegment(segment, "path segment")}`).join("");
+    const answer = await this.#call<unknown>(
+      { method: "GET", path, ...(query && { query }) },
+      { description: path, verb: "get" },
+    );
+    return this.#masking ? this.#shared(this.#masking.json(answer)) : answer;
+  }
+
+  async podLogs(namespace: string, pod: string, options: LogOptions = {}): Promise<string> {
+    const number = (value: number | undefined) => (value === undefined ? undefined : String(value));
+    const body = await send(
+      this.#client,
+      this.#withSignal({
+        method: "GET",
+        path: `/api/v1/namespaces/${pathSegment(namespace, "namespace")}/pods/${pathSegment(pod, "pod name")}/log`,
+        accept: "text/plain",
+        query: {
+          container: options.container,
+          tailLines: number(options.tailLines),
+          sinceSeconds: number(options.sinceSeconds),
+          limitBytes: number(options.limitBytes),
+          previous: options.previous ? "true" : undefined,
+          timestamps: options.timestamps ? "true" : undefined,
+        },
+      }),
+      { description: `the logs of Pod ${namespace}/${pod}`, verb: "get" },
+    );
+    return this.#masking ? this.#shared(this.#masking.text(body)) : body;
+  }
+
+  async create(kind: ResolvedKind, object: KubeObject, options?: WriteOptions): Promise<KubeObject> {
+    const ns = this.#namespaceFor(kind, object.metadata.namespace);
+    const description = describeObject(
+      kind,
+      object.metadata.name ??
+        (typeof object.metadata.generateName === "string" ? object.metadata.generateName : ""),
+      ns,
+    );
+    this.#refuseWrite("create", description, options);
+    const created = await this.#call<KubeObject>(
+      {
+        method: "POST",
+        path: collectionPath(kind, ns),
+        query: this.#writeQuery(options),
+        body: requestBody(object, kind, ns),
+      },
+      { description, verb: "create" },
+    );
+    return this.#masked(withType(created, kind));
+  }
+
+  async patch(
+    kind: ResolvedKind,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+    type: PatchType,
+    options?: WriteOptions,
+  ): Promise<KubeObject> {
+    const ns = this.#namespaceFor(kind, namespace);
+    const description = describeObject(kind, name, ns);
+    this.#refuseWrite("patch", description, options);
+    const patched = await this.#call<KubeObject>(
+      {
+        method: "PATCH",
+        path: objectPath(kind, name, ns, options?.subresource),
+        query: this.#writeQuery(options),
+        contentType: patchContentTypes[type],
+        body: typeof patch === "string" ? patch : JSON.stringify(patch),
+      },
+      { description, verb: "patch" },
+    );
+    return this.#masked(withType(patched, kind));
+  }
+
+  async apply(
+    kind: ResolvedKind,
+    object: KubeObject,
+    options: WriteOptions & { force?: boolean },
+  ): Promise<KubeObject> {
+    const name = object.metadata.name ?? "";
+    const ns = this.#namespaceFor(kind, object.metadata.namespace);
+    const description = describeObject(kind, name, ns);
+    this.#refuseWrite("apply", description, options);
+    const applied = await this.#call<KubeObject>(
+      {
+        method: "PATCH",
+        path: objectPath(kind, name, ns, options.subresource),
+        query: {
+          ...this.#writeQuery(options, DEFAULT_FIELD_MANAGER),
+          ...(options.force && { force: "true" }),
+        },
+        contentType: patchContentTypes.apply,
+        // JSON is YAML: the apply content type takes it as it is.
+        body: requestBody(object, kind, ns),
+      },
+      { description, verb: "apply" },
+    );
+    return this.#masked(withType(applied, kind));
+  }
+
+  async delete(
+    kind: ResolvedKind,
+    name: string,
+    namespace?: string,
+    options: DeleteOptions = {},
+  ): Promise<KubeObject | undefined> {
+    const ns = this.#namespaceFor(kind, namespace);
+    const description = describeObject(kind, name, ns);
+    this.#refuseWrite("delete", description, options);
+    const answer = await this.#call<KubeObject>(
+      {
+        method: "DELETE",
+        path: objectPath(kind, name, ns),
+        query: {
+          ...(options.dryRun && { dryRun: "All" }),
+          ...(options.propagationPolicy && { propagationPolicy: options.propagationPolicy }),
+        },
+      },
+      { description, verb: "delete" },
+    );
+    // Most kinds answer with the object (now carrying deletionTimestamp); some with a Status.
+    return answer.kind === "Status" ? undefined : this.#masked(withType(answer, kind));
+  }
+
+  async helmReleaseObjects(secretName: string, namespace: string): Promise<HelmReleaseObjects> {
+    const secret = await this.#call<KubeObject>(
+      {
+        method: "GET",
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(secretName)}`,
+      },
+      { description: `Secret ${namespace}/${secretName}`, verb: "get" },
+    );
+    return helmReleaseObjects(secret);
+  }
+
+  maskText(text: string): Promise<string> {
+    return this.#masking ? this.#shared(this.#masking.text(text)) : Promise.resolve(text);
+  }
+
+  #withSignal(request: HttpRequest): HttpRequest {
+    return this.#signal ? { ...request, signal: this.#signal } : request;
+  }
+
+  #call<T>(request: HttpRequest, target: RequestTarget): Promise<T> {
+    return sendJson<T>(this.#client, this.#withSignal(request), target);
+  }
+
   /** Shared work (discovery, Secret values) rejects with the signal's reason when this call stops waiting. */
-  const shared = async <T>(work: Promise<T>): Promise<T> => {
+  async #shared<T>(work: Promise<T>): Promise<T> {
     try {
       return await work;
     } catch (error) {
-      throw signal?.aborted ? transportError(error, origin, signal) : error;
+      throw this.#signal?.aborted ? transportError(error, this.#client.origin, this.#signal) : error;
     }
-  };
-  const masking = client.secrets && new CallMasking(client.secrets, signal);
-  const masked = <T extends KubeObject | undefined>(object: T): Promise<T> =>
-    masking && object ? shared(masking.object(object)) : Promise.resolve(object);
-  const namespaceFor = (kind: ResolvedKind, namespace: string | undefined) =>
-    kind.namespaced ? namespace || client.namespace : undefined;
+  }
+
+  #masked<T extends KubeObject | undefined>(object: T): Promise<T> {
+    return this.#masking && object ? this.#shared(this.#masking.object(object)) : Promise.resolve(object);
+  }
+
+  #namespaceFor(kind: ResolvedKind, namespace: string | undefined): string | undefined {
+    return kind.namespaced ? namespace || this.#client.namespace : undefined;
+  }
+
   // A dry run persists nothing, so read-only mode lets it through: diff_kubernetes_manifest needs it.
-  const refuseWrite = (verb: string, description: string, options: { dryRun?: boolean } | undefined) => {
-    if (client.readOnly && !options?.dryRun) {
+  #refuseWrite(verb: string, description: string, options: { dryRun?: boolean } | undefined): void {
+    if (this.#client.readOnly && !options?.dryRun) {
       throw new KubeError(
         "ReadOnly",
-        `refusing to ${verb} ${description} in context ${origin.context}: the server is in read-only mode`,
+        `refusing to ${verb} ${description} in context ${this.context}: the server is in read-only mode`,
       );
     }
-  };
-  const writeQuery = (options: WriteOptions | undefined, fieldManager?: string) => ({
-    ...(options?.dryRun && { dryRun: "All" }),
-    ...((options?.fieldManager ?? fieldManager) !== undefined && {
-      fieldManager: options?.fieldManager ?? fieldManager,
-    }),
-  });
+  }
 
-  return {
-    context: origin.context,
-    identity: origin.identity,
-    namespace: client.namespace,
-
-    resolveKind: (kind, apiVersion) => shared(client.discovery.resolve(kind, apiVersion, signal)),
-    kinds: () => shared(client.discovery.kinds(signal)),
-
-    async serverVersion() {
-      const version = await call<{ gitVersion?: string }>(
-        { method: "GET", path: "/version" },
-        { description: "the server version", verb: "get" },
-      );
-      return version.gitVersion ?? "";
-    },
-
-    async get(kind, name, namespace) {
-      const ns = namespaceFor(kind, namespace);
-      const object = await call<KubeObject>(
-        { method: "GET", path: objectPath(kind, name, ns) },
-        { description: describeObject(kind, name, ns), verb: "get" },
-      );
-      return masked(withType(object, kind));
-    },
-
-    async list(kind, options: ListOptions = {}) {
-      const ns = kind.namespaced ? options.namespace : undefined;
-      const list = await call<{
-        items?: KubeObject[];
-        metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
-      }>(
-        {
-          method: "GET",
-          path: collectionPath(kind, ns),
-          query: {
-            labelSelector: options.labelSelector || undefined,
-            fieldSelector: options.fieldSelector || undefined,
-            limit: options.limit === undefined ? undefined : String(options.limit),
-            continue: options.continue || undefined,
-          },
-        },
-        { description: describeCollection(kind, ns), verb: "list" },
-      );
-      const metadata = list.metadata ?? {};
-      const items = (list.items ?? []).map((item) => withType(item, kind));
-      const result: ListResult = {
-        items: masking ? await shared(masking.objects(items)) : items,
-        resourceVersion: metadata.resourceVersion ?? "",
-      };
-      if (metadata.continue) result.continue = metadata.continue;
-      if (metadata.remainingItemCount !== undefined) result.remainingItemCount = metadata.remainingItemCount;
-      return result;
-    },
-
-    async getPath(segments, query) {
-      const path = segments.map((segment) => `/${pathSegment(segment, "path segment")}`).join("");
-      const answer = await call<unknown>(
-        { method: "GET", path, ...(query && { query }) },
-        { description: path, verb: "get" },
-      );
-      return masking ? shared(masking.json(answer)) : answer;
-    },
-
-    async podLogs(namespace, pod, options = {}) {
-      const number = (value: number | undefined) => (value === undefined ? undefined : String(value));
-      const body = await send(
-        client,
-        withSignal({
-          method: "GET",
-          path: `/api/v1/namespaces/${pathSegment(namespace, "namespace")}/pods/${pathSegment(pod, "pod name")}/log`,
-          accept: "text/plain",
-          query: {
-            container: options.container,
-            tailLines: number(options.tailLines),
-            sinceSeconds: number(options.sinceSeconds),
-            limitBytes: number(options.limitBytes),
-            previous: options.previous ? "true" : undefined,
-            timestamps: options.timestamps ? "true" : undefined,
-          },
-        }),
-        { description: `the logs of Pod ${namespace}/${pod}`, verb: "get" },
-      );
-      return masking ? shared(masking.text(body)) : body;
-    },
-
-    async create(kind, object, options) {
-      const ns = namespaceFor(kind, object.metadata.namespace);
-      const description = describeObject(
-        kind,
-        object.metadata.name ??
-          (typeof object.metadata.generateName === "string" ? object.metadata.generateName : ""),
-        ns,
-      );
-      refuseWrite("create", description, options);
-      const created = await call<KubeObject>(
-        {
-          method: "POST",
-          path: collectionPath(kind, ns),
-          query: writeQuery(options),
-          body: requestBody(object, kind, ns),
-        },
-        { description, verb: "create" },
-      );
-      return masked(withType(created, kind));
-    },
-
-    async patch(kind, name, namespace, patch, type, options) {
-      const ns = namespaceFor(kind, namespace);
-      const description = describeObject(kind, name, ns);
-      refuseWrite("patch", description, options);
-      const patched = await call<KubeObject>(
-        {
-          method: "PATCH",
-          path: objectPath(kind, name, ns, options?.subresource),
-          query: writeQuery(options),
-          contentType: patchContentTypes[type],
-          body: typeof patch === "string" ? patch : JSON.stringify(patch),
-        },
-        { description, verb: "patch" },
-      );
-      return masked(withType(patched, kind));
-    },
-
-    async apply(kind, object, options) {
-      const name = object.metadata.name ?? "";
-      const ns = namespaceFor(kind, object.metadata.namespace);
-      const description = describeObject(kind, name, ns);
-      refuseWrite("apply", description, options);
-      const applied = await call<KubeObject>(
-        {
-          method: "PATCH",
-          path: objectPath(kind, name, ns, options.subresource),
-          query: { ...writeQuery(options, DEFAULT_FIELD_MANAGER), ...(options.force && { force: "true" }) },
-          contentType: patchContentTypes.apply,
-          // JSON is YAML: the apply content type takes it as it is.
-          body: requestBody(object, kind, ns),
-        },
-        { description, verb: "apply" },
-      );
-      return masked(withType(applied, kind));
-    },
-
-    async delete(kind, name, namespace, options: DeleteOptions = {}) {
-      const ns = namespaceFor(kind, namespace);
-      const description = describeObject(kind, name, ns);
-      refuseWrite("delete", description, options);
-      const answer = await call<KubeObject>(
-        {
-          method: "DELETE",
-          path: objectPath(kind, name, ns),
-          query: {
-            ...(options.dryRun && { dryRun: "All" }),
-            ...(options.propagationPolicy && { propagationPolicy: options.propagationPolicy }),
-          },
-        },
-        { description, verb: "delete" },
-      );
-      // Most kinds answer with the object (now carrying deletionTimestamp); some with a Status.
-      return answer.kind === "Status" ? undefined : masked(withType(answer, kind));
-    },
-
-    async helmReleaseObjects(secretName, namespace) {
-      const secret = await call<KubeObject>(
-        {
-          method: "GET",
-          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(secretName)}`,
-        },
-        { description: `Secret ${namespace}/${secretName}`, verb: "get" },
-      );
-      return helmReleaseObjects(secret);
-    },
-
-    maskText: (text) => (masking ? shared(masking.text(text)) : Promise.resolve(text)),
-  };
+  #writeQuery(options: WriteOptions | undefined, fieldManager?: string): Record<string, string | undefined> {
+    return {
+      ...(options?.dryRun && { dryRun: "All" }),
+      ...((options?.fieldManager ?? fieldManager) !== undefined && {
+        fieldManager: options?.fieldManager ?? fieldManager,
+      }),
+    };
+  }
 }
 
 function groupVersionPath(kind: ResolvedKind): string {

@@ -7,7 +7,7 @@
 import { contextEntries, libraryCredentials, plainCredentials, type ClientLibrary } from "./client-config.ts";
 import { createDiscovery } from "./discovery.ts";
 import type { RequestOrigin } from "./errors.ts";
-import { kubeForCall, secretSource, sendJson, type ContextClient } from "./kube.ts";
+import { CallKube, secretSource, sendJson, type ContextClient } from "./kube.ts";
 import { SecretIndex } from "./masking/secret-index.ts";
 import {
   IN_CLUSTER_CONTEXT,
@@ -17,7 +17,7 @@ import {
   type InClusterLocation,
   type MergedKubeconfig,
 } from "./kubeconfig.ts";
-import { createTransport, type Impersonation } from "./transport.ts";
+import { HttpTransport, type Impersonation } from "./transport.ts";
 import { KubeError, type ContextInfo, type Kube, type KubeProvider } from "./types.ts";
 
 export interface KubeProviderOptions {
@@ -115,7 +115,7 @@ export function createKubeProvider(options: KubeProviderOptions): KubeProvider {
           `context "${name}" does not exist in-cluster: the only one is ${IN_CLUSTER_CONTEXT}`,
         );
       }
-      return kubeForCall(await clientFor(name), signal);
+      return new CallKube(await clientFor(name), signal);
     },
     async warmUp(): Promise<void> {
       const client = await clientFor(await defaultContext());
@@ -160,7 +160,7 @@ async function createContextClient(
     origin,
     namespace: options.namespace ?? context?.namespace ?? "default",
     readOnly: options.readOnly,
-    transport: createTransport(credentials, origin, impersonation),
+    transport: new HttpTransport(credentials, origin, impersonation),
     discovery: createDiscovery(
       (path, signal) =>
         sendJson(

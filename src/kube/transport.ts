@@ -56,32 +56,62 @@ export interface Impersonation {
 const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_SOCKETS = 32;
 
-export function createTransport(
-  connection: Credentials,
-  origin: RequestOrigin,
-  impersonation: Impersonation | undefined,
-): Transport {
-  const base = new URL(origin.server);
-  const secure = base.protocol === "https:";
-  const prefix = base.pathname.replace(/\/+$/, "");
-  const proxied = connection.proxied;
-  const impersonationHeaders: http.OutgoingHttpHeaders = {
-    ...(impersonation?.user !== undefined && { "Impersonate-User": impersonation.user }),
-    ...(impersonation?.groups?.length && { "Impersonate-Group": impersonation.groups }),
-    ...(impersonation?.uid !== undefined && { "Impersonate-Uid": impersonation.uid }),
-  };
-  let pooled: { key: string; agent: http.Agent } | undefined;
+/** HTTP to one context's API server, over one keep-alive agent. */
+export class HttpTransport implements Transport {
+  readonly #connection: Credentials;
+  readonly #origin: RequestOrigin;
+  readonly #base: URL;
+  readonly #secure: boolean;
+  readonly #prefix: string;
+  readonly #impersonationHeaders: http.OutgoingHttpHeaders;
+  #pooled: { key: string; agent: http.Agent } | undefined;
+  // Requests sent together (discovery sends dozens) share one lookup: an exec plugin runs once, not once each.
+  #pendingCredentials: Promise<https.RequestOptions> | undefined;
+
+  constructor(connection: Credentials, origin: RequestOrigin, impersonation: Impersonation | undefined) {
+    this.#connection = connection;
+    this.#origin = origin;
+    this.#base = new URL(origin.server);
+    this.#secure = this.#base.protocol === "https:";
+    this.#prefix = this.#base.pathname.replace(/\/+$/, "");
+    this.#impersonationHeaders = {
+      ...(impersonation?.user !== undefined && { "Impersonate-User": impersonation.user }),
+      ...(impersonation?.groups?.length && { "Impersonate-Group": impersonation.groups }),
+      ...(impersonation?.uid !== undefined && { "Impersonate-Uid": impersonation.uid }),
+    };
+  }
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    if (request.signal?.aborted) throw transportError(request.signal.reason, this.#origin, request.signal);
+    const options = await this.#credentials();
+    try {
+      return await this.#attempt(request, options, true);
+    } catch (error) {
+      if (error instanceof StaleConnection) return this.#attempt(request, options, false);
+      // A read whose connection dropped is sent once more, on a new connection: reading twice
+      // changes nothing. A write is never sent again: it may have happened.
+      if (request.method === "GET" && !request.signal?.aborted && droppedConnection(error)) {
+        return this.#attempt(request, options, false);
+      }
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.#pooled?.agent.destroy();
+    this.#pooled = undefined;
+  }
 
   /** The keep-alive agent for this TLS material; a new one when an exec plugin rotates the client certificate. */
-  const agentFor = (options: https.RequestOptions): http.Agent => {
-    if (proxied && options.agent instanceof http.Agent) return options.agent;
+  #agentFor(options: https.RequestOptions): http.Agent {
+    if (this.#connection.proxied && options.agent instanceof http.Agent) return options.agent;
     const key = [options.ca, options.cert, options.key, options.rejectUnauthorized, options.servername]
       .map(String)
       .join("\0");
-    if (pooled?.key !== key) {
-      pooled?.agent.destroy();
+    if (this.#pooled?.key !== key) {
+      this.#pooled?.agent.destroy();
       const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
-      const agent = secure
+      const agent = this.#secure
         ? new https.Agent({
             ...agentOptions,
             ca: options.ca,
@@ -93,63 +123,58 @@ export function createTransport(
             }),
           })
         : new http.Agent(agentOptions);
-      pooled = { key, agent };
+      this.#pooled = { key, agent };
     }
-    return pooled.agent;
-  };
+    return this.#pooled.agent;
+  }
 
-  const fetchCredentials = async (): Promise<https.RequestOptions> => {
+  async #fetchCredentials(): Promise<https.RequestOptions> {
     const options: https.RequestOptions = { headers: {} };
     try {
-      await connection.apply(options);
+      await this.#connection.apply(options);
     } catch (error) {
-      throw credentialError(error, origin.context);
+      throw credentialError(error, this.#origin.context);
     }
     const headers = options.headers as http.OutgoingHttpHeaders;
     // Token files usually end with a newline, which is not part of the token.
     if (typeof headers.Authorization === "string") headers.Authorization = headers.Authorization.trim();
     return options;
-  };
-  // Requests sent together (discovery sends dozens) share one lookup: an exec plugin runs once, not once each.
-  let pendingCredentials: Promise<https.RequestOptions> | undefined;
-  const credentials = (): Promise<https.RequestOptions> => {
-    if (!pendingCredentials) {
-      const pending = fetchCredentials();
-      pendingCredentials = pending;
+  }
+
+  #credentials(): Promise<https.RequestOptions> {
+    if (!this.#pendingCredentials) {
+      const pending = this.#fetchCredentials();
+      this.#pendingCredentials = pending;
       const clear = () => {
-        if (pendingCredentials === pending) pendingCredentials = undefined;
+        if (this.#pendingCredentials === pending) this.#pendingCredentials = undefined;
       };
       pending.then(clear, clear);
     }
-    return pendingCredentials;
-  };
+    return this.#pendingCredentials;
+  }
 
-  const attempt = (
-    request: HttpRequest,
-    options: https.RequestOptions,
-    retryStale: boolean,
-  ): Promise<HttpResponse> =>
-    new Promise((resolve, reject) => {
+  #attempt(request: HttpRequest, options: https.RequestOptions, retryStale: boolean): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => {
       const query = new URLSearchParams(
         Object.entries(request.query ?? {}).filter(
           (entry): entry is [string, string] => entry[1] !== undefined,
         ),
       ).toString();
       const body = request.body === undefined ? undefined : Buffer.from(request.body);
-      const fail = (error: unknown) => reject(transportError(error, origin, request.signal));
-      const req = (secure ? https : http).request(
+      const fail = (error: unknown) => reject(transportError(error, this.#origin, request.signal));
+      const req = (this.#secure ? https : http).request(
         {
-          protocol: base.protocol,
-          hostname: base.hostname.replace(/^\[|\]$/g, ""),
-          port: base.port || (secure ? 443 : 80),
-          path: `${prefix}${request.path}${query ? `?${query}` : ""}`,
+          protocol: this.#base.protocol,
+          hostname: this.#base.hostname.replace(/^\[|\]$/g, ""),
+          port: this.#base.port || (this.#secure ? 443 : 80),
+          path: `${this.#prefix}${request.path}${query ? `?${query}` : ""}`,
           method: request.method,
-          agent: agentFor(options),
+          agent: this.#agentFor(options),
           ...(options.auth !== undefined && { auth: options.auth }),
           ...(request.signal && { signal: request.signal }),
           headers: {
             ...(options.headers as http.OutgoingHttpHeaders),
-            ...impersonationHeaders,
+            ...this.#impersonationHeaders,
             Accept: request.accept ?? "application/json",
             "User-Agent": "flux-mcp",
             ...(body && {
@@ -209,33 +234,12 @@ export function createTransport(
         }, CONNECT_TIMEOUT_MS);
         timer.unref();
         const connected = () => clearTimeout(timer);
-        socket.once(secure ? "secureConnect" : "connect", connected);
+        socket.once(this.#secure ? "secureConnect" : "connect", connected);
         socket.once("close", connected);
       });
       req.end(body);
     });
-
-  return {
-    async send(request) {
-      if (request.signal?.aborted) throw transportError(request.signal.reason, origin, request.signal);
-      const options = await credentials();
-      try {
-        return await attempt(request, options, true);
-      } catch (error) {
-        if (error instanceof StaleConnection) return attempt(request, options, false);
-        // A read whose connection dropped is sent once more, on a new connection: reading twice
-        // changes nothing. A write is never sent again: it may have happened.
-        if (request.method === "GET" && !request.signal?.aborted && droppedConnection(error)) {
-          return attempt(request, options, false);
-        }
-        throw error;
-      }
-    },
-    close() {
-      pooled?.agent.destroy();
-      pooled = undefined;
-    },
-  };
+  }
 }
 
 class StaleConnection extends Error {}

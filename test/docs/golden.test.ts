@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createDocsLibrary, type DocsView } from "../../src/docs/library.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { testToolContext } from "../helpers/tools.ts";
+import { kubeOf } from "../helpers/tools.ts";
 import { KNOWLEDGE_QUERIES, SCHEMA_QUERIES, type GoldenQuery } from "./golden-queries.ts";
 
 const TOP = 3;
@@ -15,8 +15,8 @@ describe("golden queries", () => {
 
   before(async () => {
     api = await startTestApiServer({ sources: [{ name: "staging", paths: ["test/data/flux-crds"] }] });
-    const ctx = testToolContext(api);
-    view = await createDocsLibrary().view(() => ctx.kube());
+    const cluster = kubeOf(api);
+    view = await createDocsLibrary().view(cluster);
     assert.deepEqual(view.notes, []);
   });
   after(() => api.close());
@@ -36,8 +36,8 @@ describe("golden queries on the demo fleet, whose CRDs have short schemas", () =
 
   before(async () => {
     api = await startTestApiServer();
-    const ctx = testToolContext(api, { context: "staging" });
-    view = await createDocsLibrary().view(() => ctx.kube());
+    const cluster = kubeOf(api, "staging");
+    view = await createDocsLibrary().view(cluster);
     assert.deepEqual(view.notes, []);
     assert.ok(view.document("crd/helmrelease/v2"), "the demo's own CRDs are documented too");
   });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { createDocsLibrary } from "../../src/docs/library.ts";
 import { sectionBody } from "../../src/docs/markdown.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { testToolContext } from "../helpers/tools.ts";
+import { kubeOf } from "../helpers/tools.ts";
 
 describe("docs library", () => {
   let api: TestApiServer;
@@ -36,8 +36,8 @@ describe("docs library", () => {
 
   it("searches Markdown from --docs-dir under local/, with titles from front matter or headings", async () => {
     const library = createDocsLibrary({ docsDir });
-    const ctx = testToolContext(api, { context: "staging" });
-    const view = await library.view(() => ctx.kube());
+    const cluster = kubeOf(api, "staging");
+    const view = await library.view(cluster);
     const [hit] = view.search("flagger traffic canary", { limit: 1 });
     assert.equal(hit?.doc.path, "local/guides/canary");
     assert.equal(hit?.doc.title, "Canary releases");
@@ -54,12 +54,12 @@ describe("docs library", () => {
     const library = createDocsLibrary({ docsDir: missing });
     await mkdir(missing);
     await writeFile(join(missing, "late.md"), "# Late\n\nWritten after the library was created: a wombat.\n");
-    const ctx = testToolContext(api, { context: "staging" });
-    const view = await library.view(() => ctx.kube());
+    const cluster = kubeOf(api, "staging");
+    const view = await library.view(cluster);
     assert.equal(view.search("wombat", { limit: 1 })[0]?.doc.path, "local/late");
 
     const unreadable = createDocsLibrary({ docsDir: join(docsDir, "nowhere") });
-    const without = await unreadable.view(() => ctx.kube());
+    const without = await unreadable.view(cluster);
     assert.match(without.notes.join("\n"), /--docs-dir .*nowhere was not read: ENOENT/);
     assert.ok(
       without.search("dependency not ready", { limit: 1 }).length > 0,
@@ -69,12 +69,9 @@ describe("docs library", () => {
 
   it("documents each context's own CRDs, side by side", async () => {
     const library = createDocsLibrary();
-    const staging = testToolContext(api, { context: "staging" });
-    const production = testToolContext(api, { context: "production" });
-    const [real, demo] = await Promise.all([
-      library.view(() => staging.kube()),
-      library.view(() => production.kube()),
-    ]);
+    const staging = kubeOf(api, "staging");
+    const production = kubeOf(api, "production");
+    const [real, demo] = await Promise.all([library.view(staging), library.view(production)]);
     const realDoc = real.document("crd/gitrepository/v1");
     const demoDoc = demo.document("crd/gitrepository/v1");
     assert.ok(realDoc && demoDoc);
@@ -92,10 +89,10 @@ describe("docs library", () => {
 
   it("fetches a context's CRDs once, then serves them from its cache", async () => {
     const library = createDocsLibrary();
-    const ctx = testToolContext(api, { context: "staging" });
+    const cluster = kubeOf(api, "staging");
     const mark = api.server.requestLog.mark();
-    await library.view(() => ctx.kube());
-    await library.view(() => ctx.kube());
+    await library.view(cluster);
+    await library.view(cluster);
     const crdReads = api.server.requestLog.entries({
       since: mark,
       pathPrefix: "/clusters/staging/apis/apiextensions.k8s.io/v1/customresourcedefinitions/",
@@ -112,21 +109,21 @@ describe("docs library", () => {
     });
     try {
       const library = createDocsLibrary({ schemaWaitMs: 100 });
-      const ctx = testToolContext(api, { context: "production" });
+      const cluster = kubeOf(api, "production");
       // The cluster holds every CRD read until told: an answer now is one that did not wait for them.
       const loading = ["Flux CRD schemas of the cluster are still loading: ask again shortly"];
-      const early = await library.view(() => ctx.kube());
+      const early = await library.view(cluster);
       assert.deepEqual(early.notes, loading, "answered before the CRDs arrived");
       assert.equal(early.document("crd/kustomization/v1"), undefined);
       assert.ok(early.search("dependency not ready", { limit: 1 }).length > 0);
       // The fetch it waited for in vain is not waited for again.
-      assert.deepEqual((await library.view(() => ctx.kube())).notes, loading);
+      assert.deepEqual((await library.view(cluster)).notes, loading);
 
       respond();
-      let later = await library.view(() => ctx.kube());
+      let later = await library.view(cluster);
       for (let polls = 0; later.notes.length > 0 && polls < 500; polls++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
-        later = await library.view(() => ctx.kube());
+        later = await library.view(cluster);
       }
       assert.deepEqual(later.notes, []);
       assert.ok(later.document("crd/kustomization/v1"));
@@ -136,8 +133,8 @@ describe("docs library", () => {
   });
 
   it("answers from the knowledge base when the cluster cannot be reached, with a note", async () => {
-    const ctx = testToolContext(api, { context: "no-such-context" });
-    const view = await createDocsLibrary().view(() => ctx.kube());
+    const cluster = kubeOf(api, "no-such-context");
+    const view = await createDocsLibrary().view(cluster);
     assert.match(
       view.notes.join("\n"),
       /^Flux CRD schemas of the cluster are not included: .*no-such-context/,
@@ -147,8 +144,8 @@ describe("docs library", () => {
   });
 
   it("finds documents by path however it is written, and suggests close ones", async () => {
-    const ctx = testToolContext(api, { context: "staging" });
-    const view = await createDocsLibrary().view(() => ctx.kube());
+    const cluster = kubeOf(api, "staging");
+    const view = await createDocsLibrary().view(cluster);
     for (const path of [
       "kinds/helmrelease",
       "/kinds/helmrelease",

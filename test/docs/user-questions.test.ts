@@ -1,28 +1,18 @@
 // Real questions of Flux users against the offline documentation, with no cluster at all: the
 // share whose answering section ranks in the top three, and how large a default answer is.
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { encode } from "gpt-tokenizer";
 import { createDocsLibrary, type DocsView } from "../../src/docs/library.ts";
 import { createKubeProvider } from "../../src/kube/provider.ts";
-import { createToolContext } from "../../src/server/tool-context.ts";
-import { searchFluxDocs } from "../../src/tools/docs/search-flux-docs.ts";
-import type { ToolContext } from "../../src/tools/tool.ts";
-import { callTool } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 import { USER_QUESTIONS } from "./user-questions.ts";
 
 const TOP = 3;
 const TARGET_HIT_RATE = 0.9;
 
-/** A call context whose kubeconfig does not exist, as on a laptop with no cluster configured. */
-function noClusterContext(): ToolContext {
-  return createToolContext({
-    provider: createKubeProvider({ kubeconfigPaths: ["/nonexistent/flux-mcp/kubeconfig"], readOnly: false }),
-    session: { context: undefined },
-    maskSecrets: true,
-    signal: new AbortController().signal,
-  });
-}
+/** A kubeconfig that does not exist, as on a laptop with no cluster configured. */
+const NO_CLUSTER = { kubeconfigPath: "/nonexistent/flux-mcp/kubeconfig" };
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -33,14 +23,16 @@ function median(values: number[]): number {
 }
 
 describe("questions Flux users asked, answered with no cluster", () => {
-  let ctx: ToolContext;
+  let session: ToolSession;
   let view: DocsView;
 
   before(async () => {
-    ctx = noClusterContext();
-    view = await createDocsLibrary().view(() => ctx.kube());
+    session = await connectTools(NO_CLUSTER);
+    const provider = createKubeProvider({ kubeconfigPaths: [NO_CLUSTER.kubeconfigPath], readOnly: false });
+    view = await createDocsLibrary().view(() => provider.forContext(undefined, new AbortController().signal));
     assert.match(view.notes.join("\n"), /not included: .*does not exist/);
   });
+  after(() => session?.close());
 
   it("are at least sixty, each from an issue or discussion of a Flux project", () => {
     assert.ok(USER_QUESTIONS.length >= 60, `${USER_QUESTIONS.length} questions`);
@@ -75,8 +67,8 @@ describe("questions Flux users asked, answered with no cluster", () => {
     const chars: number[] = [];
     const tokens: number[] = [];
     for (const { question } of USER_QUESTIONS) {
-      const answer = await callTool(searchFluxDocs, { query: question }, ctx);
-      assert.equal(answer.isError, undefined, `${question}: ${answer.text.slice(0, 200)}`);
+      const answer = await session.call("search_flux_docs", { query: question });
+      assert.equal(answer.isError, false, `${question}: ${answer.text.slice(0, 200)}`);
       chars.push(answer.text.length);
       tokens.push(encode(answer.text).length);
     }

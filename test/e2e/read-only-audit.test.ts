@@ -5,11 +5,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createKubeProvider } from "../../src/kube/provider.ts";
-import { createToolContext } from "../../src/server/tool-context.ts";
 import { ALL_TOOLS } from "../../src/tools/index.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { connectStdio, type StdioConnection } from "../helpers/mcp-clients.ts";
-import { callTool } from "../helpers/tools.ts";
+import { connectTools } from "../helpers/tool-session.ts";
 
 const configMap = `apiVersion: v1
 kind: ConfigMap
@@ -138,20 +137,19 @@ describe("read-only audit", { timeout: 180_000 }, () => {
   });
 
   it("in the Kubernetes layer: write tools run anyway are refused before any write is sent", async () => {
-    const ctx = createToolContext({
+    // A server that offers every tool, over a Kubernetes layer in read-only mode.
+    const session = await connectTools(api, {
       provider: createKubeProvider({ kubeconfigPaths: [api.kubeconfigPath], readOnly: true }),
-      session: { context: undefined },
-      maskSecrets: true,
-      signal: new AbortController().signal,
     });
     const mark = api.server.requestLog.mark();
     for (const tool of ALL_TOOLS.filter((candidate) => candidate.writes)) {
       for (const args of argumentSets[tool.name] ?? []) {
-        const result = await callTool(tool, args, ctx);
+        const result = await session.call(tool.name, args);
         assert.equal(result.isError, true, `${tool.name} ${JSON.stringify(args)}: ${result.text}`);
         assert.match(result.text, /read-only/, `${tool.name} ${JSON.stringify(args)}`);
       }
     }
     assert.deepEqual(persistingWrites(mark), []);
+    await session.close();
   });
 });

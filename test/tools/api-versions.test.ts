@@ -4,14 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { encode } from "gpt-tokenizer";
-import { getKubernetesApiVersions } from "../../src/tools/reporting/get-kubernetes-api-versions.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, callOnce } from "../helpers/tool-session.ts";
 
 describe("get_kubernetes_api_versions", () => {
   let api: TestApiServer;
   const versions = async (context: string) => {
-    const result = await callTool(getKubernetesApiVersions, {}, testToolContext(api, { context }));
+    const result = await callOnce(api, { context }, "get_kubernetes_api_versions", {});
     assert.notEqual(result.isError, true, result.text);
     return result.text.trimEnd().split("\n");
   };
@@ -81,14 +80,14 @@ describe("get_kubernetes_api_versions without Flux", () => {
   });
 
   it("says that no Flux API is installed", async () => {
-    const result = await callTool(getKubernetesApiVersions, {}, testToolContext(api));
+    const result = await callOnce(api, {}, "get_kubernetes_api_versions", {});
     assert.match(result.text, /^# Flux: no Flux APIs installed$/m);
     assert.match(result.text, /^apps\/v1: /m);
   });
 
   it("reports an identity that may not even read discovery as an error", async () => {
-    const anonymous = testToolContext(api, { impersonate: { user: "system:anonymous" } });
-    const result = await callTool(getKubernetesApiVersions, {}, anonymous);
+    const anonymous = await connectTools(api, { impersonate: { user: "system:anonymous" } });
+    const result = await anonymous.call("get_kubernetes_api_versions", {});
     assert.equal(result.isError, true, result.text);
   });
 });

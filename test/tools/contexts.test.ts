@@ -2,13 +2,10 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
-import { createToolContext, type SessionState } from "../../src/server/tool-context.ts";
 import { getKubeconfigContexts } from "../../src/tools/clusters/get-kubeconfig-contexts.ts";
 import { setKubeconfigContext } from "../../src/tools/clusters/set-kubeconfig-context.ts";
-import { getKubernetesMetrics } from "../../src/tools/reporting/get-kubernetes-metrics.ts";
-import type { ToolContext } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testProvider } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 
 describe("kubeconfig context tools", () => {
   let api: TestApiServer;
@@ -19,23 +16,16 @@ describe("kubeconfig context tools", () => {
     await api.close();
   });
 
-  /** Two MCP sessions: separate session states over one shared provider, as the server runs them. */
-  function twoSessions(): [ToolContext, ToolContext] {
-    const provider = testProvider(api);
-    const session = (state: SessionState) =>
-      createToolContext({
-        provider,
-        session: state,
-        maskSecrets: true,
-        signal: new AbortController().signal,
-      });
-    return [session({ context: undefined }), session({ context: undefined })];
+  /** Two MCP sessions with one server, so over one shared provider. */
+  async function twoSessions(): Promise<[ToolSession, ToolSession]> {
+    const first = await connectTools(api);
+    return [first, await first.another()];
   }
 
   it("lists the contexts with cluster and user, marking the current one", async () => {
-    const [ctx] = twoSessions();
-    const result = await callTool(getKubeconfigContexts, {}, ctx);
-    assert.equal(result.isError, undefined);
+    const [ctx] = await twoSessions();
+    const result = await ctx.call("get_kubeconfig_contexts", {});
+    assert.equal(result.isError, false);
     assert.deepEqual(parse(result.text), {
       current: "staging",
       contexts: [
@@ -51,46 +41,46 @@ describe("kubeconfig context tools", () => {
 
   it("switches the context of one session only, without touching the kubeconfig", async () => {
     const kubeconfigBefore = await readFile(api.kubeconfigPath, "utf8");
-    const [first, second] = twoSessions();
+    const [first, second] = await twoSessions();
 
-    const switched = await callTool(setKubeconfigContext, { name: "production" }, first);
-    assert.equal(switched.isError, undefined);
+    const switched = await first.call("set_kubeconfig_context", { name: "production" });
+    assert.equal(switched.isError, false);
     assert.match(
       switched.text,
       /^This session now uses context production \(cluster production, user flux-mcp-admin\)/,
     );
 
-    assert.equal(parse((await callTool(getKubeconfigContexts, {}, first)).text).current, "production");
-    assert.equal(parse((await callTool(getKubeconfigContexts, {}, second)).text).current, "staging");
+    assert.equal(parse((await first.call("get_kubeconfig_contexts", {})).text).current, "production");
+    assert.equal(parse((await second.call("get_kubeconfig_contexts", {})).text).current, "staging");
     assert.equal(await readFile(api.kubeconfigPath, "utf8"), kubeconfigBefore);
 
     // Cluster tools follow the session's context.
-    const metricsHeader = (session: ToolContext) =>
-      callTool(getKubernetesMetrics, { namespace: "flux-system" }, session).then(
-        (result) => result.text.split("\n")[0],
-      );
+    const metricsHeader = (session: ToolSession) =>
+      session
+        .call("get_kubernetes_metrics", { namespace: "flux-system" })
+        .then((result) => result.text.split("\n")[0]);
     assert.match((await metricsHeader(first)) ?? "", /^# namespace flux-system in production: /);
     assert.match((await metricsHeader(second)) ?? "", /^# namespace flux-system in staging: /);
   });
 
   it("is idempotent", async () => {
-    const [ctx] = twoSessions();
+    const [ctx] = await twoSessions();
     for (let i = 0; i < 2; i++) {
-      const result = await callTool(setKubeconfigContext, { name: "staging" }, ctx);
-      assert.equal(result.isError, undefined);
+      const result = await ctx.call("set_kubeconfig_context", { name: "staging" });
+      assert.equal(result.isError, false);
     }
-    assert.equal(parse((await callTool(getKubeconfigContexts, {}, ctx)).text).current, "staging");
+    assert.equal(parse((await ctx.call("get_kubeconfig_contexts", {})).text).current, "staging");
   });
 
   it("refuses an unknown context, naming the known ones, and keeps the current one", async () => {
-    const [ctx] = twoSessions();
-    const result = await callTool(setKubeconfigContext, { name: "qa" }, ctx);
+    const [ctx] = await twoSessions();
+    const result = await ctx.call("set_kubeconfig_context", { name: "qa" });
     assert.equal(result.isError, true);
     assert.match(result.text, /"qa" not found/);
     assert.match(result.text, /known contexts: .*production/);
     assert.match(result.text, /known contexts: .*staging/);
     assert.doesNotMatch(result.text, /\n/);
-    assert.equal(parse((await callTool(getKubeconfigContexts, {}, ctx)).text).current, "staging");
+    assert.equal(parse((await ctx.call("get_kubeconfig_contexts", {})).text).current, "staging");
   });
 
   it("declares session-only tools that need the kubeconfig and no cluster", () => {

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { encode } from "gpt-tokenizer";
-import { getKubernetesEvents } from "../../src/tools/reporting/get-kubernetes-events.ts";
-import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
+import type { ToolResult } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 
 function lines(result: ToolResult): { header: string; events: string[] } {
   assert.notEqual(result.isError, true, result.text);
@@ -14,12 +13,12 @@ function lines(result: ToolResult): { header: string; events: string[] } {
 
 describe("get_kubernetes_events on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  const events = (args: Record<string, unknown>, ctx = staging) => callTool(getKubernetesEvents, args, ctx);
+  let staging: ToolSession;
+  const events = (args: Record<string, unknown>, ctx = staging) => ctx.call("get_kubernetes_events", args);
 
   before(async () => {
     api = await startTestApiServer({ simulation: false });
-    staging = testToolContext(api, { context: "staging" });
+    staging = await connectTools(api, { context: "staging" });
   });
   after(() => api?.close());
 
@@ -146,7 +145,7 @@ describe("get_kubernetes_events on the demo fleet", () => {
   });
 
   it("reports a forbidden list as an error naming the identity", async () => {
-    const stranger = testToolContext(api, { context: "staging", impersonate: { user: "stranger" } });
+    const stranger = await connectTools(api, { context: "staging", impersonate: { user: "stranger" } });
     const result = await events({ namespace: "flux-system" }, stranger);
     assert.equal(result.isError, true, result.text);
     assert.match(result.text, /forbidden/i);

@@ -6,9 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
-import { getFluxInstance } from "../../src/tools/reporting/get-flux-instance.ts";
 import { fixturesDirectory, startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { callOnce } from "../helpers/tool-session.ts";
 
 const KUSTOMIZATIONS = 700;
 const STALLED = new Set([640, 20, 333]);
@@ -75,7 +74,7 @@ describe("get_flux_instance on many Flux objects", () => {
   });
 
   it("counts every object and names the first failing ones, stalled first, then by name", async () => {
-    const result = await callTool(getFluxInstance, {}, testToolContext(api, { context: "many" }));
+    const result = await callOnce(api, { context: "many" }, "get_flux_instance");
     assert.notEqual(result.isError, true, result.text);
     const answer = parse(result.text) as {
       objects: Record<string, string>;

@@ -3,10 +3,9 @@ import { after, before, describe, it } from "node:test";
 import { countTokens } from "gpt-tokenizer";
 import { parse } from "yaml";
 import { SHORTENED_NOTE } from "../../src/flux/messages.ts";
-import { getFluxInstance } from "../../src/tools/reporting/get-flux-instance.ts";
-import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
+import type { ToolResult } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, callOnce, type ToolSession } from "../helpers/tool-session.ts";
 import { demoWithPartialReader, PARTIAL_READER } from "../flux/partial-reader.ts";
 
 interface Report {
@@ -35,14 +34,14 @@ const TOKEN_BUDGET = 1200;
 
 describe("get_flux_instance on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  let production: ToolContext;
-  const instance = (ctx: ToolContext) => callTool(getFluxInstance, {}, ctx);
+  let staging: ToolSession;
+  let production: ToolSession;
+  const instance = (ctx: ToolSession) => ctx.call("get_flux_instance", {});
 
   before(async () => {
     api = await startTestApiServer({ simulation: false });
-    staging = testToolContext(api, { context: "staging" });
-    production = testToolContext(api, { context: "production" });
+    staging = await connectTools(api, { context: "staging" });
+    production = await connectTools(api, { context: "production" });
   });
   after(() => api?.close());
 
@@ -146,7 +145,7 @@ describe("get_flux_instance on the demo fleet", () => {
   });
 
   it("says in one line when the identity may read nothing", async () => {
-    const stranger = testToolContext(api, { context: "staging", impersonate: { user: "stranger" } });
+    const stranger = await connectTools(api, { context: "staging", impersonate: { user: "stranger" } });
     const result = await instance(stranger);
     assert.equal(result.isError, true);
     assert.match(
@@ -165,7 +164,7 @@ describe("get_flux_instance without Flux", () => {
   after(() => api?.close());
 
   it("says Flux is not installed", async () => {
-    const result = await callTool(getFluxInstance, {}, testToolContext(api, { context: "bare" }));
+    const result = await callOnce(api, { context: "bare" }, "get_flux_instance", {});
     assert.equal(result.isError, true);
     assert.match(result.text, /^Flux is not installed in context bare/);
   });
@@ -179,8 +178,8 @@ describe("get_flux_instance with partial read rights", () => {
   after(() => api?.close());
 
   it("reports what it could read and names what it could not", async () => {
-    const dev = testToolContext(api, { context: "staging", impersonate: { user: PARTIAL_READER } });
-    const answer = report(await callTool(getFluxInstance, {}, dev));
+    const dev = await connectTools(api, { context: "staging", impersonate: { user: PARTIAL_READER } });
+    const answer = report(await dev.call("get_flux_instance", {}));
     assert.match(answer.objects.Kustomization ?? "", /2 failing/);
     assert.equal(answer.objects.HelmRelease, undefined);
     assert.equal(answer.components["source-controller"], "v1.9.4 ready");

@@ -5,26 +5,24 @@ import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { lastPushVerdict, parseImage } from "../../src/flux/image-automation.ts";
 import type { KubeObject } from "../../src/kube/types.ts";
-import { getKubernetesResources } from "../../src/tools/reporting/get-kubernetes-resources.ts";
-import type { ToolContext } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 
 describe("image automation in get_kubernetes_resources", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
+  let staging: ToolSession;
   before(async () => {
     api = await startTestApiServer({ simulation: false });
-    staging = testToolContext(api, { context: "staging" });
+    staging = await connectTools(api, { context: "staging" });
   });
   after(() => api?.close());
 
   const read = async (kind: string) => {
-    const result = await callTool(
-      getKubernetesResources,
-      { apiVersion: "image.toolkit.fluxcd.io/v1", kind, namespace: "flux-system" },
-      staging,
-    );
+    const result = await staging.call("get_kubernetes_resources", {
+      apiVersion: "image.toolkit.fluxcd.io/v1",
+      kind,
+      namespace: "flux-system",
+    });
     assert.notEqual(result.isError, true, result.text);
     return parseAllDocuments(result.text).map((document) => document.toJS() as Record<string, unknown>);
   };

@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { demoClusterSources } from "../helpers/apiserver.ts";
 import { getKubernetesLogs, GREP_SCAN_LINES } from "../../src/tools/reporting/get-kubernetes-logs.ts";
-import type { ToolContext } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 
 // A small cluster beside the demo fleet for what it lacks: a CronJob's Job and pod, a pod matching a
 // Job's selector without being its own, init and sidecar containers, a stack trace and a long line.
@@ -191,8 +190,8 @@ spec:
 describe("get_kubernetes_logs", () => {
   let api: TestApiServer;
   let labDirectory: string;
-  let staging: ToolContext;
-  let lab: ToolContext;
+  let staging: ToolSession;
+  let lab: ToolSession;
 
   before(async () => {
     labDirectory = await mkdtemp(join(tmpdir(), "flux-mcp-logs-"));
@@ -200,21 +199,21 @@ describe("get_kubernetes_logs", () => {
     api = await startTestApiServer({
       sources: [...demoClusterSources(), { name: "lab", paths: [labDirectory] }],
     });
-    staging = testToolContext(api, { context: "staging" });
-    lab = testToolContext(api, { context: "lab" });
+    staging = await connectTools(api, { context: "staging" });
+    lab = await connectTools(api, { context: "lab" });
   });
   after(async () => {
     await api.close();
     await rm(labDirectory, { recursive: true, force: true });
   });
 
-  const logs = (args: Record<string, unknown>, ctx = staging) => callTool(getKubernetesLogs, args, ctx);
+  const logs = (args: Record<string, unknown>, ctx = staging) => ctx.call("get_kubernetes_logs", args);
   /** The log lines of an answer: what is not a # header or hint. */
   const logLines = (text: string) => text.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
 
   it("reads a pod's single container, with Flux's JSON lines compacted", async () => {
     const result = await logs({ name: "kustomize-controller-pd652xl4wj-lxn8v", namespace: "flux-system" });
-    assert.equal(result.isError, undefined);
+    assert.equal(result.isError, false);
     const [header, first] = result.text.split("\n");
     assert.match(
       header ?? "",
@@ -233,7 +232,7 @@ describe("get_kubernetes_logs", () => {
 
   it("resolves a Deployment to its pod", async () => {
     const result = await logs({ kind: "Deployment", name: "kustomize-controller", namespace: "flux-system" });
-    assert.equal(result.isError, undefined);
+    assert.equal(result.isError, false);
     assert.match(
       result.text,
       /^# Deployment flux-system\/kustomize-controller in context staging: 1 pod; pod kustomize-controller-pd652xl4wj-lxn8v, container manager: \d+ lines\n/,
@@ -242,7 +241,7 @@ describe("get_kubernetes_logs", () => {
 
   it("reads every pod of a Deployment, newest first, with the crash-looping one's state and a hint", async () => {
     const result = await logs({ kind: "Deployment", name: "cart", namespace: "frontend" });
-    assert.equal(result.isError, undefined);
+    assert.equal(result.isError, false);
     const lines = result.text.split("\n");
     assert.equal(lines[0], "# Deployment frontend/cart in context staging: 2 pods, newest first");
     assert.equal(
@@ -264,7 +263,7 @@ describe("get_kubernetes_logs", () => {
 
   it("finds a workload's pods by its selector when their owner references do not line up", async () => {
     const result = await logs({ kind: "Deployment", name: "orphan", namespace: "jobs" }, lab);
-    assert.equal(result.isError, undefined, result.text);
+    assert.equal(result.isError, false, result.text);
     assert.match(
       result.text,
       /^# Deployment jobs\/orphan in context lab: 1 pod; pod orphan-5d8f9-qq2lx, container app/,
@@ -275,14 +274,14 @@ describe("get_kubernetes_logs", () => {
   it("offers previous only when the kubelet has the previous log, and never contradicts itself", async () => {
     // Restarted 11 times, but no terminated instance on record: no hint, and previous says why.
     const crashing = await logs({ name: "orphan-5d8f9-qq2lx", namespace: "jobs" }, lab);
-    assert.equal(crashing.isError, undefined, crashing.text);
+    assert.equal(crashing.isError, false, crashing.text);
     assert.doesNotMatch(crashing.text, /previous: true/);
     const previous = await logs({ name: "orphan-5d8f9-qq2lx", namespace: "jobs", previous: true }, lab);
     assert.equal(previous.isError, true);
     assert.match(previous.text, /has no previous instance log: the kubelet no longer has it \(11 restarts;/);
     // A terminated instance on record whose log the kubelet no longer has: no hint either.
     const moved = await logs({ name: "moved", namespace: "jobs" }, lab);
-    assert.equal(moved.isError, undefined, moved.text);
+    assert.equal(moved.isError, false, moved.text);
     assert.doesNotMatch(moved.text, /previous: true/);
     const movedPrevious = await logs({ name: "moved", namespace: "jobs", previous: true }, lab);
     assert.equal(movedPrevious.isError, true);
@@ -292,7 +291,7 @@ describe("get_kubernetes_logs", () => {
 
   it("reads the previous instance of a crashed container", async () => {
     const result = await logs({ name: "cart-qchb76nwf7-hmt8b", namespace: "frontend", previous: true });
-    assert.equal(result.isError, undefined);
+    assert.equal(result.isError, false);
     assert.match(
       result.text,
       /^# Pod frontend\/cart-qchb76nwf7-hmt8b in context staging \(previous instances\); container cart \[waiting CrashLoopBackOff, 9 restarts, last exit Error code 1\]: 4 lines\n/,
@@ -398,7 +397,7 @@ describe("get_kubernetes_logs", () => {
 
   it("runs a backtracking pattern in linear time, and refuses an overlong one", async () => {
     const nested = await logs({ name: "cart-vj26nw6qx-mjphf", namespace: "frontend", grep: "(\\w+)+!" });
-    assert.equal(nested.isError, undefined, nested.text);
+    assert.equal(nested.isError, false, nested.text);
     const long = await logs({ name: "cart-vj26nw6qx-mjphf", namespace: "frontend", grep: "a".repeat(600) });
     assert.equal(long.isError, true);
     assert.match(long.text, /^grep pattern too long \(600 characters, at most 512\)$/);
@@ -406,7 +405,7 @@ describe("get_kubernetes_logs", () => {
 
   it("reads all containers, and failed init containers, or the one asked for", async () => {
     const all = await logs({ name: "worker", namespace: "jobs" }, lab);
-    assert.equal(all.isError, undefined);
+    assert.equal(all.isError, false);
     const headers = all.text.split("\n").filter((line) => line.startsWith("## "));
     assert.deepEqual(headers, [
       "## container migrate [terminated Error code 3, 2 restarts, last exit Error code 3]: 6 lines",
@@ -447,7 +446,7 @@ describe("get_kubernetes_logs", () => {
       name: "prometheus-kube-prometheus-stack-prometheus",
       namespace: "monitoring",
     });
-    assert.equal(sts.isError, undefined);
+    assert.equal(sts.isError, false);
     assert.match(sts.text, /: 1 pod\n## pod prometheus-kube-prometheus-stack-prometheus-0, container /);
     const ds = await logs({ kind: "DaemonSet", name: "kube-proxy", namespace: "kube-system" });
     assert.match(ds.text, /^# DaemonSet kube-system\/kube-proxy in context staging: 3 pods, newest first\n/);
@@ -507,7 +506,7 @@ spec:
       { name: "worker", pod_name: "worker", namespace: "jobs", container: "proxy" },
       lab,
     );
-    assert.equal(same.isError, undefined);
+    assert.equal(same.isError, false);
     const conflicting = await logs({ name: "worker", pod_name: "other", namespace: "jobs" }, lab);
     assert.deepEqual(conflicting, {
       isError: true,

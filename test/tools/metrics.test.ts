@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
-import { getKubernetesMetrics } from "../../src/tools/reporting/get-kubernetes-metrics.ts";
-import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
+import type { ToolResult } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 
 // What `kubectl top pods -n flux-system` shows for the demo's staging cluster.
 const FLUX_SYSTEM_ROWS = [
@@ -34,18 +33,18 @@ function table(result: ToolResult): { header: string; headings: string[]; rows: 
 
 describe("get_kubernetes_metrics", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
+  let staging: ToolSession;
 
   before(async () => {
     api = await startTestApiServer();
-    staging = testToolContext(api, { context: "staging" });
+    staging = await connectTools(api, { context: "staging" });
   });
   afterEach(() => api.server.faults.clear());
   after(async () => {
     await api.close();
   });
 
-  const metrics = (args: Record<string, unknown>, ctx = staging) => callTool(getKubernetesMetrics, args, ctx);
+  const metrics = (args: Record<string, unknown>, ctx = staging) => ctx.call("get_kubernetes_metrics", args);
 
   it("lists a namespace's pods as a table, one row per pod, with totals", async () => {
     const result = await metrics({ namespace: "flux-system" });
@@ -182,7 +181,7 @@ describe("get_kubernetes_metrics", () => {
   });
 
   it("reports a forbidden identity in one line", async () => {
-    const nobody = testToolContext(api, { context: "staging", impersonate: { user: "nobody" } });
+    const nobody = await connectTools(api, { context: "staging", impersonate: { user: "nobody" } });
     const result = await metrics({ namespace: "flux-system" }, nobody);
     assert.equal(result.isError, true);
     assert.match(result.text, /forbidden/i);

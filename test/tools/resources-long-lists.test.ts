@@ -6,9 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
-import { getKubernetesResources } from "../../src/tools/reporting/get-kubernetes-resources.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, callOnce } from "../helpers/tool-session.ts";
 
 const CONFIG_MAPS = 1234;
 const NAMES = Array.from({ length: CONFIG_MAPS }, (_, index) => `settings-${String(index).padStart(4, "0")}`);
@@ -42,11 +41,11 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
 
   it("projects every object of a long list, asking the API for 500 at a time", async () => {
     const mark = api.server.requestLog.mark();
-    const result = await callTool(
-      getKubernetesResources,
-      { kind: "ConfigMap", fields: [".data.index"], limit: 5000 },
-      testToolContext(api, { context: "bulk" }),
-    );
+    const result = await callOnce(api, { context: "bulk" }, "get_kubernetes_resources", {
+      kind: "ConfigMap",
+      fields: [".data.index"],
+      limit: 5000,
+    });
     assert.notEqual(result.isError, true, result.text);
     const [title, header, ...rows] = result.text.trimEnd().split("\n");
     assert.match(title ?? "", new RegExp(`, ${CONFIG_MAPS} rows;`));
@@ -66,12 +65,12 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
 
   it("stops at the limit, across pages, with the token for the rest", async () => {
     const mark = api.server.requestLog.mark();
-    const ctx = testToolContext(api, { context: "bulk" });
-    const first = await callTool(
-      getKubernetesResources,
-      { kind: "ConfigMap", fields: [".data.index"], limit: 700 },
-      ctx,
-    );
+    const ctx = await connectTools(api, { context: "bulk" });
+    const first = await ctx.call("get_kubernetes_resources", {
+      kind: "ConfigMap",
+      fields: [".data.index"],
+      limit: 700,
+    });
     assert.match(first.text, /, 700 rows;/);
     const more = /^# 700 shown, 534 more: call again with continue="([^"]+)"/m.exec(first.text);
     assert.ok(more, first.text);
@@ -80,27 +79,29 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
       ["500", "200"],
       "the second page asks only for what is still wanted",
     );
-    const rest = await callTool(
-      getKubernetesResources,
-      { kind: "ConfigMap", fields: [".data.index"], limit: 5000, continue: more[1] },
-      ctx,
-    );
+    const rest = await ctx.call("get_kubernetes_resources", {
+      kind: "ConfigMap",
+      fields: [".data.index"],
+      limit: 5000,
+      continue: more[1],
+    });
     assert.match(rest.text, /, 534 rows;/);
   });
 
   it("ends an answer where the response limit would, with the token for the rest, instead of being refused", async () => {
     const responseLimit = 16_000;
-    const ctx = testToolContext(api, { context: "bulk", responseLimit });
+    const ctx = await connectTools(api, { context: "bulk", responseLimit });
     const mark = api.server.requestLog.mark();
     const seen: number[] = [];
     let token: string | undefined;
     let answers = 0;
     do {
-      const result = await callTool(
-        getKubernetesResources,
-        { kind: "ConfigMap", fields: [".data.index"], limit: 5000, ...(token && { continue: token }) },
-        ctx,
-      );
+      const result = await ctx.call("get_kubernetes_resources", {
+        kind: "ConfigMap",
+        fields: [".data.index"],
+        limit: 5000,
+        ...(token && { continue: token }),
+      });
       answers++;
       assert.notEqual(result.isError, true, result.text);
       assert.ok(result.text.length <= responseLimit, `${result.text.length} characters`);
@@ -119,16 +120,15 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
 
   it("cuts a default YAML page that would pass the response limit, with the token for the rest", async () => {
     const responseLimit = 6_000;
-    const ctx = testToolContext(api, { context: "bulk", responseLimit });
+    const ctx = await connectTools(api, { context: "bulk", responseLimit });
     const seen: string[] = [];
     let token: string | undefined;
     let answers = 0;
     do {
-      const result = await callTool(
-        getKubernetesResources,
-        { kind: "ConfigMap", ...(token && { continue: token }) },
-        ctx,
-      );
+      const result = await ctx.call("get_kubernetes_resources", {
+        kind: "ConfigMap",
+        ...(token && { continue: token }),
+      });
       answers++;
       assert.notEqual(result.isError, true, result.text);
       assert.ok(result.text.length <= responseLimit, `${result.text.length} characters`);

@@ -3,10 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { encode } from "gpt-tokenizer";
-import { getKubernetesResources } from "../../src/tools/reporting/get-kubernetes-resources.ts";
-import type { ToolContext } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 
 const budgets: { question: string; args: Record<string, unknown>; tokens: number }[] = [
   {
@@ -35,16 +33,16 @@ const budgets: { question: string; args: Record<string, unknown>; tokens: number
 
 describe("get_kubernetes_resources token budgets", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
+  let staging: ToolSession;
   before(async () => {
     api = await startTestApiServer({ simulation: false });
-    staging = testToolContext(api, { context: "staging" });
+    staging = await connectTools(api, { context: "staging" });
   });
   after(() => api?.close());
 
   for (const { question, args, tokens } of budgets) {
     it(`${question}: at most ${tokens} tokens`, async () => {
-      const result = await callTool(getKubernetesResources, args, staging);
+      const result = await staging.call("get_kubernetes_resources", args);
       assert.notEqual(result.isError, true, result.text);
       const used = encode(result.text).length;
       assert.ok(used <= tokens, `${used} tokens, over the budget of ${tokens}`);

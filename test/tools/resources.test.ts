@@ -7,10 +7,10 @@ import { after, before, describe, it } from "node:test";
 import { parseAllDocuments, stringify } from "yaml";
 import { fixturesDirectory } from "../helpers/apiserver.ts";
 import type { KubeObject } from "../../src/kube/types.ts";
-import { getKubernetesResources } from "../../src/tools/reporting/get-kubernetes-resources.ts";
-import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
+import type { ToolResult } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, helmStorageSecret, testToolContext } from "../helpers/tools.ts";
+import { helmStorageSecret } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 
 function documents(result: ToolResult): Record<string, unknown>[] {
   return parseAllDocuments(result.text).map((document) => document.toJS() as Record<string, unknown>);
@@ -23,15 +23,14 @@ function ok(result: ToolResult): string {
 
 describe("get_kubernetes_resources on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  let production: ToolContext;
-  const get = (ctx: ToolContext, args: Record<string, unknown>) =>
-    callTool(getKubernetesResources, args, ctx);
+  let staging: ToolSession;
+  let production: ToolSession;
+  const get = (ctx: ToolSession, args: Record<string, unknown>) => ctx.call("get_kubernetes_resources", args);
 
   before(async () => {
     api = await startTestApiServer({ simulation: false });
-    staging = testToolContext(api, { context: "staging" });
-    production = testToolContext(api, { context: "production" });
+    staging = await connectTools(api, { context: "staging" });
+    production = await connectTools(api, { context: "production" });
   });
   after(() => api?.close());
 
@@ -214,7 +213,7 @@ describe("get_kubernetes_resources on the demo fleet", () => {
   });
 
   it("reports a forbidden list as an error naming the identity, not as an empty answer", async () => {
-    const stranger = testToolContext(api, { context: "staging", impersonate: { user: "stranger" } });
+    const stranger = await connectTools(api, { context: "staging", impersonate: { user: "stranger" } });
     const result = await get(stranger, { kind: "HelmRelease", namespace: "monitoring" });
     assert.equal(result.isError, true, result.text);
     assert.match(result.text, /forbidden/i);
@@ -229,9 +228,9 @@ describe("get_kubernetes_resources on objects made for the test", () => {
   const renderedSecretValue = "rendered-by-helm-51d2e8";
   let directory: string;
   let api: TestApiServer;
-  let ctx: ToolContext;
+  let ctx: ToolSession;
   const get = (args: Record<string, unknown>, context = ctx) =>
-    callTool(getKubernetesResources, args, context);
+    context.call("get_kubernetes_resources", args);
 
   const now = Date.now();
   const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
@@ -362,7 +361,7 @@ describe("get_kubernetes_resources on objects made for the test", () => {
       sources: [{ name: "lab", paths: [join(fixturesDirectory(), "crds", "toolkit.yaml"), file] }],
       simulation: false,
     });
-    ctx = testToolContext(api);
+    ctx = await connectTools(api);
   });
   after(async () => {
     await api?.close();
@@ -410,13 +409,13 @@ describe("get_kubernetes_resources on objects made for the test", () => {
   });
 
   it("shows Secret values when masking is off", async () => {
-    const unmasked = testToolContext(api, { maskSecrets: false });
+    const unmasked = await connectTools(api, { maskSecrets: false });
     const text = ok(await get({ kind: "Secret", name: "db-credentials", namespace: "lab" }, unmasked));
     assert.match(text, new RegExp(plantedBase64));
   });
 
   it("still shows an object whose events and Helm storage it may not read, saying why", async () => {
-    const viewer = testToolContext(api, { impersonate: { user: "viewer" } });
+    const viewer = await connectTools(api, { impersonate: { user: "viewer" } });
     const result = await get({ kind: "HelmRelease", name: "shop", namespace: "lab" }, viewer);
     const text = ok(result);
     assert.match(text, /^# events not shown: .*forbidden for user "viewer"/m);

@@ -2,10 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { countTokens } from "gpt-tokenizer";
 import { parse } from "yaml";
-import { traceKubernetesResource } from "../../src/tools/analysis/trace-kubernetes-resource.ts";
-import type { ToolContext, ToolResult } from "../../src/tools/tool.ts";
+import type { ToolResult } from "../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
 import { demoWithPartialReader, PARTIAL_READER } from "../flux/partial-reader.ts";
 
 type Step = Record<string, string>;
@@ -30,15 +29,15 @@ function steps(answer: TraceAnswer): Step[] {
 
 describe("trace_kubernetes_resource on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  let production: ToolContext;
-  const trace = (ctx: ToolContext, args: Record<string, unknown>) =>
-    callTool(traceKubernetesResource, args, ctx);
+  let staging: ToolSession;
+  let production: ToolSession;
+  const trace = (ctx: ToolSession, args: Record<string, unknown>) =>
+    ctx.call("trace_kubernetes_resource", args);
 
   before(async () => {
     api = await startTestApiServer({ simulation: false });
-    staging = testToolContext(api, { context: "staging" });
-    production = testToolContext(api, { context: "production" });
+    staging = await connectTools(api, { context: "staging" });
+    production = await connectTools(api, { context: "production" });
   });
   after(() => api?.close());
 
@@ -212,7 +211,7 @@ describe("trace_kubernetes_resource on the demo fleet", () => {
   });
 
   it("answers a forbidden read in one line naming the identity", async () => {
-    const stranger = testToolContext(api, { context: "staging", impersonate: { user: "stranger" } });
+    const stranger = await connectTools(api, { context: "staging", impersonate: { user: "stranger" } });
     const result = await trace(stranger, {
       kind: "Pod",
       name: "podinfo-4pc7zkk4pg-422wj",
@@ -232,13 +231,13 @@ describe("trace_kubernetes_resource with partial read rights", () => {
   after(() => api?.close());
 
   it("goes as far as it may and says where it stopped", async () => {
-    const dev = testToolContext(api, { context: "staging", impersonate: { user: PARTIAL_READER } });
+    const dev = await connectTools(api, { context: "staging", impersonate: { user: PARTIAL_READER } });
     const answer = traced(
-      await callTool(
-        traceKubernetesResource,
-        { kind: "Pod", name: "podinfo-4pc7zkk4pg-422wj", namespace: "frontend" },
-        dev,
-      ),
+      await dev.call("trace_kubernetes_resource", {
+        kind: "Pod",
+        name: "podinfo-4pc7zkk4pg-422wj",
+        namespace: "frontend",
+      }),
     );
     assert.equal(answer.owners?.length, 2);
     const [release, ...rest] = steps(answer);

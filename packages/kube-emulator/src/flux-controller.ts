@@ -1,9 +1,10 @@
 // A small stand-in for the Flux controllers, so that tools which annotate and wait can be tested end
 // to end. It acts as they do on two triggers only: an explicit reconcile request (the
 // reconcile.fluxcd.io/requestedAt annotation changing) and a spec change (generation bump) of an
-// object whose status it has already seen. An object created without status is left to its creator
-// for a while, since that is how kubectl users load a cluster (objects first, then their status
-// through the status subresource); only if no status arrives does the controller reconcile it as new.
+// object whose status it has already seen. An object created without status is left alone, since
+// that is how kubectl users load a cluster (objects first, then their status through the status
+// subresource); only a simulation told that the controllers run and own new objects
+// (reconcileNewObjects, as in a demo fleet) reconciles one as new when no status arrives in time.
 // Its writes are conditional on the resourceVersion it read, as a real controller's are: a status
 // written by someone else meanwhile is never overwritten, and nothing is recorded then. It keeps the
 // outcome an object had (a failing object keeps failing, a healthy one stays healthy) and invents no
@@ -42,8 +43,14 @@ export interface FluxSimulationOptions {
   pickUpDelayMs: number;
   /** Delay between progress and the outcome. */
   workDurationMs: number;
-  /** How long an object created without status is left to its creator to write one. */
+  /** With reconcileNewObjects: how long an object created without status is left to its creator to write one. */
   newObjectDelayMs: number;
+  /**
+   * Whether the controllers act on a new object nobody gives a status (after newObjectDelayMs), as
+   * they do in a cluster where they run (a demo fleet, whose Flux Operator installs a new
+   * FluxInstance). Default false: the double never acts on an object a client may still be loading.
+   */
+  reconcileNewObjects?: boolean;
 }
 
 export const DEFAULT_SIMULATION_TIMING: FluxSimulationOptions = {
@@ -138,7 +145,7 @@ class FluxControllerSimulation implements FluxSimulation {
       statusSeen: current.statusSeen || (previous?.statusSeen ?? false),
     });
     if (!previous) {
-      if (!current.statusSeen) this.#waitForLoadedStatus(object);
+      if (!current.statusSeen && this.#timing.reconcileNewObjects) this.#waitForLoadedStatus(object);
       return;
     }
     if (!previous.statusSeen) return;

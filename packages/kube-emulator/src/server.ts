@@ -3,7 +3,7 @@
 // Kubernetes REST API, and a Flux controller simulation per cluster.
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { ApiError, methodNotAllowed, pathNotFound } from "./api-error.ts";
 import type { Cluster } from "./cluster.ts";
 import { serveVirtual } from "./virtual-resources.ts";
@@ -129,6 +129,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       });
     },
   );
+  // Every TCP connection, so that close() also ends one whose TLS handshake was still under way
+  // (closeAllConnections knows only connections that reached HTTP, and such a one could go on to
+  // hold a watch open for good).
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
@@ -160,6 +168,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         for (const simulation of simulations) simulation.stop();
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

@@ -182,14 +182,31 @@ test("an object created without status, then given one by its creator, is left a
   simulation.stop();
 });
 
-test("an object nobody gives a status is reconciled as new once the creator had its time", async () => {
+test("with reconcileNewObjects, an object nobody gives a status is reconciled as new once the creator had its time", async () => {
   const { host, events, write, read } = memoryHost([]);
-  const simulation = startFluxSimulation(host, fast);
+  const simulation = startFluxSimulation(host, { ...fast, reconcileNewObjects: true });
   write(helmRelease());
   await simulation.idle();
   const status = read("HelmRelease/monitoring/stack")!.status as { conditions: { reason: string }[] };
   assert.equal(status.conditions[0]?.reason, "InstallSucceeded");
   assert.equal(events.length, 1);
+  simulation.stop();
+});
+
+test("by default, an object nobody gives a status is never acted on, not even on a reconcile request", async () => {
+  const { host, events, write, read } = memoryHost([]);
+  const simulation = startFluxSimulation(host, fast);
+  write(helmRelease());
+  // Waiting for something not to happen: past every delay the simulation knows.
+  await new Promise((resolve) =>
+    setTimeout(resolve, fast.newObjectDelayMs + fast.pickUpDelayMs + fast.workDurationMs + 20),
+  );
+  await simulation.idle();
+  assert.equal(read("HelmRelease/monitoring/stack")!.status, undefined);
+  write(requestReconcile(read("HelmRelease/monitoring/stack")!, "now"));
+  await simulation.idle();
+  assert.equal(read("HelmRelease/monitoring/stack")!.status, undefined);
+  assert.deepEqual(events, []);
   simulation.stop();
 });
 

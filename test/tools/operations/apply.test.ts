@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { applyKubernetesManifest } from "../../../src/tools/operations/apply-kubernetes-manifest.ts";
-import type { ToolContext } from "../../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../../helpers/tool-session.ts";
 import { failed, kubectlJson, ok, WIDGET_CRD } from "./support.ts";
 
 const SHOP = `apiVersion: example.com/v1
@@ -24,13 +22,12 @@ data: {color: blue}
 
 describe("apply_kubernetes_manifest on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  const apply = (args: Record<string, unknown>, ctx = staging) =>
-    callTool(applyKubernetesManifest, args, ctx);
+  let staging: ToolSession;
+  const apply = (args: Record<string, unknown>, ctx = staging) => ctx.call("apply_kubernetes_manifest", args);
 
   before(async () => {
     api = await startTestApiServer();
-    staging = testToolContext(api, { context: "staging" });
+    staging = await connectTools(api, { context: "staging" });
   });
   after(() => api?.close());
 
@@ -202,7 +199,7 @@ describe("apply_kubernetes_manifest on the demo fleet", () => {
     assert.equal(granted.code, 0, granted.stderr);
     const manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sneaky, namespace: shop}\n";
     for (const user of ["viewer", "stranger"]) {
-      const ctx = testToolContext(api, { context: "staging", impersonate: { user } });
+      const ctx = await connectTools(api, { context: "staging", impersonate: { user } });
       const text = failed(await apply({ yaml_content: manifest }, ctx));
       assert.doesNotMatch(text, /\n/);
       assert.match(
@@ -210,7 +207,7 @@ describe("apply_kubernetes_manifest on the demo fleet", () => {
         new RegExp(`ConfigMap shop/sneaky is forbidden for user "${user}" in context staging`),
       );
     }
-    const viewer = testToolContext(api, { context: "staging", impersonate: { user: "viewer" } });
+    const viewer = await connectTools(api, { context: "staging", impersonate: { user: "viewer" } });
     assert.match(
       failed(await apply({ yaml_content: manifest }, viewer)),
       /^apply stopped: .*cannot (apply|patch)/,

@@ -1,22 +1,20 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { deleteKubernetesResource } from "../../../src/tools/operations/delete-kubernetes-resource.ts";
-import type { ToolContext } from "../../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../../helpers/tool-session.ts";
 import { failed, ok } from "./support.ts";
 
 describe("delete_kubernetes_resource on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
+  let staging: ToolSession;
   const remove = (args: Record<string, unknown>, ctx = staging) =>
-    callTool(deleteKubernetesResource, args, ctx);
+    ctx.call("delete_kubernetes_resource", args);
   const exists = async (...args: string[]) =>
     (await api.kubectl(["--context", "staging", "get", ...args])).code === 0;
 
   before(async () => {
     api = await startTestApiServer({ simulation: false });
-    staging = testToolContext(api, { context: "staging" });
+    staging = await connectTools(api, { context: "staging" });
     const created = await api.kubectl(
       ["--context", "staging", "apply", "-f", "-"],
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: scratch, namespace: frontend}\ndata: {a: b}\n",
@@ -109,7 +107,7 @@ describe("delete_kubernetes_resource on the demo fleet", () => {
   });
 
   it("reports a forbidden deletion in one line", async () => {
-    const stranger = testToolContext(api, { context: "staging", impersonate: { user: "stranger" } });
+    const stranger = await connectTools(api, { context: "staging", impersonate: { user: "stranger" } });
     const text = failed(
       await remove(
         { kind: "ConfigMap", name: "cart-config", namespace: "frontend", overwrite: true },

@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { diffKubernetesManifest } from "../../../src/tools/operations/diff-kubernetes-manifest.ts";
-import type { ToolContext } from "../../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../../helpers/tool-session.ts";
 import { failed, kubectlJson, ok, WIDGET_CRD } from "./support.ts";
 
 describe("diff_kubernetes_manifest on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  const diff = (yaml_content: string) => callTool(diffKubernetesManifest, { yaml_content }, staging);
+  let staging: ToolSession;
+  const diff = (yaml_content: string) => staging.call("diff_kubernetes_manifest", { yaml_content });
 
   before(async () => {
     api = await startTestApiServer();
-    staging = testToolContext(api, { context: "staging" });
+    staging = await connectTools(api, { context: "staging" });
   });
   after(() => api?.close());
 

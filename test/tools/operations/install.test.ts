@@ -2,10 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { demoClusterSources, fixturesDirectory } from "../../helpers/apiserver.ts";
-import { installFluxInstance } from "../../../src/tools/operations/install-flux-instance.ts";
-import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../../helpers/tools.ts";
-import { cancellableContext, failed, kubectlJson, ok } from "./support.ts";
+import { FAST_SIMULATION, startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
+import { connectTools } from "../../helpers/tool-session.ts";
+import { cancellableCalls, failed, kubectlJson, ok } from "./support.ts";
 
 const INSTANCE = `apiVersion: fluxcd.controlplane.io/v1
 kind: FluxInstance
@@ -26,6 +25,8 @@ describe("install_flux_instance", () => {
   before(async () => {
     // "fresh": the Flux Operator's CRDs exist, Flux itself is not installed yet.
     api = await startTestApiServer({
+      // The Flux Operator runs: it reconciles the FluxInstance the tool creates.
+      simulation: { ...FAST_SIMULATION, reconcileNewObjects: true },
       sources: [
         { name: "fresh", paths: [join(fixturesDirectory(), "crds", "operator.yaml")] },
         ...demoClusterSources(),
@@ -35,8 +36,8 @@ describe("install_flux_instance", () => {
   after(() => api?.close());
 
   it("creates flux-system and the FluxInstance, then waits for the operator to report it ready", async () => {
-    const { ctx, progress } = cancellableContext(api, "fresh");
-    const text = ok(await callTool(installFluxInstance, { instance_yaml: INSTANCE }, ctx));
+    const { run, progress } = await cancellableCalls(api, "fresh");
+    const text = ok(await run("install_flux_instance", { instance_yaml: INSTANCE }));
     const lines = text.split("\n");
     assert.deepEqual(lines.slice(0, 2), [
       "Namespace/flux-system created",
@@ -53,13 +54,13 @@ describe("install_flux_instance", () => {
   });
 
   it("refuses an instance Flux manages unless overwrite is set", async () => {
-    const staging = testToolContext(api, { context: "staging" });
+    const staging = await connectTools(api, { context: "staging" });
     assert.match(
-      failed(await callTool(installFluxInstance, { instance_yaml: INSTANCE }, staging)),
+      failed(await staging.call("install_flux_instance", { instance_yaml: INSTANCE })),
       /^refusing to change FluxInstance flux-system\/flux \(Kustomization flux-system\/flux-system\) in context staging: managed by Flux/,
     );
     const text = ok(
-      await callTool(installFluxInstance, { instance_yaml: INSTANCE, overwrite: true }, staging),
+      await staging.call("install_flux_instance", { instance_yaml: INSTANCE, overwrite: true }),
     );
     assert.match(
       text,
@@ -68,8 +69,8 @@ describe("install_flux_instance", () => {
   });
 
   it("says plainly when the Flux Operator is not installed", async () => {
-    const production = testToolContext(api, { context: "production" });
-    const text = failed(await callTool(installFluxInstance, { instance_yaml: INSTANCE }, production));
+    const production = await connectTools(api, { context: "production" });
+    const text = failed(await production.call("install_flux_instance", { instance_yaml: INSTANCE }));
     assert.match(
       text,
       /^the Flux Operator is not installed: there is no FluxInstance CustomResourceDefinition/,
@@ -79,18 +80,16 @@ describe("install_flux_instance", () => {
   });
 
   it("explains that URLs cannot be downloaded, and wants exactly one FluxInstance", async () => {
-    const ctx = testToolContext(api, { context: "fresh" });
+    const ctx = await connectTools(api, { context: "fresh" });
     assert.match(
-      failed(await callTool(installFluxInstance, { instance_url: "https://example.com/flux.yaml" }, ctx)),
+      failed(await ctx.call("install_flux_instance", { instance_url: "https://example.com/flux.yaml" })),
       /^cannot download https:\/\/example\.com\/flux\.yaml: this server reaches only the Kubernetes API/,
     );
     assert.match(
       failed(
-        await callTool(
-          installFluxInstance,
-          { instance_yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n" },
-          ctx,
-        ),
+        await ctx.call("install_flux_instance", {
+          instance_yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+        }),
       ),
       /^instance_yaml must hold exactly one FluxInstance/,
     );

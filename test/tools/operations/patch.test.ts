@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { patchKubernetesResource } from "../../../src/tools/operations/patch-kubernetes-resource.ts";
-import type { ToolContext } from "../../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../../helpers/tool-session.ts";
 import { failed, kubectlJson, ok } from "./support.ts";
 
 describe("patch_kubernetes_resource on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  const patch = (args: Record<string, unknown>) => callTool(patchKubernetesResource, args, staging);
+  let staging: ToolSession;
+  const patch = (args: Record<string, unknown>) => staging.call("patch_kubernetes_resource", args);
   const cart = { kind: "Deployment", name: "cart", namespace: "frontend" };
 
   before(async () => {
     api = await startTestApiServer({ simulation: false });
-    staging = testToolContext(api, { context: "staging" });
+    staging = await connectTools(api, { context: "staging" });
     const created = await api.kubectl(
       ["--context", "staging", "apply", "-f", "-"],
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tunables, namespace: frontend, finalizers: [example.com/hold]}\ndata: {mode: slow, size: '1'}\n",

@@ -1,37 +1,30 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { reconcileFluxHelmRelease } from "../../../src/tools/operations/reconcile-flux-helmrelease.ts";
-import { reconcileFluxKustomization } from "../../../src/tools/operations/reconcile-flux-kustomization.ts";
-import { reconcileFluxResource } from "../../../src/tools/operations/reconcile-flux-resource.ts";
-import { reconcileFluxResourceSet } from "../../../src/tools/operations/reconcile-flux-resourceset.ts";
-import { reconcileFluxSource } from "../../../src/tools/operations/reconcile-flux-source.ts";
-import type { ToolContext, ToolResult } from "../../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../../helpers/tools.ts";
-import { annotationsAndStatus, cancellableContext, ok } from "./support.ts";
+import { connectTools, type ToolSession } from "../../helpers/tool-session.ts";
+import { annotationsAndStatus, cancellableCalls, ok } from "./support.ts";
 
 describe("reconcile tools on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  let production: ToolContext;
+  let staging: ToolSession;
+  let production: ToolSession;
   const handled = (kind: string, namespace: string, name: string, context = "staging") =>
     annotationsAndStatus(api, context, kind, namespace, name);
 
   before(async () => {
     api = await startTestApiServer();
-    staging = testToolContext(api, { context: "staging" });
-    production = testToolContext(api, { context: "production" });
+    staging = await connectTools(api, { context: "staging" });
+    production = await connectTools(api, { context: "production" });
   });
   after(() => api?.close());
 
   it("waits for a healthy Kustomization and reports its revision; kubectl sees the request handled", async () => {
     const before = await handled("kustomization", "flux-system", "infra-controllers");
     const result = ok(
-      await callTool(
-        reconcileFluxKustomization,
-        { name: "infra-controllers", namespace: "flux-system" },
-        staging,
-      ),
+      await staging.call("reconcile_flux_kustomization", {
+        name: "infra-controllers",
+        namespace: "flux-system",
+      }),
     );
     const lines = result.split("\n");
     assert.match(
@@ -50,7 +43,7 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("reports a failing Kustomization's real outcome", async () => {
     const result = ok(
-      await callTool(reconcileFluxKustomization, { name: "apps", namespace: "flux-system" }, staging),
+      await staging.call("reconcile_flux_kustomization", { name: "apps", namespace: "flux-system" }),
     );
     assert.match(result, /^Kustomization flux-system\/apps in context staging: reconciliation failed after/);
     assert.match(result, /\nready: False \(BuildFailed\) kustomize build failed: accumulating resources/);
@@ -60,11 +53,10 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("tells a Kustomization blocked by a dependency from a failing one", async () => {
     const result = ok(
-      await callTool(
-        reconcileFluxKustomization,
-        { name: "monitoring-configs", namespace: "flux-system" },
-        staging,
-      ),
+      await staging.call("reconcile_flux_kustomization", {
+        name: "monitoring-configs",
+        namespace: "flux-system",
+      }),
     );
     assert.match(
       result,
@@ -74,7 +66,7 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("forces a HelmRelease reconcile like flux-operator-mcp unless force is false", async () => {
     const forced = ok(
-      await callTool(reconcileFluxHelmRelease, { name: "podinfo", namespace: "frontend" }, staging),
+      await staging.call("reconcile_flux_helmrelease", { name: "podinfo", namespace: "frontend" }),
     );
     assert.match(
       forced,
@@ -86,11 +78,11 @@ describe("reconcile tools on the demo fleet", () => {
     assert.equal(afterForce.lastHandledForceAt, afterForce.requestedAt);
 
     const plain = ok(
-      await callTool(
-        reconcileFluxHelmRelease,
-        { name: "podinfo", namespace: "frontend", force: false },
-        staging,
-      ),
+      await staging.call("reconcile_flux_helmrelease", {
+        name: "podinfo",
+        namespace: "frontend",
+        force: false,
+      }),
     );
     assert.match(plain.split("\n")[0] ?? "", /reconciled in [^(]*$/);
     const after = await handled("helmrelease", "frontend", "podinfo");
@@ -100,31 +92,32 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("forces HelmRelease and ResourceSetInputProvider through reconcile_flux_resource by default, nothing else", async () => {
     const provider = ok(
-      await callTool(
-        reconcileFluxResource,
-        { kind: "ResourceSetInputProvider", name: "podinfo-pull-requests", namespace: "flux-system" },
-        staging,
-      ),
+      await staging.call("reconcile_flux_resource", {
+        kind: "ResourceSetInputProvider",
+        name: "podinfo-pull-requests",
+        namespace: "flux-system",
+      }),
     );
     assert.match(provider.split("\n")[0] ?? "", /: reconciled in .* \(forced\)$/);
     const state = await handled("resourcesetinputprovider", "flux-system", "podinfo-pull-requests");
     assert.equal(state.forceAt, state.requestedAt);
 
     const optedOut = ok(
-      await callTool(
-        reconcileFluxResource,
-        { kind: "HelmRelease", name: "podinfo", namespace: "frontend", force: false },
-        staging,
-      ),
+      await staging.call("reconcile_flux_resource", {
+        kind: "HelmRelease",
+        name: "podinfo",
+        namespace: "frontend",
+        force: false,
+      }),
     );
     assert.doesNotMatch(optedOut.split("\n")[0] ?? "", /\(forced\)/);
 
     const kustomization = ok(
-      await callTool(
-        reconcileFluxResource,
-        { kind: "Kustomization", name: "infra-controllers", namespace: "flux-system" },
-        staging,
-      ),
+      await staging.call("reconcile_flux_resource", {
+        kind: "Kustomization",
+        name: "infra-controllers",
+        namespace: "flux-system",
+      }),
     );
     assert.doesNotMatch(kustomization.split("\n")[0] ?? "", /\(forced\)/);
     const kustomizationState = await handled("kustomization", "flux-system", "infra-controllers");
@@ -133,11 +126,11 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("reports a stalled HelmRelease as failed, with the stall", async () => {
     const result = ok(
-      await callTool(
-        reconcileFluxResource,
-        { kind: "HelmRelease", name: "kube-prometheus-stack", namespace: "monitoring" },
-        staging,
-      ),
+      await staging.call("reconcile_flux_resource", {
+        kind: "HelmRelease",
+        name: "kube-prometheus-stack",
+        namespace: "monitoring",
+      }),
     );
     assert.match(
       result,
@@ -154,11 +147,11 @@ describe("reconcile tools on the demo fleet", () => {
   it("goes through the source of a Kustomization first (spec.sourceRef)", async () => {
     const before = await handled("gitrepository", "flux-system", "flux-system");
     const result = ok(
-      await callTool(
-        reconcileFluxKustomization,
-        { name: "infra-configs", namespace: "flux-system", with_source: true },
-        staging,
-      ),
+      await staging.call("reconcile_flux_kustomization", {
+        name: "infra-configs",
+        namespace: "flux-system",
+        with_source: true,
+      }),
     );
     const heads = result.split("\n").filter((line) => / in context staging: /.test(line));
     assert.deepEqual(
@@ -172,11 +165,11 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("goes through spec.chartRef (OCIRepository) of a HelmRelease", async () => {
     const result = ok(
-      await callTool(
-        reconcileFluxHelmRelease,
-        { name: "cert-manager", namespace: "cert-manager", with_source: true },
-        staging,
-      ),
+      await staging.call("reconcile_flux_helmrelease", {
+        name: "cert-manager",
+        namespace: "cert-manager",
+        with_source: true,
+      }),
     );
     assert.match(result, /^OCIRepository cert-manager\/cert-manager in context staging: reconciled in/);
     assert.match(result, /\nHelmRelease cert-manager\/cert-manager in context staging: reconciled in/);
@@ -186,11 +179,11 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("goes through the generated HelmChart and its HelmRepository for a spec.chart template", async () => {
     const result = ok(
-      await callTool(
-        reconcileFluxHelmRelease,
-        { name: "ingress-nginx", namespace: "ingress-nginx", with_source: true },
-        staging,
-      ),
+      await staging.call("reconcile_flux_helmrelease", {
+        name: "ingress-nginx",
+        namespace: "ingress-nginx",
+        with_source: true,
+      }),
     );
     const heads = result.split("\n").filter((line) => / in context staging: /.test(line));
     assert.deepEqual(
@@ -218,11 +211,12 @@ describe("reconcile tools on the demo fleet", () => {
     assert.equal(applied.code, 0, applied.stderr);
     await api.server.settled();
     const result = ok(
-      await callTool(
-        reconcileFluxResource,
-        { kind: "HelmRelease", name: "nginx-from-chart", namespace: "flux-system", with_source: true },
-        staging,
-      ),
+      await staging.call("reconcile_flux_resource", {
+        kind: "HelmRelease",
+        name: "nginx-from-chart",
+        namespace: "flux-system",
+        with_source: true,
+      }),
     );
     const heads = result.split("\n").filter((line) => / in context staging: /.test(line));
     assert.deepEqual(
@@ -237,21 +231,21 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("says when with_source has nothing to reconcile first", async () => {
     const result = ok(
-      await callTool(
-        reconcileFluxResource,
-        { kind: "GitRepository", name: "flux-system", namespace: "flux-system", with_source: true },
-        staging,
-      ),
+      await staging.call("reconcile_flux_resource", {
+        kind: "GitRepository",
+        name: "flux-system",
+        namespace: "flux-system",
+        with_source: true,
+      }),
     );
     assert.match(result, /\nwith_source: nothing to reconcile first: GitRepository has no source reference/);
   });
 
   it("refuses a suspended object like flux reconcile, and annotates nothing", async () => {
-    const result = await callTool(
-      reconcileFluxHelmRelease,
-      { name: "ingress-nginx", namespace: "ingress-nginx" },
-      production,
-    );
+    const result = await production.call("reconcile_flux_helmrelease", {
+      name: "ingress-nginx",
+      namespace: "ingress-nginx",
+    });
     assert.equal(result.isError, true);
     assert.equal(
       result.text,
@@ -262,28 +256,29 @@ describe("reconcile tools on the demo fleet", () => {
   });
 
   it("rejects kinds that cannot be reconciled, and kinds that are not Flux's", async () => {
-    const alert = await callTool(
-      reconcileFluxResource,
-      { kind: "Alert", name: "staging-all", namespace: "flux-system" },
-      staging,
-    );
+    const alert = await staging.call("reconcile_flux_resource", {
+      kind: "Alert",
+      name: "staging-all",
+      namespace: "flux-system",
+    });
     assert.equal(alert.isError, true);
     assert.match(alert.text, /^Alert flux-system\/staging-all cannot be reconciled: Alert has no status/);
-    const deployment = await callTool(
-      reconcileFluxResource,
-      { kind: "Deployment", name: "cart", namespace: "frontend" },
-      staging,
-    );
+    const deployment = await staging.call("reconcile_flux_resource", {
+      kind: "Deployment",
+      name: "cart",
+      namespace: "frontend",
+    });
     assert.equal(deployment.isError, true);
     assert.match(
       deployment.text,
       /^cannot reconcile Deployment cart: Deployment \(apps\/v1\) is not a Flux kind/,
     );
-    const forced = await callTool(
-      reconcileFluxResource,
-      { kind: "Kustomization", name: "apps", namespace: "flux-system", force: true },
-      staging,
-    );
+    const forced = await staging.call("reconcile_flux_resource", {
+      kind: "Kustomization",
+      name: "apps",
+      namespace: "flux-system",
+      force: true,
+    });
     assert.equal(forced.isError, true);
     assert.match(
       forced.text,
@@ -292,11 +287,10 @@ describe("reconcile tools on the demo fleet", () => {
   });
 
   it("names a missing object with its context", async () => {
-    const result = await callTool(
-      reconcileFluxKustomization,
-      { name: "nope", namespace: "flux-system" },
-      staging,
-    );
+    const result = await staging.call("reconcile_flux_kustomization", {
+      name: "nope",
+      namespace: "flux-system",
+    });
     assert.equal(result.isError, true);
     assert.match(result.text, /nope/);
     assert.match(result.text, /staging/);
@@ -304,11 +298,12 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("returns at once with wait: false; the controller handles the request afterwards", async () => {
     const result = ok(
-      await callTool(
-        reconcileFluxSource,
-        { kind: "HelmRepository", name: "prometheus-community", namespace: "flux-system", wait: false },
-        staging,
-      ),
+      await staging.call("reconcile_flux_source", {
+        kind: "HelmRepository",
+        name: "prometheus-community",
+        namespace: "flux-system",
+        wait: false,
+      }),
     );
     assert.match(
       result,
@@ -321,11 +316,10 @@ describe("reconcile tools on the demo fleet", () => {
 
   it("reconciles a ResourceSet through the Flux Operator kinds", async () => {
     const result = ok(
-      await callTool(
-        reconcileFluxResourceSet,
-        { name: "podinfo-previews", namespace: "flux-system" },
-        staging,
-      ),
+      await staging.call("reconcile_flux_resourceset", {
+        name: "podinfo-previews",
+        namespace: "flux-system",
+      }),
     );
     assert.match(
       result,
@@ -343,21 +337,18 @@ describe("a reconcile that is still waiting when the call ends", () => {
   });
   after(() => api?.close());
 
-  it("stops waiting on cancellation and says the request was made but not handled", async () => {
-    const { ctx, progress, abort } = cancellableContext(api, "staging");
-    const started = performance.now();
-    setTimeout(abort, 900);
-    const result: ToolResult = await callTool(
-      reconcileFluxKustomization,
-      { name: "infra-controllers", namespace: "flux-system" },
-      ctx,
-    );
-    assert.ok(performance.now() - started < 3000, "the wait ended with the signal");
-    assert.notEqual(result.isError, true, result.text);
-    assert.match(
-      result.text,
-      /^Kustomization flux-system\/infra-controllers in context staging: not yet handled by its controller after \d+\.\d+s; stopped waiting because the call was cancelled or timed out\. Not a failure: the request stands and the controller carries on; check on it later with get_kubernetes_resources\nlast seen: waiting for the controller to pick up the request$/,
-    );
+  it("stops waiting on cancellation, answers that the client cancelled, and leaves the request made", async () => {
+    const { run, progress, abort } = await cancellableCalls(api, "staging");
+    const call = run("reconcile_flux_kustomization", {
+      name: "infra-controllers",
+      namespace: "flux-system",
+    });
+    // Cancelled once the tool is waiting for the controller (its second progress notification).
+    while (progress.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    abort();
+    const result = await call;
+    assert.equal(result.isError, true, result.text);
+    assert.equal(result.text, "reconcile_flux_kustomization was cancelled by the client");
     assert.ok(progress.length >= 2, `progress notifications: ${JSON.stringify(progress)}`);
     assert.match(
       progress[0] ?? "",
@@ -378,18 +369,18 @@ describe("a reconcile that is still waiting when the call ends", () => {
     assert.notEqual(state.lastHandledReconcileAt, state.requestedAt);
   });
   it("stops waiting when its budget is spent, says the reconcile is still in progress, and sent progress meanwhile", async () => {
-    const { ctx, progress } = cancellableContext(api, "staging");
-    const result = await callTool(
-      reconcileFluxHelmRelease,
-      { name: "podinfo", namespace: "frontend", wait_timeout: "1s" },
-      ctx,
-    );
+    const { run, progress, signal } = await cancellableCalls(api, "staging");
+    const result = await run("reconcile_flux_helmrelease", {
+      name: "podinfo",
+      namespace: "frontend",
+      wait_timeout: "1s",
+    });
     assert.notEqual(result.isError, true, result.text);
     assert.match(
       result.text,
       /^HelmRelease frontend\/podinfo in context staging: not yet handled by its controller after \d+(\.\d+)?s; stopped waiting: its time budget ran out\. Not a failure: the request stands/,
     );
-    assert.equal(ctx.signal.aborted, false, "the call itself was not interrupted");
+    assert.equal(signal.aborted, false, "the call itself was not interrupted");
     assert.ok(progress.length >= 2, `progress notifications: ${JSON.stringify(progress)}`);
     const state = await annotationsAndStatus(api, "staging", "helmrelease", "frontend", "podinfo");
     assert.equal(state.forceAt, state.requestedAt);

@@ -1,19 +1,17 @@
 // Shared by the operation tool tests: reading what a tool changed through real kubectl, and a
-// ToolContext whose signal the test aborts and whose progress notifications it records.
+// call the test cancels and whose progress notifications it records.
 import assert from "node:assert/strict";
-import { createToolContext } from "../../../src/server/tool-context.ts";
-import type { ToolContext, ToolResult } from "../../../src/tools/tool.ts";
 import type { TestApiServer } from "../../helpers/apiserver.ts";
-import { testProvider } from "../../helpers/tools.ts";
+import { connectTools, type ToolAnswer } from "../../helpers/tool-session.ts";
 
 /** The text of a successful result (fails the test with the text otherwise). */
-export function ok(result: ToolResult): string {
+export function ok(result: ToolAnswer): string {
   assert.notEqual(result.isError, true, result.text);
   return result.text;
 }
 
 /** The text of a failed result. */
-export function failed(result: ToolResult): string {
+export function failed(result: ToolAnswer): string {
   assert.equal(result.isError, true, `expected an error, got: ${result.text}`);
   return result.text;
 }
@@ -58,20 +56,34 @@ export async function kubectlYaml(api: TestApiServer, context: string, args: str
   return result.stdout;
 }
 
-export function cancellableContext(
+/**
+ * Calls through the server's own pipeline with a cancellation signal the test aborts, recording
+ * every progress notification ("step message").
+ */
+export async function cancellableCalls(
   api: TestApiServer,
   context: string,
-): { ctx: ToolContext; progress: string[]; abort: () => void } {
+): Promise<{
+  run(name: string, args: Record<string, unknown>): Promise<ToolAnswer>;
+  progress: string[];
+  signal: AbortSignal;
+  abort: () => void;
+  close(): Promise<void>;
+}> {
+  const session = await connectTools(api, { context });
   const controller = new AbortController();
   const progress: string[] = [];
-  const ctx = createToolContext({
-    provider: testProvider(api),
-    session: { context },
-    maskSecrets: true,
+  return {
+    run: (name, args) =>
+      session.run(name, args, {
+        signal: controller.signal,
+        progress: (message, step) => progress.push(`${step} ${message}`),
+      }),
+    progress,
     signal: controller.signal,
-    progress: (message, step) => progress.push(`${step} ${message}`),
-  });
-  return { ctx, progress, abort: () => controller.abort() };
+    abort: () => controller.abort(),
+    close: () => session.close(),
+  };
 }
 
 /** A small namespaced CRD for apply and diff tests. */

@@ -1,28 +1,24 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { reconcileFluxResource } from "../../../src/tools/operations/reconcile-flux-resource.ts";
-import { resumeFluxReconciliation } from "../../../src/tools/operations/resume-flux-reconciliation.ts";
-import { suspendFluxReconciliation } from "../../../src/tools/operations/suspend-flux-reconciliation.ts";
-import type { ToolContext } from "../../../src/tools/tool.ts";
 import { startTestApiServer, type TestApiServer } from "../../helpers/apiserver.ts";
-import { callTool, testToolContext } from "../../helpers/tools.ts";
+import { connectTools, type ToolSession } from "../../helpers/tool-session.ts";
 import { annotationsAndStatus, failed, kubectlYaml, ok } from "./support.ts";
 
 describe("suspend and resume on the demo fleet", () => {
   let api: TestApiServer;
-  let staging: ToolContext;
-  let production: ToolContext;
+  let staging: ToolSession;
+  let production: ToolSession;
 
   before(async () => {
     api = await startTestApiServer();
-    staging = testToolContext(api, { context: "staging" });
-    production = testToolContext(api, { context: "production" });
+    staging = await connectTools(api, { context: "staging" });
+    production = await connectTools(api, { context: "production" });
   });
   after(() => api?.close());
 
   it("suspends a Kustomization with spec.suspend, and resumes it with a reconciliation", async () => {
     const target = { kind: "Kustomization", name: "infra-configs", namespace: "flux-system" };
-    const suspended = ok(await callTool(suspendFluxReconciliation, target, staging));
+    const suspended = ok(await staging.call("suspend_flux_reconciliation", target));
     assert.equal(
       suspended,
       "Kustomization flux-system/infra-configs in context staging suspended (spec.suspend: true); resume_flux_reconciliation resumes it",
@@ -31,12 +27,12 @@ describe("suspend and resume on the demo fleet", () => {
       await kubectlYaml(api, "staging", ["kustomization", "infra-configs", "-n", "flux-system"]),
       /\n {2}suspend: true\n/,
     );
-    assert.match(ok(await callTool(suspendFluxReconciliation, target, staging)), /was already suspended/);
+    assert.match(ok(await staging.call("suspend_flux_reconciliation", target)), /was already suspended/);
 
-    const refused = failed(await callTool(reconcileFluxResource, target, staging));
+    const refused = failed(await staging.call("reconcile_flux_resource", target));
     assert.match(refused, /resource is suspended \(spec\.suspend: true\)/);
 
-    const resumed = ok(await callTool(resumeFluxReconciliation, target, staging));
+    const resumed = ok(await staging.call("resume_flux_reconciliation", target));
     const lines = resumed.split("\n");
     assert.equal(
       lines[0],
@@ -60,12 +56,12 @@ describe("suspend and resume on the demo fleet", () => {
       name: "podinfo-previews",
       namespace: "flux-system",
     };
-    const suspended = ok(await callTool(suspendFluxReconciliation, target, staging));
+    const suspended = ok(await staging.call("suspend_flux_reconciliation", target));
     assert.match(suspended, /suspended \(annotation fluxcd\.controlplane\.io\/reconcile: disabled\)/);
     const yaml = await kubectlYaml(api, "staging", ["resourceset", "podinfo-previews", "-n", "flux-system"]);
     assert.match(yaml, /\n {4}fluxcd\.controlplane\.io\/reconcile: disabled\n/);
 
-    const resumed = ok(await callTool(resumeFluxReconciliation, target, staging));
+    const resumed = ok(await staging.call("resume_flux_reconciliation", target));
     assert.match(
       resumed,
       /^ResourceSet flux-system\/podinfo-previews in context staging resumed; reconciliation requested\n/,
@@ -77,11 +73,11 @@ describe("suspend and resume on the demo fleet", () => {
 
   it("resumes the suspended production HelmRelease and waits for its outcome", async () => {
     const resumed = ok(
-      await callTool(
-        resumeFluxReconciliation,
-        { kind: "HelmRelease", name: "ingress-nginx", namespace: "ingress-nginx" },
-        production,
-      ),
+      await production.call("resume_flux_reconciliation", {
+        kind: "HelmRelease",
+        name: "ingress-nginx",
+        namespace: "ingress-nginx",
+      }),
     );
     assert.match(
       resumed,
@@ -99,11 +95,11 @@ describe("suspend and resume on the demo fleet", () => {
 
   it("accepts only Flux kinds", async () => {
     const result = failed(
-      await callTool(
-        suspendFluxReconciliation,
-        { kind: "Deployment", name: "cart", namespace: "frontend" },
-        staging,
-      ),
+      await staging.call("suspend_flux_reconciliation", {
+        kind: "Deployment",
+        name: "cart",
+        namespace: "frontend",
+      }),
     );
     assert.match(result, /^cannot suspend Deployment cart: Deployment \(apps\/v1\) is not a Flux kind/);
     const yaml = await kubectlYaml(api, "staging", ["deployment", "cart", "-n", "frontend"]);
@@ -112,9 +108,9 @@ describe("suspend and resume on the demo fleet", () => {
 
   it("resumes a kind without status without waiting for a reconciliation", async () => {
     const target = { kind: "Alert", name: "staging-all", namespace: "flux-system" };
-    ok(await callTool(suspendFluxReconciliation, target, staging));
+    ok(await staging.call("suspend_flux_reconciliation", target));
     assert.equal(
-      ok(await callTool(resumeFluxReconciliation, target, staging)),
+      ok(await staging.call("resume_flux_reconciliation", target)),
       "Alert flux-system/staging-all in context staging resumed",
     );
   });

@@ -343,8 +343,8 @@ describe("a cluster loaded with kubectl reads back as loaded", { timeout: 120_00
       await kubectl(["replace", "--subresource=status", "-f", file]);
     }
     await kubectl(["create", "-f", "-"], yamlDocuments(events));
-    // Every delay of the simulation passes: first the time it leaves a new object to its creator,
-    // then a quiet period longer than a pick-up and a reconciliation.
+    // Every delay of the simulation passes (with the default options it acts on no new object at
+    // all): whatever it has under way, then a quiet period longer than a pick-up and a reconciliation.
     await api.server.settled();
     const quiet = DEFAULT_SIMULATION_TIMING.pickUpDelayMs + DEFAULT_SIMULATION_TIMING.workDurationMs + 250;
     const resourceVersions = JSON.stringify(
