@@ -17,35 +17,31 @@ const WORKFLOW: Bullet[] = [
   },
   {
     needs: ["get_flux_instance"],
-    text: "Start with get_flux_instance: Flux version, controllers, health, and every Flux object by readiness with the failing ones' reasons.",
+    text: "Start with get_flux_instance for Flux's health and what is failing.",
   },
   {
     needs: ["analyze_flux_resource"],
-    text: "To find why something fails, analyze_flux_resource follows conditions, events, dependsOn, source, workloads and Helm history to the cause in one call.",
+    text: "To find why something fails, call analyze_flux_resource before reading objects, events and logs one by one.",
   },
   {
     needs: ["get_kubernetes_api_versions"],
-    text: "Never guess an apiVersion: get_kubernetes_api_versions lists what the cluster serves.",
+    text: "Never guess an apiVersion: ask get_kubernetes_api_versions.",
   },
   {
     needs: ["get_kubernetes_resources"],
-    text: "get_kubernetes_resources reads any object or list; narrow it with namespace, a label selector, `fields` (kubectl JSONPath) and `limit`. Lists are paged: an answer ends with how many more there are and a `continue` token. Objects Flux manages carry kustomize.toolkit.fluxcd.io or helm.toolkit.fluxcd.io labels.",
+    text: "get_kubernetes_resources reads any object or list; narrow it with namespace, selector, `fields` (kubectl JSONPath) and `limit`; a paged list ends with how many more there are and a `continue` token. Objects Flux manages carry kustomize.toolkit.fluxcd.io or helm.toolkit.fluxcd.io labels.",
   },
   {
     needs: ["get_kubernetes_events"],
-    text: "get_kubernetes_events shows why something failed; filter by object, type Warning and since. Kubernetes keeps events about an hour.",
+    text: "get_kubernetes_events: filter by object, type Warning and since; Kubernetes keeps events about an hour.",
   },
   {
     needs: ["get_kubernetes_logs"],
-    text: "get_kubernetes_logs reads a pod or workload's logs (Flux controllers: kind Deployment in flux-system); use grep and since rather than long tails.",
-  },
-  {
-    needs: ["compare_flux_resources", "get_flux_dependency_graph"],
-    text: "compare_flux_resources compares objects between two contexts; get_flux_dependency_graph draws the fleet for a person.",
+    text: "get_kubernetes_logs: use grep and since rather than long tails.",
   },
   {
     needs: ["search_flux_docs"],
-    text: "Check Flux behaviour and API fields with search_flux_docs rather than from memory; its path mcp documents this server's tools.",
+    text: "Check Flux behaviour and fields with search_flux_docs, not memory; its path mcp documents this server's tools.",
   },
 ];
 
@@ -58,7 +54,7 @@ const ACTIONS: Bullet[] =
     : [
         {
           needs: ["reconcile_flux_resource"],
-          text: "reconcile_flux_resource asks Flux to reconcile an object now (with_source to refetch its source first) and waits for the outcome; a wait that runs out (wait_timeout) means still in progress, not failed.",
+          text: "reconcile_flux_resource reconciles any Flux kind (with_source: its source first); a wait that runs out (wait_timeout) means still in progress, not failed.",
         },
         {
           needs: ["reconcile_flux_kustomization"],

@@ -20,7 +20,7 @@ export const analyzeFluxResource = defineTool({
   title: "Analyze a Flux object's causal chain",
   area: "analysis",
   description:
-    "Finds why a Flux object is not ready in one call: follows conditions, events, dependsOn, source, workloads (crash logs) and Helm history, and names the cause. Without name: everything failing. Use it before reading objects, events and logs one by one.",
+    "Finds why a Flux object is not ready, in one call: follows conditions, events, dependsOn, source, workloads (crash logs) and Helm history to the cause. Without name: everything failing.",
   input: {
     kind: z.string().min(1).max(63).optional().describe("e.g. Kustomization, HelmRelease"),
     name: z.string().min(1).max(253).optional().describe("Omit for everything failing"),

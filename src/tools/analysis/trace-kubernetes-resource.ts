@@ -32,7 +32,7 @@ export const traceKubernetesResource = defineTool({
   title: "Trace an object to its Flux source",
   area: "analysis",
   description:
-    'Traces any object to what deployed it: owners, Flux appliers, sources, each with readiness and revision. Use it for "where does this come from" or "which Kustomization do I fix".',
+    'Traces any object to what deployed it: owners, Flux appliers, sources, each with readiness and revision. Use it for "where does this come from".',
   input: {
     apiVersion: apiVersionArgument().optional().describe("e.g. apps/v1; omit for the preferred version"),
     kind: kindArgument().describe("Kind, e.g. Pod, Deployment"),
