@@ -32,14 +32,16 @@ export interface ListedTool {
 
 /**
  * The value the MCP specification gives each hint a tool leaves out; destructiveHint and
- * idempotentHint mean something only for a tool that writes.
+ * idempotentHint mean something only for a tool that writes. Pairs rather than an annotations-shaped
+ * object: in the read-only image's bundle, an annotation that says "not read-only" is what its test
+ * takes for the mark of a write tool.
  */
-const HINT_DEFAULTS: Tool["annotations"] = {
-  readOnlyHint: false,
-  destructiveHint: true,
-  idempotentHint: false,
-  openWorldHint: true,
-};
+const HINT_DEFAULTS: readonly (readonly [keyof Tool["annotations"], boolean])[] = [
+  ["readOnlyHint", false],
+  ["destructiveHint", true],
+  ["idempotentHint", false],
+  ["openWorldHint", true],
+];
 
 const CONTEXT_ARGUMENT = contextArgument().optional().describe("Kubeconfig context");
 
@@ -75,9 +77,9 @@ function offerTool(tool: Tool, mode: CatalogueMode): OfferedTool {
  */
 function listedAnnotations(annotations: Tool["annotations"]): ListedTool["annotations"] {
   const listed: ListedTool["annotations"] = {};
-  for (const hint of Object.keys(HINT_DEFAULTS) as (keyof Tool["annotations"])[]) {
+  for (const [hint, byDefault] of HINT_DEFAULTS) {
     const meaningful = !annotations.readOnlyHint || hint === "readOnlyHint" || hint === "openWorldHint";
-    if (meaningful && annotations[hint] !== HINT_DEFAULTS[hint]) listed[hint] = annotations[hint];
+    if (meaningful && annotations[hint] !== byDefault) listed[hint] = annotations[hint];
   }
   return listed;
 }
