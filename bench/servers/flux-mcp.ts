@@ -9,7 +9,7 @@ const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 /**
  * The calls an assistant makes from the tool descriptions, not tuned to the key facts: the `fields`
  * are the description's own example (the Ready condition's message, which says why), the limit is
- * the description's "with fields, thousands fit in one".
+ * the description's "with fields, thousands fit".
  */
 const READY = '.status.conditions[?(@.type=="Ready")]';
 const READY_FIELDS = [`${READY}.status`, `${READY}.message`];

@@ -20,52 +20,30 @@ export function waitBudget(waitTimeout: string | undefined): number {
 export const apiVersionParam = apiVersionArgument()
   .min(1)
   .optional()
-  .describe(
-    "API version, e.g. apps/v1 or kustomize.toolkit.fluxcd.io/v1; omit to use the cluster's preferred one.",
-  );
+  .describe("e.g. apps/v1; omit for the kind's preferred version");
 
-export const kindParam = kindArgument().describe("Kind, e.g. Deployment or Kustomization.");
+export const kindParam = kindArgument().describe("Kind, e.g. Deployment, Kustomization");
 
-export const nameParam = nameArgument().describe("Name of the object.");
+export const nameParam = nameArgument().describe("Object name");
 
-export const namespaceParam = namespaceArgument().describe("Namespace of the object.");
+export const namespaceParam = namespaceArgument().describe("Namespace");
 
 export const optionalNamespaceParam = namespaceArgument()
   .optional()
-  .describe("Namespace of the object; omit for cluster-scoped kinds.");
+  .describe("Omit for cluster-scoped kinds");
 
-export const withSourceParam = z
-  .boolean()
-  .default(false)
-  .describe(
-    "Reconcile the object's source first (spec.chartRef, spec.sourceRef, or the HelmChart generated from spec.chart), and that source's own source.",
-  );
+export const withSourceParam = z.boolean().default(false).describe("Reconcile its source first");
 
-export const waitParam = z
-  .boolean()
-  .default(true)
-  .describe(
-    "Wait until the controller has handled the request and report the outcome (Ready, reason, message, revision); false returns as soon as it is requested.",
-  );
+export const waitParam = z.boolean().default(true).describe("Wait for the outcome");
 
 export const waitTimeoutParam = durationArgument()
   .optional()
-  .describe(
-    `How long to wait for the outcome, e.g. 30s or 2m (default ${DEFAULT_WAIT_MS / 1000}s; the server's --timeout still bounds the call). When it runs out the answer says the reconciliation is still in progress, which is not a failure.`,
-  );
+  .describe(`Wait limit, e.g. 2m (default ${DEFAULT_WAIT_MS / 1000}s)`);
 
-export const overwriteParam = z
-  .boolean()
-  .default(false)
-  .describe(
-    "Also change objects that Flux manages (labelled by a Kustomization, HelmRelease, FluxInstance or ResourceSet); Flux reverts such changes at its next reconciliation unless the source changes too.",
-  );
+export const overwriteParam = z.boolean().default(false).describe("Also change objects Flux manages");
 
-export const dryRunParam = z
-  .boolean()
-  .default(false)
-  .describe("Have the API server validate the change without persisting it.");
+export const dryRunParam = z.boolean().default(false).describe("Validate only, change nothing");
 
 export const yamlContentParam = manifestArgument().describe(
-  "Kubernetes objects as YAML or JSON: several documents separated by ---, or a kind: List.",
+  "Objects as YAML or JSON, multi-document or a List",
 );

@@ -1,6 +1,7 @@
 // The server instructions sent in the initialize result: how to work with the tools this server
 // actually offers in this mode. A bullet appears only when the tools it names are registered, and
-// the "Actions" part only when some tool writes.
+// the "Actions" part only when some tool writes. Guidance that concerns several tools lives here,
+// once per session, rather than in every tool description of tools/list.
 import type { Tool } from "../tools/tool.ts";
 
 interface Bullet {
@@ -16,43 +17,31 @@ const WORKFLOW: Bullet[] = [
   },
   {
     needs: ["get_flux_instance"],
-    text: "Start with get_flux_instance: Flux version, controllers, health and a summary of what Flux reconciles.",
+    text: "Start with get_flux_instance for Flux's health and what is failing.",
+  },
+  {
+    needs: ["analyze_flux_resource"],
+    text: "To find why something fails, call analyze_flux_resource before reading objects, events and logs one by one.",
   },
   {
     needs: ["get_kubernetes_api_versions"],
-    text: "Never guess an apiVersion: get_kubernetes_api_versions lists what the cluster serves.",
+    text: "Never guess an apiVersion: ask get_kubernetes_api_versions.",
   },
   {
     needs: ["get_kubernetes_resources"],
-    text: "get_kubernetes_resources reads any object or list; narrow it with namespace, a label selector, `fields` and `limit`. Objects Flux manages carry kustomize.toolkit.fluxcd.io or helm.toolkit.fluxcd.io labels.",
-  },
-  {
-    needs: ["trace_kubernetes_resource"],
-    text: "trace_kubernetes_resource answers which Flux object and source manage a given object.",
+    text: "get_kubernetes_resources reads any object or list; narrow it with namespace, selector, `fields` (kubectl JSONPath) and `limit`; a paged list ends with how many more there are and a `continue` token. Objects Flux manages carry kustomize.toolkit.fluxcd.io or helm.toolkit.fluxcd.io labels.",
   },
   {
     needs: ["get_kubernetes_events"],
-    text: "get_kubernetes_events shows why something failed; filter by object, type Warning and since.",
+    text: "get_kubernetes_events: filter by object, type Warning and since; Kubernetes keeps events about an hour.",
   },
   {
     needs: ["get_kubernetes_logs"],
-    text: "get_kubernetes_logs reads a pod or workload's logs; use grep and since rather than long tails.",
-  },
-  {
-    needs: ["get_kubernetes_metrics"],
-    text: "get_kubernetes_metrics gives CPU and memory use of pods.",
-  },
-  {
-    needs: ["diff_kubernetes_manifest"],
-    text: "diff_kubernetes_manifest previews what applying a manifest would change, without changing anything.",
+    text: "get_kubernetes_logs: use grep and since rather than long tails.",
   },
   {
     needs: ["search_flux_docs"],
-    text: "Check Flux behaviour and API fields with search_flux_docs rather than from memory.",
-  },
-  {
-    needs: ["read_flux_doc"],
-    text: "read_flux_doc reads a documentation page, or one of its sections, that a search pointed to.",
+    text: "Check Flux behaviour and fields with search_flux_docs, not memory; its path mcp documents this server's tools.",
   },
 ];
 
@@ -65,7 +54,7 @@ const ACTIONS: Bullet[] =
     : [
         {
           needs: ["reconcile_flux_resource"],
-          text: "reconcile_flux_resource asks Flux to reconcile an object now (with_source to refetch its source first).",
+          text: "reconcile_flux_resource reconciles any Flux kind (with_source: its source first); a wait that runs out (wait_timeout) means still in progress, not failed.",
         },
         {
           needs: ["reconcile_flux_kustomization"],
@@ -76,24 +65,17 @@ const ACTIONS: Bullet[] =
           text: "suspend_flux_reconciliation and resume_flux_reconciliation stop and restart Flux's work on an object.",
         },
         {
-          needs: ["apply_kubernetes_manifest"],
-          text: "apply_kubernetes_manifest applies YAML server-side; it refuses objects Flux manages unless told to overwrite, since Flux would revert the change.",
-        },
-        {
-          needs: ["patch_kubernetes_resource"],
-          text: "patch_kubernetes_resource changes single fields (e.g. removes a stuck finalizer).",
-        },
-        {
-          needs: ["delete_kubernetes_resource"],
-          text: "delete_kubernetes_resource deletes an object; Flux recreates objects it manages.",
-        },
-        {
-          needs: ["install_flux_instance"],
-          text: "install_flux_instance installs the Flux Operator and a FluxInstance.",
+          needs: ["apply_kubernetes_manifest", "patch_kubernetes_resource", "delete_kubernetes_resource"],
+          text: "apply_kubernetes_manifest, patch_kubernetes_resource and delete_kubernetes_resource refuse objects Flux manages unless overwrite is true, since Flux would revert the change; dry_run changes nothing.",
         },
       ];
 
-export function serverInstructions(tools: readonly Tool[]): string {
+export interface InstructionOptions {
+  /** --mask-secrets: every answer has its Secret values masked. */
+  maskSecrets: boolean;
+}
+
+export function serverInstructions(tools: readonly Tool[], options: InstructionOptions): string {
   const offered = new Set(tools.map((tool) => tool.name));
   const pick = (bullets: Bullet[]) =>
     bullets
@@ -102,10 +84,12 @@ export function serverInstructions(tools: readonly Tool[]): string {
   const writes = tools.some((tool) => tool.writes);
   const lines = [
     `This server inspects${writes ? " and operates" : ""} Kubernetes clusters run by Flux and the Flux Operator.` +
-      (writes ? "" : " It is read-only: it cannot change anything in the cluster."),
+      (writes ? "" : " It is read-only: it cannot change anything in the cluster.") +
+      (options.maskSecrets ? " Secret values are masked in every answer." : ""),
   ];
   const workflow = pick(WORKFLOW);
   if (workflow.length > 0) lines.push("", "Workflow:", ...workflow);
+  lines.push("", "An answer over the response limit is refused with how to narrow the call.");
   const actions = pick(ACTIONS);
   if (actions.length > 0) {
     lines.push("", "Actions (they change the cluster; confirm with the user first):", ...actions);

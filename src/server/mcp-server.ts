@@ -52,7 +52,10 @@ export function defineServer(
     mode,
     offered: new Map(offered.map((entry) => [entry.tool.name, entry])),
     listings: offered.map((entry) => entry.listing),
-    instructions: serverInstructions(offered.map((entry) => entry.tool)),
+    instructions: serverInstructions(
+      offered.map((entry) => entry.tool),
+      { maskSecrets: runtime.maskSecrets },
+    ),
     withheld,
     runtime,
   };

@@ -27,12 +27,23 @@ export interface ListedTool {
   title: string;
   description: string;
   inputSchema: { type: "object"; [keyword: string]: unknown };
-  annotations: Tool["annotations"];
+  annotations: Partial<Tool["annotations"]>;
 }
 
-const CONTEXT_ARGUMENT = contextArgument()
-  .optional()
-  .describe("Kubeconfig context to run this call against; omit for the session's current context.");
+/**
+ * The value the MCP specification gives each hint a tool leaves out; destructiveHint and
+ * idempotentHint mean something only for a tool that writes. Pairs rather than an annotations-shaped
+ * object: in the read-only image's bundle, an annotation that says "not read-only" is what its test
+ * takes for the mark of a write tool.
+ */
+const HINT_DEFAULTS: readonly (readonly [keyof Tool["annotations"], boolean])[] = [
+  ["readOnlyHint", false],
+  ["destructiveHint", true],
+  ["idempotentHint", false],
+  ["openWorldHint", true],
+];
+
+const CONTEXT_ARGUMENT = contextArgument().optional().describe("Kubeconfig context");
 
 export function selectTools(tools: readonly Tool[], mode: CatalogueMode): Tool[] {
   return tools.filter((tool) => !(mode.readOnly && tool.writes) && !(mode.inCluster && tool.kubeconfigOnly));
@@ -55,9 +66,22 @@ function offerTool(tool: Tool, mode: CatalogueMode): OfferedTool {
       title: tool.title,
       description: tool.description,
       inputSchema: BUILT_INPUT_SCHEMAS?.[schemaKey(tool, withContext)] ?? jsonSchemaOf(parser),
-      annotations: tool.annotations,
+      annotations: listedAnnotations(tool.annotations),
     },
   };
+}
+
+/**
+ * The hints that say something: every listed tool pays for its annotations in a model's context, and a
+ * hint at its default value, or one that means nothing for a tool that only reads, tells a client nothing.
+ */
+function listedAnnotations(annotations: Tool["annotations"]): ListedTool["annotations"] {
+  const listed: ListedTool["annotations"] = {};
+  for (const [hint, byDefault] of HINT_DEFAULTS) {
+    const meaningful = !annotations.readOnlyHint || hint === "readOnlyHint" || hint === "openWorldHint";
+    if (meaningful && annotations[hint] !== byDefault) listed[hint] = annotations[hint];
+  }
+  return listed;
 }
 
 /** Set by the bundler (scripts/build.ts): what inputSchemas returned at build time, as JSON. */
@@ -85,9 +109,32 @@ function schemaKey(tool: Tool, withContext: boolean): string {
   return withContext ? `${tool.name}+context` : tool.name;
 }
 
+/**
+ * The JSON Schema of a tool's arguments, less what costs every session tokens and tells a client
+ * nothing it needs: the dialect, `additionalProperties: false` and `minLength: 1`. The parser still
+ * refuses an unknown argument and an empty string, each with a one-line error; every bound that
+ * keeps work small (maxLength, maxItems, maximum) stays in the listing.
+ */
 function jsonSchemaOf(parser: z.ZodObject): ListedTool["inputSchema"] {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(parser, { io: "input" });
-  return { ...schema, type: "object", properties: schema.properties ?? {} };
+  const {
+    $schema: _dialect,
+    additionalProperties: _refusedAnyway,
+    ...schema
+  } = z.toJSONSchema(parser, { io: "input" });
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, property]) => [name, withoutNonEmpty(property)]),
+  );
+  return { ...schema, type: "object", properties };
+}
+
+function withoutNonEmpty(schema: unknown): unknown {
+  if (typeof schema !== "object" || schema === null) return schema;
+  const { minLength, items, ...rest } = schema as { minLength?: unknown; items?: unknown };
+  return {
+    ...rest,
+    ...(minLength !== undefined && minLength !== 1 && { minLength }),
+    ...(items !== undefined && { items: withoutNonEmpty(items) }),
+  };
 }
 
 /** One line naming every problem with the arguments, e.g. `limit: expected number, received string`. */

@@ -7,9 +7,11 @@ function tools(names: string[], writes: string[] = []): Tool[] {
   return [...names, ...writes].map((name) => ({ name, writes: writes.includes(name) }) as Tool);
 }
 
+const MASKING = { maskSecrets: true };
+
 describe("serverInstructions", () => {
   it("says the server is read-only and has no Actions part when no tool writes", () => {
-    const text = serverInstructions(tools(["get_flux_instance", "get_kubernetes_resources"]));
+    const text = serverInstructions(tools(["get_flux_instance", "get_kubernetes_resources"]), MASKING);
     assert.match(text, /It is read-only/);
     assert.doesNotMatch(text, /Actions/);
     assert.match(text, /^- Start with get_flux_instance/m);
@@ -17,7 +19,7 @@ describe("serverInstructions", () => {
   });
 
   it("names only the tools that are registered", () => {
-    const text = serverInstructions(tools(["get_kubernetes_resources", "get_kubeconfig_contexts"]));
+    const text = serverInstructions(tools(["get_kubernetes_resources", "get_kubeconfig_contexts"]), MASKING);
     assert.doesNotMatch(text, /get_flux_instance|set_kubeconfig_context|search_flux_docs/);
   });
 
@@ -27,11 +29,18 @@ describe("serverInstructions", () => {
         ["get_flux_instance"],
         ["reconcile_flux_resource", "suspend_flux_reconciliation", "resume_flux_reconciliation"],
       ),
+      MASKING,
     );
     assert.doesNotMatch(text, /read-only/);
     const actions = text.slice(text.indexOf("Actions"));
     assert.match(actions, /reconcile_flux_resource/);
     assert.match(actions, /suspend_flux_reconciliation and resume_flux_reconciliation/);
     assert.doesNotMatch(actions, /apply_kubernetes_manifest|delete_kubernetes_resource/);
+  });
+
+  it("says Secret values are masked only when they are", () => {
+    const offered = tools(["get_kubernetes_resources"]);
+    assert.match(serverInstructions(offered, MASKING), /Secret values are masked in every answer/);
+    assert.doesNotMatch(serverInstructions(offered, { maskSecrets: false }), /masked/);
   });
 });

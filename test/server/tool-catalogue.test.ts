@@ -52,18 +52,30 @@ describe("offerTools", () => {
       properties: {
         name: { type: "string", description: "Object name." },
         limit: { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
-        context: {
-          type: "string",
-          minLength: 1,
-          maxLength: 1024,
-          description: "Kubeconfig context to run this call against; omit for the session's current context.",
-        },
+        context: { type: "string", maxLength: 1024, description: "Kubeconfig context" },
       },
       required: ["name"],
-      additionalProperties: false,
     });
-    assert.deepEqual(offered?.listing.annotations, readHints);
     assert.equal(offered?.listing.title, "read_things");
+  });
+
+  it("lists only the hints that differ from the MCP defaults and mean something for the tool", () => {
+    const listed = offerTools(catalogue, { readOnly: false, inCluster: false }).map(
+      (offered) => offered.listing.annotations,
+    );
+    // A reader's destructive and idempotent hints mean nothing; readOnlyHint false and destructiveHint
+    // true are what a client assumes without them.
+    assert.deepEqual(listed, [
+      { readOnlyHint: true, openWorldHint: false },
+      { openWorldHint: false },
+      { readOnlyHint: true, openWorldHint: false },
+    ]);
+    const carefulWriter = tool("fix_things", {
+      writes: true,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    });
+    const [offered] = offerTools([carefulWriter], { readOnly: false, inCluster: false });
+    assert.deepEqual(offered?.listing.annotations, { destructiveHint: false, idempotentHint: true });
   });
 
   it("leaves the context argument out in a pod, where there is one cluster", () => {
@@ -76,8 +88,16 @@ describe("offerTools", () => {
     assert.deepEqual(offered?.listing.inputSchema, {
       type: "object",
       properties: {},
-      additionalProperties: false,
     });
+  });
+
+  it("leaves out of the listing what the parser enforces anyway: unknown arguments, empty strings", () => {
+    const [offered] = offerTools([reader], { readOnly: false, inCluster: false });
+    assert.ok(offered);
+    assert.equal(JSON.stringify(offered.listing).match(/additionalProperties|minLength/), null);
+    assert.equal(offered.arguments.safeParse({ name: "x", context: "" }).success, false);
+    assert.equal(offered.arguments.safeParse({ name: "x", other: 1 }).success, false);
+    assert.equal(offered.arguments.safeParse({ name: "x", context: "staging" }).success, true);
   });
 });
 

@@ -19,33 +19,12 @@ export const analyzeFluxResource = defineTool({
   name: "analyze_flux_resource",
   title: "Analyze a Flux object's causal chain",
   area: "analysis",
-  description: [
-    "Finds why a Flux object (Kustomization, HelmRelease, source, ResourceSet…) is not ready, in one call; with no name, does it for everything failing in the context (every failing, stalled or blocked Flux object and every workload with crash-looping or failing pods).",
-    "Follows the chain: the object's conditions and recent events → its dependsOn links and their state → its source and the revision and age of the artifact served (stale artifacts flagged) → for Kustomizations and HelmReleases the workloads they apply (rollout, pods, last termination, log excerpt of the crashed container, previous instance when there is one) → Helm history for HelmReleases.",
-    "Ranked: the first broken link is named as the cause, the others as its consequences with what explains each; links found fine are listed briefly.",
-    `The answer stays within about ${CHAIN_BUDGET_TOKENS} tokens, giving up detail (links found fine, then consequences' evidence, then events) rather than causes. Use it before reading objects, events and logs one by one.`,
-  ].join(" "),
+  description:
+    "Finds why a Flux object is not ready, in one call: follows conditions, events, dependsOn, source, workloads (crash logs) and Helm history to the cause. Without name: everything failing.",
   input: {
-    kind: z
-      .string()
-      .min(1)
-      .max(63)
-      .optional()
-      .describe(
-        "Kind of the object, e.g. Kustomization, HelmRelease, GitRepository; omit with name for the whole context",
-      ),
-    name: z
-      .string()
-      .min(1)
-      .max(253)
-      .optional()
-      .describe("Name of the object; omit to analyze everything failing"),
-    namespace: z
-      .string()
-      .min(1)
-      .max(63)
-      .optional()
-      .describe("Namespace of the object; omit to find the name in any namespace"),
+    kind: z.string().min(1).max(63).optional().describe("e.g. Kustomization, HelmRelease"),
+    name: z.string().min(1).max(253).optional().describe("Omit for everything failing"),
+    namespace: z.string().min(1).max(63).optional().describe("Omit to search all"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

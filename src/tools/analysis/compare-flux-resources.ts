@@ -14,22 +14,14 @@ export const compareFluxResources = defineTool({
   name: "compare_flux_resources",
   title: "Compare Flux objects between two clusters",
   area: "analysis",
-  description: [
-    "Compares a Flux object (or every Flux object of a kind in a namespace, when name is omitted) between two kubeconfig contexts, e.g. the podinfo HelmRelease in production and staging.",
-    "For each object: state, suspended or not, source, URL and ref, path, chart and version, interval, the revision applied (and attempted), and for HelmReleases the inline values by path; differences first, the fields that agree in one line, objects present in one context only named.",
-    "Secret values are never shown.",
-  ].join(" "),
+  description:
+    "Compares a Flux object, or a kind's objects in a namespace, between two kubeconfig contexts: state, source, revision, chart version, values; differences first.",
   input: {
-    kind: z.string().min(1).max(63).describe("Flux kind, e.g. HelmRelease, Kustomization, GitRepository"),
-    name: z
-      .string()
-      .min(1)
-      .max(253)
-      .optional()
-      .describe("Name of the object; omit to compare the namespace's objects of the kind"),
-    namespace: z.string().min(1).max(63).describe("Namespace of the object(s), the same in both contexts"),
-    left_context: z.string().min(1).max(253).describe("First kubeconfig context, e.g. production"),
-    right_context: z.string().min(1).max(253).describe("Second kubeconfig context, e.g. staging"),
+    kind: z.string().min(1).max(63).describe("Flux kind, e.g. HelmRelease"),
+    name: z.string().min(1).max(253).optional().describe("Omit for all of the kind"),
+    namespace: z.string().min(1).max(63).describe("Same in both contexts"),
+    left_context: z.string().min(1).max(253).describe("First context"),
+    right_context: z.string().min(1).max(253).describe("Second context"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

@@ -21,32 +21,12 @@ export const getFluxDependencyGraph = defineTool({
   name: "get_flux_dependency_graph",
   title: "Draw the Flux dependency graph",
   area: "analysis",
-  description: [
-    "Returns the dependency graph of a context's Flux objects as a Mermaid flowchart (in a ```mermaid block, which clients that render Mermaid show as a picture): sources → Kustomizations and HelmReleases (HelmRelease → HelmChart → HelmRepository), dotted dependsOn arrows, thick arrows from appliers (Kustomization, HelmRelease, ResourceSet, FluxInstance) to the Flux objects they apply; each box colored by state (ready, failing, stalled, blocked, suspended, progressing).",
-    `Filter by namespace (its objects and their direct neighbours) or by one object (kind, name, namespace: everything upstream and downstream of it). Above ${MAX_GRAPH_NODES} objects it asks for a filter.`,
-    "Use it when a person wants to see the fleet; to find why something fails, use analyze_flux_resource.",
-  ].join(" "),
+  description:
+    "Draws the Flux dependency graph (sources, dependsOn, appliers) as a Mermaid flowchart colored by state. Use it when a person wants to see the fleet.",
   input: {
-    namespace: z
-      .string()
-      .min(1)
-      .max(63)
-      .optional()
-      .describe(
-        "Only this namespace's objects (with their direct neighbours); with kind and name, the object's namespace",
-      ),
-    kind: z
-      .string()
-      .min(1)
-      .max(63)
-      .optional()
-      .describe("With name: draw this object's neighbourhood, e.g. Kustomization"),
-    name: z
-      .string()
-      .min(1)
-      .max(253)
-      .optional()
-      .describe("With kind and namespace: the object whose neighbourhood to draw"),
+    namespace: z.string().min(1).max(63).optional().describe("Only this namespace"),
+    kind: z.string().min(1).max(63).optional().describe("With name: one object's neighbourhood"),
+    name: z.string().min(1).max(253).optional().describe("With kind and namespace"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

@@ -31,26 +31,13 @@ export const traceKubernetesResource = defineTool({
   name: "trace_kubernetes_resource",
   title: "Trace an object to its Flux source",
   area: "analysis",
-  description: [
-    "Finds what deployed any Kubernetes object and whether that chain is healthy: follows ownerReferences (e.g. Pod → ReplicaSet → Deployment) to the object Flux applied, then the Flux appliers above it (HelmRelease → Kustomization → … → FluxInstance or ResourceSet), then the sources they build from (GitRepository, OCIRepository, HelmChart → HelmRepository) with their revisions.",
-    "Each step shows its readiness, the message when not ready, and the last applied and attempted revisions. Says plainly when the object is not managed by Flux.",
-    'Use it to answer "where does this come from", "why is this Pod still on the old version", or "which Kustomization do I fix".',
-  ].join(" "),
+  description:
+    'Traces any object to what deployed it: owners, Flux appliers, sources, each with readiness and revision. Use it for "where does this come from".',
   input: {
-    apiVersion: apiVersionArgument()
-      .optional()
-      .describe("apiVersion, e.g. apps/v1, v1; omit to use the cluster's preferred version of the kind"),
-    kind: kindArgument().describe(
-      "Kind of the object, singular as in YAML, e.g. Pod, Deployment, HelmRelease",
-    ),
-    name: nameArgument().describe("Name of the object"),
-    namespace: z
-      .string()
-      .max(MAX_LABEL)
-      .optional()
-      .describe(
-        "Namespace of the object; omit for cluster-scoped kinds, or to find the name in any namespace",
-      ),
+    apiVersion: apiVersionArgument().optional().describe("e.g. apps/v1; omit for the preferred version"),
+    kind: kindArgument().describe("Kind, e.g. Pod, Deployment"),
+    name: nameArgument().describe("Object name"),
+    namespace: z.string().max(MAX_LABEL).optional().describe("Omit to search all"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

@@ -6,10 +6,7 @@ export const getKubeconfigContexts = defineTool({
   name: "get_kubeconfig_contexts",
   title: "List kubeconfig contexts",
   area: "clusters",
-  description: [
-    "Lists the contexts of the kubeconfig (every file in KUBECONFIG, merged like kubectl) with their cluster, user and default namespace, and which one this session uses.",
-    "Switch with set_kubeconfig_context, or pass context on a single call of another tool.",
-  ].join(" "),
+  description: "Lists the kubeconfig contexts and the one this session uses.",
   input: {},
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   writes: false,

@@ -8,12 +8,9 @@ export const setKubeconfigContext = defineTool({
   name: "set_kubeconfig_context",
   title: "Switch kubeconfig context",
   area: "clusters",
-  description: [
-    "Makes this session's later tool calls use another kubeconfig context (see get_kubeconfig_contexts).",
-    "Affects this MCP session only; the kubeconfig file and other sessions are unchanged. To act on another cluster for one call only, pass context to that call instead.",
-  ].join(" "),
+  description: "Switches this session to another kubeconfig context.",
   input: {
-    name: contextArgument().describe("Name of the context, as get_kubeconfig_contexts lists it"),
+    name: contextArgument().describe("Context name"),
   },
   // Only session state changes: nothing in a cluster or on disk, hence read-only and allowed with --read-only.
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -12,31 +12,18 @@ export const readFluxDoc = defineTool({
   name: "read_flux_doc",
   title: "Read Flux documentation",
   area: "docs",
-  description: [
-    "Reads a document of the offline Flux documentation by the path search_flux_docs gave, from a line (offset) or a heading, up to limit lines (about 30 KB at most).",
-    'Ends with "Next: offset=N" when more is left. An unknown heading lists the document\'s headings; an unknown path suggests the closest ones.',
-  ].join(" "),
+  description: "Reads a document that search_flux_docs found, from a line or a heading.",
   input: {
-    path: z
-      .string()
-      .min(1)
-      .max(300)
-      .describe("Document path from search_flux_docs, e.g. kinds/helmrelease or crd/kustomization/v1"),
-    heading: z
-      .string()
-      .max(200)
-      .optional()
-      .describe(
-        "Read the section under this heading, given as anchor (#remediation) or text; offset is then ignored",
-      ),
-    offset: z.number().int().min(1).optional().describe("First line to read, 1-based (default 1)"),
+    path: z.string().min(1).max(300).describe("Path from search_flux_docs"),
+    heading: z.string().max(200).optional().describe("Section heading or anchor"),
+    offset: z.number().int().min(1).optional().describe("First line, 1-based"),
     limit: z
       .number()
       .int()
       .min(1)
       .max(MAX_READ_LINES)
       .optional()
-      .describe(`Lines to read (default ${DEFAULT_READ_LINES})`),
+      .describe(`Lines (default ${DEFAULT_READ_LINES})`),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   writes: false,

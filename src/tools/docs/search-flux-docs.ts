@@ -17,37 +17,13 @@ export const searchFluxDocs = defineTool({
   name: "search_flux_docs",
   title: "Search Flux documentation",
   area: "docs",
-  description: [
-    "Searches the Flux documentation, offline: a knowledge base on Flux concepts, every Flux and Flux Operator kind with a reference of every spec field, guides (repository layouts, Gitless GitOps with OCI artifacts, Terraform bootstrap, the Flux Web UI, best practices), condition reasons with their fixes, troubleshooting playbooks and this server's tools;",
-    "the schemas of the Flux CRDs installed in the cluster (field paths with descriptions, matching its versions; paths crd/<kind>/<version>);",
-    "and local Markdown docs when the server runs with --docs-dir (paths local/...).",
-    "Returns the best sections: title with heading trail, path, line range and an excerpt; read more with read_flux_doc.",
-    "Query with an error message, a condition reason (DependencyNotReady), a field path (helmrelease spec.install.remediation.retries) or a question.",
-  ].join(" "),
+  description:
+    "Searches offline Flux docs (concepts, every kind's fields, guides, condition reasons, troubleshooting) and the cluster's CRD schemas. Use it rather than memory.",
   input: {
-    query: z
-      .string()
-      .min(2)
-      .max(200)
-      .describe("What to look for: words, an error message, a reason or a field path"),
-    path: z
-      .string()
-      .max(300)
-      .optional()
-      .describe(
-        "Only documents under this path prefix: concepts, kinds, fields, guides, reference, troubleshooting, operator, mcp, crd, local; the newer server's /docs/crd, /docs/guides, /docs/resourcesets, … are accepted too",
-      ),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(20)
-      .optional()
-      .describe(`Sections to return (default ${DEFAULT_SEARCH_LIMIT})`),
-    format: z
-      .enum(["concise", "complete"])
-      .optional()
-      .describe("Legacy: concise (default) gives excerpts of about 2000 characters, complete whole sections"),
+    query: z.string().min(2).max(200).describe("Words, an error, a reason or a field path"),
+    path: z.string().max(300).optional().describe("Path prefix, e.g. kinds, guides, crd"),
+    limit: z.number().int().min(1).max(20).optional().describe(`Sections (default ${DEFAULT_SEARCH_LIMIT})`),
+    format: z.enum(["concise", "complete"]).optional().describe("Legacy: excerpts or whole sections"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   writes: false,

@@ -10,7 +10,7 @@ export const applyKubernetesManifest = defineTool({
   name: "apply_kubernetes_manifest",
   title: "Apply Kubernetes manifest",
   description:
-    "Creates or updates Kubernetes objects from YAML (multi-document, or kind: List) with server-side apply: CustomResourceDefinitions and Namespaces first, the rest once they are served. Returns one line per object: Kind/namespace/name created, configured or unchanged. Refuses objects that Flux manages unless overwrite is true (Flux would revert the change); checks kinds and namespaces before writing anything. dry_run validates on the server without changing anything; diff_kubernetes_manifest shows the changes first.",
+    "Creates or updates objects from YAML with server-side apply; one line per object. Refuses objects Flux manages unless overwrite.",
   area: "operations",
   input: { yaml_content: yamlContentParam, overwrite: overwriteParam, dry_run: dryRunParam },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

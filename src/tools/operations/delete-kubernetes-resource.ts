@@ -15,7 +15,7 @@ export const deleteKubernetesResource = defineTool({
   name: "delete_kubernetes_resource",
   title: "Delete a Kubernetes object",
   description:
-    "Deletes one Kubernetes object and says what that sets off: who would re-create it (its Flux applier, its owner), what goes with it (Pods of a workload, a Flux object's inventory, a namespace's content, a CRD's objects) and finalizers it waits for. Refuses objects that Flux manages unless overwrite is true (Flux would re-create them). dry_run shows all this without deleting.",
+    "Deletes one object and says what follows: who re-creates it, what goes with it. Refuses objects Flux manages unless overwrite.",
   area: "operations",
   input: {
     apiVersion: apiVersionParam,

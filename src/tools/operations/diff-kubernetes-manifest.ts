@@ -12,7 +12,7 @@ export const diffKubernetesManifest = defineTool({
   name: "diff_kubernetes_manifest",
   title: "Diff Kubernetes manifest against the cluster",
   description:
-    "Shows what apply_kubernetes_manifest would change, without changing anything: a server-side dry-run apply of each object, compared with the live object as a unified diff of its YAML (no managedFields, resourceVersion or status noise; Secret values masked, changed ones marked). New objects show as all added, unchanged ones as one line; objects managed by Flux are flagged.",
+    "Shows what applying YAML would change, as a diff against the live objects, changing nothing. Use it before apply_kubernetes_manifest.",
   area: "operations",
   input: { yaml_content: yamlContentParam },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

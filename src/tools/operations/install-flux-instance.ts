@@ -24,29 +24,16 @@ export const installFluxInstance = defineTool({
   name: "install_flux_instance",
   title: "Install a Flux instance",
   description:
-    "Installs or updates Flux on a cluster where the Flux Operator runs: applies the FluxInstance given as YAML (in namespace flux-system, created if missing) and waits until the operator reports it Ready, with progress. Returns the applied objects and the outcome (reason, message, revision). This server reaches only the Kubernetes API: pass the manifest's content as instance_yaml, not a URL.",
+    "Installs or updates Flux where the Flux Operator runs: applies a FluxInstance and waits until it is Ready.",
   area: "operations",
   input: {
-    instance_yaml: manifestArgument()
-      .optional()
-      .describe(
-        "The FluxInstance manifest (YAML), e.g. kind: FluxInstance, metadata.name: flux, spec.distribution {version: 2.x, registry: ghcr.io/fluxcd}.",
-      ),
-    instance_url: z
-      .string()
-      .min(1)
-      .max(MAX_URL)
-      .optional()
-      .describe(
-        "Accepted for compatibility with flux-operator-mcp but not downloaded (no network besides the Kubernetes API): fetch it yourself and pass its content as instance_yaml.",
-      ),
+    instance_yaml: manifestArgument().optional().describe("FluxInstance manifest (YAML)"),
+    instance_url: z.string().min(1).max(MAX_URL).optional().describe("Not downloaded: pass instance_yaml"),
     overwrite: overwriteParam,
     wait: waitParam,
     timeout: durationArgument()
       .optional()
-      .describe(
-        `How long to wait for the instance to be ready (default ${DEFAULT_WAIT_MS / 1000}s; the server's --timeout still bounds the call). When it runs out the answer says the installation is still in progress, which is not a failure.`,
-      ),
+      .describe(`Wait limit (default ${DEFAULT_WAIT_MS / 1000}s)`),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   writes: true,

@@ -20,7 +20,7 @@ export const patchKubernetesResource = defineTool({
   name: "patch_kubernetes_resource",
   title: "Patch a Kubernetes object",
   description:
-    "Changes part of one Kubernetes object: a JSON merge patch (default), a JSON patch (RFC 6902 list of operations) or a strategic merge patch (built-in kinds), optionally on the status subresource. Typical uses: remove a stuck finalizer, scale, add a restart annotation. Returns the change as a diff. Refuses objects that Flux manages unless overwrite is true (Flux would revert the change).",
+    "Patches one object, e.g. to remove a stuck finalizer or scale; returns a diff. Refuses objects Flux manages unless overwrite.",
   area: "operations",
   input: {
     apiVersion: apiVersionParam,
@@ -28,18 +28,10 @@ export const patchKubernetesResource = defineTool({
     name: nameParam,
     namespace: optionalNamespaceParam,
     patch: manifestArgument().describe(
-      'The patch as YAML or JSON: a mapping for merge and strategic (e.g. {"spec":{"replicas":2}}; null removes a field), a list of operations for json (e.g. [{"op":"remove","path":"/metadata/finalizers"}]).',
+      'YAML or JSON; for json a list, e.g. [{"op":"remove","path":"/metadata/finalizers"}]',
     ),
-    type: z
-      .enum(["merge", "json", "strategic"])
-      .default("merge")
-      .describe(
-        "merge (RFC 7386, default), json (RFC 6902) or strategic (built-in kinds only; merges lists by key).",
-      ),
-    subresource: z
-      .enum(["status"])
-      .optional()
-      .describe("Patch the status subresource instead of the object."),
+    type: z.enum(["merge", "json", "strategic"]).default("merge").describe("RFC 7386, RFC 6902 or strategic"),
+    subresource: z.enum(["status"]).optional().describe("Patch status instead"),
     dry_run: dryRunParam,
     overwrite: overwriteParam,
   },

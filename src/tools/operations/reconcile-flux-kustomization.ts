@@ -12,8 +12,7 @@ import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
 export const reconcileFluxKustomization = defineTool({
   name: "reconcile_flux_kustomization",
   title: "Reconcile a Flux Kustomization",
-  description:
-    "Asks kustomize-controller to reconcile a Kustomization now, optionally its source first (with_source), and waits for the outcome: Ready or not, reason, message, applied revision. Refuses a suspended Kustomization. reconcile_flux_resource does the same for any Flux kind.",
+  description: "Reconciles a Kustomization now and waits for the outcome.",
   area: "operations",
   input: {
     name: nameParam,

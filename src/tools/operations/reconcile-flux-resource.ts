@@ -16,20 +16,18 @@ export const reconcileFluxResource = defineTool({
   name: "reconcile_flux_resource",
   title: "Reconcile a Flux object",
   description:
-    "Asks Flux to reconcile an object now (Kustomization, HelmRelease, a source, image automation, Receiver, FluxInstance, ResourceSet, ResourceSetInputProvider) and waits for the outcome: Ready or not, reason, message, revision, duration. Refuses suspended objects (resume them first) and kinds without status (Alert, Provider).",
+    "Reconciles any Flux object now and waits for the outcome: Ready, reason, message, revision. Refuses suspended objects.",
   area: "operations",
   input: {
     apiVersion: apiVersionParam,
-    kind: kindArgument().describe("Flux kind, e.g. Kustomization, HelmRelease, GitRepository, ResourceSet."),
+    kind: kindArgument().describe("Flux kind, e.g. Kustomization"),
     name: nameParam,
     namespace: namespaceParam,
     with_source: withSourceParam,
     force: z
       .boolean()
       .optional()
-      .describe(
-        "HelmRelease, FluxInstance and ResourceSetInputProvider only: run a one-off forced reconciliation (a HelmRelease is upgraded even without changes). Default: true for HelmRelease and ResourceSetInputProvider (as flux-operator-mcp), false otherwise; false opts out.",
-      ),
+      .describe("Force a one-off run (default: HelmRelease, ResourceSetInputProvider)"),
     wait: waitParam,
     wait_timeout: waitTimeoutParam,
   },

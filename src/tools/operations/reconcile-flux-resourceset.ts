@@ -11,8 +11,7 @@ import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
 export const reconcileFluxResourceSet = defineTool({
   name: "reconcile_flux_resourceset",
   title: "Reconcile a Flux ResourceSet",
-  description:
-    "Asks the Flux Operator to reconcile a ResourceSet now and waits for the outcome: Ready or not, reason, message. Refuses a ResourceSet whose reconciliation is disabled (resume it first).",
+  description: "Reconciles a ResourceSet now and waits for the outcome.",
   area: "operations",
   input: { name: nameParam, namespace: namespaceParam, wait: waitParam, wait_timeout: waitTimeoutParam },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -14,11 +14,10 @@ const SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket", "HelmChart", "
 export const reconcileFluxSource = defineTool({
   name: "reconcile_flux_source",
   title: "Reconcile a Flux source",
-  description:
-    "Asks source-controller to fetch a source now (GitRepository, OCIRepository, Bucket, HelmChart, HelmRepository) and waits for the outcome: Ready or not, reason, message, fetched revision. Refuses a suspended source and static OCI HelmRepositories.",
+  description: "Fetches a Flux source now and waits for the outcome.",
   area: "operations",
   input: {
-    kind: z.enum(SOURCE_KINDS).describe("Source kind."),
+    kind: z.enum(SOURCE_KINDS).describe("Source kind"),
     name: nameParam,
     namespace: namespaceParam,
     wait: waitParam,

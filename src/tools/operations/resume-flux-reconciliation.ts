@@ -18,8 +18,7 @@ import { describeOutcome, progressReporter, waitForOutcome } from "../../flux/re
 export const resumeFluxReconciliation = defineTool({
   name: "resume_flux_reconciliation",
   title: "Resume a Flux object",
-  description:
-    "Resumes reconciliation of a suspended Flux object (removes spec.suspend, or sets fluxcd.controlplane.io/reconcile: enabled on Flux Operator kinds), requests a reconciliation right away and waits for its outcome: Ready or not, reason, message, revision. Only Flux kinds are accepted.",
+  description: "Resumes a suspended Flux object, reconciles it and waits for the outcome.",
   area: "operations",
   input: {
     apiVersion: apiVersionParam,

@@ -8,8 +8,7 @@ import { apiVersionParam, kindParam, nameParam, namespaceParam } from "../../par
 export const suspendFluxReconciliation = defineTool({
   name: "suspend_flux_reconciliation",
   title: "Suspend a Flux object",
-  description:
-    "Stops Flux from reconciling an object until it is resumed: spec.suspend on toolkit kinds (Kustomization, HelmRelease, sources, image automation, notification kinds), the fluxcd.controlplane.io/reconcile: disabled annotation on Flux Operator kinds (FluxInstance, ResourceSet, ...). The object keeps its last status. Only Flux kinds are accepted.",
+  description: "Suspends a Flux object's reconciliation until it is resumed; it keeps its last status.",
   area: "operations",
   input: { apiVersion: apiVersionParam, kind: kindParam, name: nameParam, namespace: namespaceParam },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -62,12 +62,8 @@ export const getFluxInstance = defineTool({
   name: "get_flux_instance",
   title: "Get the Flux installation status",
   area: "reporting",
-  description: [
-    'Answers "is Flux healthy here and what is failing?" in one call: Flux and Flux Operator versions, what manages the installation, each controller\'s version and health, the cluster sync (Kustomization, source, revision), and every Flux object counted by kind and readiness.',
-    "Failing objects are named with their reason and message; objects blocked by a failing dependency (DependencyNotReady) are listed apart as consequences, not causes; suspended and in-progress objects are listed too.",
-    "Works with the Flux Operator (adds the FluxInstance and FluxReport) and without it (flux bootstrap or flux install).",
-    "Start here; then get_kubernetes_resources for an object's details and events, trace_kubernetes_resource to find what manages an object.",
-  ].join(" "),
+  description:
+    "Flux health in one call: versions, controllers, cluster sync, and Flux objects by kind and readiness, naming the failing ones with reason and message. Start here.",
   input: {},
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

@@ -8,10 +8,8 @@ export const getKubernetesApiVersions = defineTool({
   name: "get_kubernetes_api_versions",
   title: "Get Kubernetes API versions",
   area: "reporting",
-  description: [
-    "Lists the kinds the cluster serves, built-in and custom (CRDs), grouped by their preferred apiVersion, Flux kinds first: `apiVersion: Kind, Kind`.",
-    "Use it to find the apiVersion of a kind before calling get_kubernetes_resources or writing a manifest, or to check which Flux APIs are installed.",
-  ].join(" "),
+  description:
+    "Lists the kinds the cluster serves, built-in and CRDs, by preferred apiVersion. Use it to find a kind's apiVersion or which Flux APIs are installed.",
   input: {},
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

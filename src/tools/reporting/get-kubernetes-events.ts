@@ -18,37 +18,17 @@ export const getKubernetesEvents = defineTool({
   name: "get_kubernetes_events",
   title: "Get Kubernetes events",
   area: "reporting",
-  description: [
-    "Gets recent Kubernetes events, one line each: `age type reason Kind/namespace/name: message (xN)`, newest last, with totals.",
-    "Use it for what happened lately to an object or a namespace (failed reconciliations, health checks, crash loops); narrow with kind and name, type Warning, since and grep.",
-    "Kubernetes keeps events for about an hour. get_kubernetes_resources already shows a Flux object's latest events.",
-  ].join(" "),
+  description:
+    "Recent events, one line each, newest last. Use it for what happened lately to an object or namespace: failed reconciliations, health checks, crash loops.",
   input: {
-    apiVersion: apiVersionArgument()
-      .optional()
-      .describe("apiVersion of the object the events are about, e.g. helm.toolkit.fluxcd.io/v2; needs kind"),
-    kind: z
-      .string()
-      .max(MAX_KIND)
-      .optional()
-      .describe("Kind of the object the events are about, e.g. HelmRelease, Pod"),
-    name: z.string().max(MAX_NAME).optional().describe("Name of the object the events are about"),
-    namespace: z.string().max(MAX_LABEL).optional().describe("Namespace; omit for all namespaces"),
-    type: z.enum(["Normal", "Warning"]).optional().describe("Only events of this type"),
-    since: durationArgument().optional().describe("Only events newer than this, e.g. 30m, 2h, 1h30m"),
-    grep: z
-      .string()
-      .optional()
-      .describe(
-        "Case-insensitive regular expression matched against reason, message and Kind/namespace/name",
-      ),
-    limit: z
-      .number()
-      .int()
-      .min(1)
-      .max(1000)
-      .default(DEFAULT_EVENT_LIMIT)
-      .describe("Maximum events shown, the newest ones"),
+    apiVersion: apiVersionArgument().optional().describe("Of the object; needs kind"),
+    kind: z.string().max(MAX_KIND).optional().describe("Kind of the object, e.g. HelmRelease"),
+    name: z.string().max(MAX_NAME).optional().describe("Name of the object"),
+    namespace: z.string().max(MAX_LABEL).optional().describe("Omit for all namespaces"),
+    type: z.enum(["Normal", "Warning"]).optional().describe("Only this type"),
+    since: durationArgument().optional().describe("Newer than, e.g. 30m"),
+    grep: z.string().optional().describe("Case-insensitive regex on reason, message, object"),
+    limit: z.number().int().min(1).max(1000).default(DEFAULT_EVENT_LIMIT).describe("Newest events shown"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

@@ -25,41 +25,26 @@ export const getKubernetesLogs = defineTool({
   name: "get_kubernetes_logs",
   title: "Get Kubernetes logs",
   area: "reporting",
-  description: [
-    `Gets the newest log lines of a pod, or of the pods of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob (newest ${MAX_LOG_PODS} pods), one section per container with its state and restarts.`,
-    "JSON lines (Flux controllers) are shortened to `time level Kind/namespace/name: message key=value…`, keeping every message, error, name and revision.",
-    "Narrow with since and grep. After a crash (restarts, CrashLoopBackOff) previous: true shows the crashed instance's log.",
-    "Flux controllers are Deployments in flux-system, e.g. kind Deployment, name kustomize-controller.",
-  ].join(" "),
+  description:
+    "Newest log lines of a pod or of a workload's pods, per container. After a crash use previous: true. Flux controllers are Deployments in flux-system.",
   input: {
-    kind: z.enum(WORKLOAD_KINDS).optional().describe("Pod (default), or a workload whose pods to read"),
-    name: nameArgument().optional().describe("Name of the pod or workload"),
-    namespace: namespaceArgument().optional().describe("Namespace of the pod or workload"),
-    container: containerArgument()
-      .optional()
-      .describe("Container name; omit for all containers (and init containers that failed or still run)"),
-    since: durationArgument().optional().describe("Only lines newer than this, e.g. 30s, 5m, 1h30m"),
-    grep: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        `Case-insensitive regular expression; keeps matching lines with their indented continuation lines, searching the newest ${GREP_SCAN_LINES} lines`,
-      ),
+    kind: z.enum(WORKLOAD_KINDS).optional().describe("Pod (default) or a workload"),
+    name: nameArgument().optional().describe("Pod or workload name"),
+    namespace: namespaceArgument().optional().describe("Namespace"),
+    container: containerArgument().optional().describe("Omit for all containers"),
+    since: durationArgument().optional().describe("Newer than, e.g. 5m"),
+    grep: z.string().min(1).optional().describe("Case-insensitive regex; keeps matching lines"),
     limit: z
       .number()
       .int()
       .min(1)
       .max(1000)
       .optional()
-      .describe(`Newest lines per container (default ${DEFAULT_LOG_LIMIT}); with grep, matching entries`),
-    previous: z
-      .boolean()
-      .optional()
-      .describe("Read the previous instance of each container: the one that crashed or was restarted"),
-    pod_name: nameArgument().optional().describe("Older name of `name` (a pod), still accepted"),
-    pod_namespace: namespaceArgument().optional().describe("Older name of `namespace`, still accepted"),
-    container_name: containerArgument().optional().describe("Older name of `container`, still accepted"),
+      .describe(`Lines per container (default ${DEFAULT_LOG_LIMIT})`),
+    previous: z.boolean().optional().describe("Read the crashed instance"),
+    pod_name: nameArgument().optional().describe("Old name of name"),
+    pod_namespace: namespaceArgument().optional().describe("Old name of namespace"),
+    container_name: containerArgument().optional().describe("Old name of container"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

@@ -15,28 +15,22 @@ export const getKubernetesMetrics = defineTool({
   name: "get_kubernetes_metrics",
   title: "Get pod CPU and memory usage",
   area: "reporting",
-  description: [
-    "Gets the current CPU and memory usage of pods, one row per pod (per container when a pod has several), with totals, from metrics-server (what kubectl top pod shows).",
-    "Give a namespace, and a pod name or a label selector to narrow it; omit the namespace for all namespaces.",
-    "Use it to spot a controller or app near its memory limit (OOMKilled) or starved of CPU.",
-  ].join(" "),
+  description:
+    "CPU and memory use of pods, with totals (kubectl top pod). Use it to spot pods near their memory limit or starved of CPU.",
   input: {
-    namespace: namespaceArgument().optional().describe("Namespace of the pods; omit for all namespaces"),
-    name: nameArgument().optional().describe("Name of one pod; needs namespace"),
-    selector: selectorArgument()
-      .min(1)
-      .optional()
-      .describe("Label selector of the pods, comma-separated, e.g. app.kubernetes.io/name=podinfo"),
+    namespace: namespaceArgument().optional().describe("Omit for all namespaces"),
+    name: nameArgument().optional().describe("One pod; needs namespace"),
+    selector: selectorArgument().min(1).optional().describe("Label selector, e.g. app=web"),
     limit: z
       .number()
       .int()
       .min(1)
       .max(1000)
       .optional()
-      .describe(`Maximum pods listed (default ${DEFAULT_METRICS_LIMIT}); totals still count every pod`),
-    pod_namespace: namespaceArgument().optional().describe("Older name of `namespace`, still accepted"),
-    pod_name: nameArgument().optional().describe("Older name of `name`, still accepted"),
-    pod_selector: selectorArgument().min(1).optional().describe("Older name of `selector`, still accepted"),
+      .describe(`Pods listed (default ${DEFAULT_METRICS_LIMIT})`),
+    pod_namespace: namespaceArgument().optional().describe("Old name of namespace"),
+    pod_name: nameArgument().optional().describe("Old name of name"),
+    pod_selector: selectorArgument().min(1).optional().describe("Old name of selector"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,

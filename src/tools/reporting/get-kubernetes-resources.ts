@@ -32,34 +32,22 @@ export const getKubernetesResources = defineTool({
   name: "get_kubernetes_resources",
   title: "Get Kubernetes resources",
   area: "reporting",
-  description: [
-    "Gets Kubernetes objects of any kind (built-in or CRD) as YAML without managedFields; Secret values are masked.",
-    "Give name to get one object, omit it to list.",
-    "Flux objects also carry their latest events (newest last) and the objects they manage (from the inventory, or from Helm's storage for a HelmRelease).",
-    "Use fields to fetch only the values you need: far smaller answers.",
-    "Lists are paged: an answer holds up to limit objects (with fields, as many as fit the response size limit) and ends with how many more there are and the continue token.",
-    "For an overview of Flux start with get_flux_instance; for an event timeline use get_kubernetes_events.",
-  ].join(" "),
+  description:
+    "Gets one object (with name) or lists objects of any kind as YAML; Flux objects include their latest events and managed objects. Use fields for small answers.",
   input: {
     apiVersion: apiVersionArgument()
       .optional()
-      .describe(
-        "apiVersion, e.g. helm.toolkit.fluxcd.io/v2, apps/v1, v1; omit to use the cluster's preferred version of the kind (see get_kubernetes_api_versions)",
-      ),
-    kind: kindArgument().describe(
-      "Kind, singular as in YAML, e.g. Kustomization, HelmRelease, Deployment, Pod",
-    ),
-    name: z.string().max(MAX_NAME).optional().describe("Name of the object; omit to list"),
-    namespace: z.string().max(MAX_LABEL).optional().describe("Namespace; omit for all namespaces"),
-    selector: selectorArgument()
-      .optional()
-      .describe("Label selector, comma-separated, e.g. app.kubernetes.io/name=podinfo,tier!=cache"),
+      .describe("e.g. helm.toolkit.fluxcd.io/v2; omit for the kind's preferred version"),
+    kind: kindArgument().describe("Kind as in YAML, e.g. HelmRelease, Pod"),
+    name: z.string().max(MAX_NAME).optional().describe("Omit to list"),
+    namespace: z.string().max(MAX_LABEL).optional().describe("Omit for all namespaces"),
+    selector: selectorArgument().optional().describe("Label selector, e.g. app=web,tier!=cache"),
     fields: z
       .array(z.string().min(1).max(MAX_FIELD_EXPRESSION))
       .max(MAX_FIELDS)
       .optional()
       .describe(
-        'kubectl JSONPath expressions, one each (braces and leading dot optional), e.g. .status.conditions[?(@.type=="Ready")].message: the answer becomes a tab-separated table, one row per object with its namespace, name and the value of each expression',
+        'JSONPath expressions, e.g. .status.conditions[?(@.type=="Ready")].message; answers a table, a row per object',
       ),
     limit: z
       .number()
@@ -67,12 +55,8 @@ export const getKubernetesResources = defineTool({
       .min(1)
       .max(10000)
       .default(DEFAULT_RESOURCE_LIMIT)
-      .describe("Maximum objects per answer; with fields, thousands fit in one"),
-    continue: z
-      .string()
-      .max(MAX_CONTINUE_TOKEN)
-      .optional()
-      .describe("The continue token a previous truncated answer gave, for the next page"),
+      .describe("Objects per page; with fields, thousands fit"),
+    continue: z.string().max(MAX_CONTINUE_TOKEN).optional().describe("Token for the next page"),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,
