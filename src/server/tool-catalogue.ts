@@ -32,9 +32,7 @@ export interface ListedTool {
 
 /**
  * The value the MCP specification gives each hint a tool leaves out; destructiveHint and
- * idempotentHint mean something only for a tool that writes. Pairs rather than an annotations-shaped
- * object: in the read-only image's bundle, an annotation that says "not read-only" is what its test
- * takes for the mark of a write tool.
+ * idempotentHint mean something only for a tool that writes.
  */
 const HINT_DEFAULTS: readonly (readonly [keyof Tool["annotations"], boolean])[] = [
   ["readOnlyHint", false],

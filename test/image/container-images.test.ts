@@ -201,8 +201,8 @@ describe("container images", { skip }, () => {
       assert.ok(ordinary.includes(`"${name}"`), `the default image's bundle defines ${name}`);
       assert.ok(!hardened.includes(`"${name}"`), `the read-only image's bundle names ${name}`);
     }
-    // The MCP annotation every write tool carries (readOnlyHint: false), as the bundler writes it.
-    assert.match(ordinary, /readOnlyHint: !1/);
-    assert.doesNotMatch(hardened, /readOnlyHint: !1|readOnlyHint: false/);
+    // The mark every write tool's definition carries (writes: true), as the bundler writes it.
+    assert.match(ordinary, /writes: !0/);
+    assert.doesNotMatch(hardened, /writes: !0|writes: true/);
   });
 });
