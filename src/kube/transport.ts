@@ -2,8 +2,8 @@
 // credentials (client certificates, tokens, token files, exec plugins, auth providers) for every
 // request, we keep one keep-alive agent per context, add the impersonation headers, and map what
 // fails on the way into KubeErrors. Answers of any status come back as they are; the caller words those.
-import http from "node:http";
-import https from "node:https";
+import type { Agent, OutgoingHttpHeaders } from "node:http";
+import type { RequestOptions } from "node:https";
 import { oneLine, transportError, type RequestOrigin } from "./errors.ts";
 import { KubeError } from "./types.ts";
 
@@ -45,7 +45,7 @@ export interface Credentials {
   /** The cluster has a proxy-url: requests go through the agent the credentials put in the options. */
   readonly proxied: boolean;
   /** Puts the TLS material and the credential headers of one request into `options`. */
-  apply(options: https.RequestOptions): Promise<void>;
+  apply(options: RequestOptions): Promise<void>;
 }
 
 export interface Impersonation {
@@ -53,6 +53,12 @@ export interface Impersonation {
   groups?: string[];
   uid?: string;
 }
+
+// Taken as CommonJS modules, not imported: an ESM import of node:http copies every export, which
+// runs its lazy getters and loads Node's bundled undici (fetch, WebSocket), 15–20 ms of a start
+// that no request here needs.
+const http = process.getBuiltinModule("node:http");
+const https = process.getBuiltinModule("node:https");
 
 /** How long opening a connection (TCP and TLS) may take before the cluster counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -67,15 +73,15 @@ export function createTransport(
   const secure = base.protocol === "https:";
   const prefix = base.pathname.replace(/\/+$/, "");
   const proxied = connection.proxied;
-  const impersonationHeaders: http.OutgoingHttpHeaders = {
+  const impersonationHeaders: OutgoingHttpHeaders = {
     ...(impersonation?.user !== undefined && { "Impersonate-User": impersonation.user }),
     ...(impersonation?.groups?.length && { "Impersonate-Group": impersonation.groups }),
     ...(impersonation?.uid !== undefined && { "Impersonate-Uid": impersonation.uid }),
   };
-  let pooled: { key: string; agent: http.Agent } | undefined;
+  let pooled: { key: string; agent: Agent } | undefined;
 
   /** The keep-alive agent for this TLS material; a new one when an exec plugin rotates the client certificate. */
-  const agentFor = (options: https.RequestOptions): http.Agent => {
+  const agentFor = (options: RequestOptions): Agent => {
     if (proxied && options.agent instanceof http.Agent) return options.agent;
     const key = [options.ca, options.cert, options.key, options.rejectUnauthorized, options.servername]
       .map(String)
@@ -100,21 +106,21 @@ export function createTransport(
     return pooled.agent;
   };
 
-  const fetchCredentials = async (): Promise<https.RequestOptions> => {
-    const options: https.RequestOptions = { headers: {} };
+  const fetchCredentials = async (): Promise<RequestOptions> => {
+    const options: RequestOptions = { headers: {} };
     try {
       await connection.apply(options);
     } catch (error) {
       throw credentialError(error, origin.context);
     }
-    const headers = options.headers as http.OutgoingHttpHeaders;
+    const headers = options.headers as OutgoingHttpHeaders;
     // Token files usually end with a newline, which is not part of the token.
     if (typeof headers.Authorization === "string") headers.Authorization = headers.Authorization.trim();
     return options;
   };
   // Requests sent together (discovery sends dozens) share one lookup: an exec plugin runs once, not once each.
-  let pendingCredentials: Promise<https.RequestOptions> | undefined;
-  const credentials = (): Promise<https.RequestOptions> => {
+  let pendingCredentials: Promise<RequestOptions> | undefined;
+  const credentials = (): Promise<RequestOptions> => {
     if (!pendingCredentials) {
       const pending = fetchCredentials();
       pendingCredentials = pending;
@@ -128,7 +134,7 @@ export function createTransport(
 
   const attempt = (
     request: HttpRequest,
-    options: https.RequestOptions,
+    options: RequestOptions,
     retryStale: boolean,
   ): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
@@ -150,7 +156,7 @@ export function createTransport(
           ...(options.auth !== undefined && { auth: options.auth }),
           ...(request.signal && { signal: request.signal }),
           headers: {
-            ...(options.headers as http.OutgoingHttpHeaders),
+            ...(options.headers as OutgoingHttpHeaders),
             ...impersonationHeaders,
             Accept: request.accept ?? "application/json",
             "User-Agent": "flux-mcp",
