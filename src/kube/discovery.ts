@@ -42,8 +42,41 @@ interface DiscoveryIndex {
   failed: string[];
 }
 
-/** Reads one discovery document; rejects with a KubeError. */
-export type FetchDocument = (path: string, signal: AbortSignal) => Promise<unknown>;
+/** Aggregated discovery (apidiscovery.k8s.io/v2, Kubernetes 1.30 and later), one answer per API tree. */
+interface AggregatedList {
+  kind: "APIGroupDiscoveryList";
+  items?: {
+    metadata?: { name?: string };
+    versions?: { version: string; resources?: AggregatedResource[]; freshness?: string }[];
+  }[];
+}
+
+interface AggregatedResource {
+  resource: string;
+  responseKind?: { kind?: string };
+  scope?: string;
+  singularResource?: string;
+  verbs?: string[];
+  shortNames?: string[];
+  categories?: string[];
+}
+
+/** What one group version serves. */
+interface VersionDocument {
+  group: string;
+  version: string;
+  resources: ApiResource[];
+}
+
+/**
+ * Asked for at /api and /apis, as kubectl asks: a server that has it sends every resource of the tree
+ * at once (two requests instead of one per group version); one that has not ignores it.
+ */
+const AGGREGATED_ACCEPT =
+  "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+
+/** Reads one discovery document, as `accept` asks when given; rejects with a KubeError. */
+export type FetchDocument = (path: string, signal: AbortSignal, accept?: string) => Promise<unknown>;
 
 export interface Discovery {
   resolve(kind: string, apiVersion: string | undefined, signal?: AbortSignal): Promise<ResolvedKind>;
@@ -214,17 +247,18 @@ function apiVersionOf(group: string, version: string): string {
 
 async function loadIndex(fetchDocument: FetchDocument, signal: AbortSignal): Promise<DiscoveryIndex> {
   const [core, groupList] = await Promise.all([
-    fetchDocument("/api", signal) as Promise<{ versions?: string[] }>,
-    fetchDocument("/apis", signal) as Promise<{ groups?: ApiGroup[] }>,
+    fetchDocument("/api", signal, AGGREGATED_ACCEPT) as Promise<{ versions?: string[] } | AggregatedList>,
+    fetchDocument("/apis", signal, AGGREGATED_ACCEPT) as Promise<{ groups?: ApiGroup[] } | AggregatedList>,
   ]);
-  const groups: ApiGroup[] = [
-    { name: "", versions: (core.versions ?? []).map((version) => ({ version })) },
-    ...(groupList.groups ?? []),
-  ];
   const failed: string[] = [];
-  const documents = await Promise.all(
+  const groups: ApiGroup[] = [];
+  if (!isAggregated(core)) {
+    groups.push({ name: "", versions: (core.versions ?? []).map((version) => ({ version })) });
+  }
+  if (!isAggregated(groupList)) groups.push(...(groupList.groups ?? []));
+  const listed = await Promise.all(
     groups.flatMap((group) =>
-      orderedVersions(group).map(async (version) => {
+      orderedVersions(group).map(async (version): Promise<VersionDocument> => {
         const groupVersion = apiVersionOf(group.name, version);
         const path = group.name === "" ? `/api/${version}` : `/apis/${groupVersion}`;
         try {
@@ -238,6 +272,11 @@ async function loadIndex(fetchDocument: FetchDocument, signal: AbortSignal): Pro
       }),
     ),
   );
+  const documents = [
+    ...(isAggregated(core) ? aggregatedDocuments(core, failed) : []),
+    ...(isAggregated(groupList) ? aggregatedDocuments(groupList, failed) : []),
+    ...listed,
+  ];
 
   const entries = new Map<string, KindEntry>();
   for (const { group, version, resources } of documents) {
@@ -271,4 +310,31 @@ function orderedVersions(group: ApiGroup): string[] {
   return preferred === undefined
     ? versions
     : [preferred, ...versions.filter((version) => version !== preferred)];
+}
+
+function isAggregated(document: object): document is AggregatedList {
+  return (document as { kind?: unknown }).kind === "APIGroupDiscoveryList";
+}
+
+/** Each version of an aggregated list as its own resource list would have it; a stale one counts as failed, as kubectl counts it. */
+function aggregatedDocuments(list: AggregatedList, failed: string[]): VersionDocument[] {
+  return (list.items ?? []).flatMap((item) => {
+    const group = item.metadata?.name ?? "";
+    return (item.versions ?? []).map((entry): VersionDocument => {
+      if (entry.freshness === "Stale") {
+        failed.push(apiVersionOf(group, entry.version));
+        return { group, version: entry.version, resources: [] };
+      }
+      const resources = (entry.resources ?? []).map((resource): ApiResource => ({
+        name: resource.resource,
+        singularName: resource.singularResource ?? "",
+        namespaced: resource.scope === "Namespaced",
+        kind: resource.responseKind?.kind ?? "",
+        ...(resource.verbs && { verbs: resource.verbs }),
+        ...(resource.shortNames && { shortNames: resource.shortNames }),
+        ...(resource.categories && { categories: resource.categories }),
+      }));
+      return { group, version: entry.version, resources };
+    });
+  });
 }

@@ -162,10 +162,10 @@ async function createContextClient(
     readOnly: options.readOnly,
     transport: new HttpTransport(credentials, origin, impersonation),
     discovery: createDiscovery(
-      (path, signal) =>
+      (path, signal, accept) =>
         sendJson(
           client,
-          { method: "GET", path, signal },
+          { method: "GET", path, signal, ...(accept !== undefined && { accept }) },
           { description: `API discovery (${path})`, verb: "get" },
         ),
       name,

@@ -2,8 +2,8 @@
 // credentials (client certificates, tokens, token files, exec plugins, auth providers) for every
 // request, we keep one keep-alive agent per context, add the impersonation headers, and map what
 // fails on the way into KubeErrors. Answers of any status come back as they are; the caller words those.
-import http from "node:http";
-import https from "node:https";
+import type { Agent, OutgoingHttpHeaders } from "node:http";
+import type { RequestOptions } from "node:https";
 import { oneLine, transportError, type RequestOrigin } from "./errors.ts";
 import { KubeError } from "./types.ts";
 
@@ -43,7 +43,7 @@ export interface Credentials {
   /** The cluster has a proxy-url: requests go through the agent the credentials put in the options. */
   readonly proxied: boolean;
   /** Puts the TLS material and the credential headers of one request into `options`. */
-  apply(options: https.RequestOptions): Promise<void>;
+  apply(options: RequestOptions): Promise<void>;
 }
 
 export interface Impersonation {
@@ -51,6 +51,12 @@ export interface Impersonation {
   groups?: string[];
   uid?: string;
 }
+
+// Taken as CommonJS modules, not imported: an ESM import of node:http copies every export, which
+// runs its lazy getters and loads Node's bundled undici (fetch, WebSocket), 15–20 ms of a start
+// that no request here needs.
+const http = process.getBuiltinModule("node:http");
+const https = process.getBuiltinModule("node:https");
 
 /** How long opening a connection (TCP and TLS) may take before the cluster counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -63,10 +69,10 @@ export class HttpTransport implements Transport {
   readonly #base: URL;
   readonly #secure: boolean;
   readonly #prefix: string;
-  readonly #impersonationHeaders: http.OutgoingHttpHeaders;
-  #pooled: { key: string; agent: http.Agent } | undefined;
+  readonly #impersonationHeaders: OutgoingHttpHeaders;
+  #pooled: { key: string; agent: Agent } | undefined;
   // Requests sent together (discovery sends dozens) share one lookup: an exec plugin runs once, not once each.
-  #pendingCredentials: Promise<https.RequestOptions> | undefined;
+  #pendingCredentials: Promise<RequestOptions> | undefined;
 
   constructor(connection: Credentials, origin: RequestOrigin, impersonation: Impersonation | undefined) {
     this.#connection = connection;
@@ -103,7 +109,7 @@ export class HttpTransport implements Transport {
   }
 
   /** The keep-alive agent for this TLS material; a new one when an exec plugin rotates the client certificate. */
-  #agentFor(options: https.RequestOptions): http.Agent {
+  #agentFor(options: RequestOptions): Agent {
     if (this.#connection.proxied && options.agent instanceof http.Agent) return options.agent;
     const key = [options.ca, options.cert, options.key, options.rejectUnauthorized, options.servername]
       .map(String)
@@ -128,20 +134,20 @@ export class HttpTransport implements Transport {
     return this.#pooled.agent;
   }
 
-  async #fetchCredentials(): Promise<https.RequestOptions> {
-    const options: https.RequestOptions = { headers: {} };
+  async #fetchCredentials(): Promise<RequestOptions> {
+    const options: RequestOptions = { headers: {} };
     try {
       await this.#connection.apply(options);
     } catch (error) {
       throw credentialError(error, this.#origin.context);
     }
-    const headers = options.headers as http.OutgoingHttpHeaders;
+    const headers = options.headers as OutgoingHttpHeaders;
     // Token files usually end with a newline, which is not part of the token.
     if (typeof headers.Authorization === "string") headers.Authorization = headers.Authorization.trim();
     return options;
   }
 
-  #credentials(): Promise<https.RequestOptions> {
+  #credentials(): Promise<RequestOptions> {
     if (!this.#pendingCredentials) {
       const pending = this.#fetchCredentials();
       this.#pendingCredentials = pending;
@@ -153,7 +159,7 @@ export class HttpTransport implements Transport {
     return this.#pendingCredentials;
   }
 
-  #attempt(request: HttpRequest, options: https.RequestOptions, retryStale: boolean): Promise<HttpResponse> {
+  #attempt(request: HttpRequest, options: RequestOptions, retryStale: boolean): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       const query = new URLSearchParams(
         Object.entries(request.query ?? {}).filter(
@@ -173,7 +179,7 @@ export class HttpTransport implements Transport {
           ...(options.auth !== undefined && { auth: options.auth }),
           ...(request.signal && { signal: request.signal }),
           headers: {
-            ...(options.headers as http.OutgoingHttpHeaders),
+            ...(options.headers as OutgoingHttpHeaders),
             ...this.#impersonationHeaders,
             Accept: request.accept ?? "application/json",
             "User-Agent": "flux-mcp",

@@ -105,7 +105,7 @@ test("exec credential plugin, as EKS, GKE and AKS kubeconfigs use them", async (
   assert.equal(await userSeenBy(await provider(path).forContext("staging")), "exec-user");
 });
 
-test("an exec plugin runs once for the dozens of requests discovery sends together", async () => {
+test("an exec plugin runs once for the requests sent together", async () => {
   const runs = join(api.directory, "plugin-runs.log");
   const plugin = join(api.directory, "counting-plugin.mjs");
   await writeFile(
@@ -131,7 +131,8 @@ test("an exec plugin runs once for the dozens of requests discovery sends togeth
   const mark = api.server.requestLog.mark();
   await kube.resolveKind("ks");
   await kube.list(await kube.resolveKind("hr"));
-  assert.ok(api.server.requestLog.entries({ since: mark }).length > 10);
+  // Discovery's two requests (/api and /apis) go together, then the list.
+  assert.ok(api.server.requestLog.entries({ since: mark }).length >= 3);
   assert.equal(await readFile(runs, "utf8"), "run\n");
 });
 

@@ -1,7 +1,8 @@
 // The Kubernetes client library takes most of a second to load, so the provider loads it only for a
 // kubeconfig our own code does not read (exec plugins, auth providers): importing the module and
 // creating a provider load nothing and send nothing, listing contexts only reads the kubeconfig, and
-// a client-certificate kubeconfig is served without it. Checked in a fresh process, whose module
+// a client-certificate kubeconfig is served without it (nor Node's own fetch, which an ES import of
+// node:http would load). Checked in a fresh process, whose module
 // resolution a hook records.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -47,6 +48,8 @@ try {
   report.error = error.message;
 }
 report.afterCall = loaded.size;
+// Node's bundled undici (fetch, WebSocket) loads when node:http is imported as an ES module.
+report.undici = process.moduleLoadList.some((name) => name.includes("undici"));
 process.stdout.write(JSON.stringify(report));
 `;
 
@@ -68,6 +71,7 @@ test("a client-certificate kubeconfig is served without the client library, whic
   assert.equal(report.afterContexts, 0, "listing contexts only reads the kubeconfig");
   assert.match(String(report.version), /^v1\./);
   assert.equal(report.afterCall, 0, "a client certificate needs no client library");
+  assert.equal(report.undici, false, "a request loads no fetch implementation");
   assert.deepEqual(
     api.server.requestLog.entries({ since: mark }).map((entry) => `${entry.method} ${entry.path}`),
     ["GET /clusters/staging/version"],

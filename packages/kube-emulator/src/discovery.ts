@@ -1,5 +1,6 @@
-// The legacy discovery documents (/api, /apis, /apis/G, /api/v1, /apis/G/V) that kubectl and
-// client libraries read to map kinds to resources.
+// The discovery documents that kubectl and client libraries read to map kinds to resources: the
+// legacy ones (/api, /apis, /apis/G, /api/v1, /apis/G/V), and the aggregated ones (apidiscovery.k8s.io/v2,
+// every version's resources at /api and /apis) sent to a client whose Accept header asks for them.
 import type { ResourceRegistry } from "./resources/registry.ts";
 import { apiVersionOf, type ResourceType } from "./resources/resource-type.ts";
 
@@ -76,4 +77,58 @@ function resourceEntries(type: ResourceType, version: string): Record<string, un
 /** Any stable short value works: clients only compare it between discovery reads. */
 function storageVersionHash(type: ResourceType): string {
   return Buffer.from(`${type.group}/${type.kind}`).toString("base64").slice(0, 11);
+}
+
+/** The media type of aggregated discovery, as kube-apiserver names it in Content-Type. */
+export const AGGREGATED_DISCOVERY_TYPE =
+  "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/** Whether one of the Accept header's media types is aggregated discovery v2. */
+export function acceptsAggregatedDiscovery(accept: string | undefined): boolean {
+  return (accept ?? "").split(",").some((mediaType) => {
+    const parameters = mediaType.replace(/\s+/g, "").split(";");
+    return ["g=apidiscovery.k8s.io", "v=v2", "as=APIGroupDiscoveryList"].every((parameter) =>
+      parameters.includes(parameter),
+    );
+  });
+}
+
+/** The APIGroupDiscoveryList of /api (`core`) or of /apis. */
+export function aggregatedDiscovery(registry: ResourceRegistry, core: boolean): Record<string, unknown> {
+  const items = registry
+    .groups()
+    .filter((group) => (group.name === "") === core)
+    .map((group) => ({
+      metadata: core ? { creationTimestamp: null } : { name: group.name, creationTimestamp: null },
+      versions: group.versions.map((version) => ({
+        version,
+        resources: registry
+          .inGroupVersion(group.name, version)
+          .sort((a, b) => a.plural.localeCompare(b.plural))
+          .map((type) => aggregatedResource(type, version)),
+        freshness: "Current",
+      })),
+    }));
+  return { kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {}, items };
+}
+
+function aggregatedResource(type: ResourceType, version: string): Record<string, unknown> {
+  const responseKind = { group: type.group, version, kind: type.kind };
+  const subresources: Record<string, unknown>[] = [];
+  if (type.versions.find((candidate) => candidate.name === version)?.statusSubresource) {
+    subresources.push({ subresource: "status", responseKind, verbs: ["get", "patch", "update"] });
+  }
+  if (type.group === "" && type.plural === "pods") {
+    subresources.push({ subresource: "log", responseKind, verbs: ["get"] });
+  }
+  return {
+    resource: type.plural,
+    responseKind,
+    scope: type.namespaced ? "Namespaced" : "Cluster",
+    singularResource: type.singular,
+    verbs: type.verbs,
+    ...(type.shortNames.length > 0 && { shortNames: type.shortNames }),
+    ...(type.categories.length > 0 && { categories: type.categories }),
+    ...(subresources.length > 0 && { subresources }),
+  };
 }

@@ -7,7 +7,15 @@ import type { AddressInfo, Socket } from "node:net";
 import { ApiError, methodNotAllowed, pathNotFound } from "./api-error.ts";
 import type { Cluster } from "./cluster.ts";
 import { serveVirtual } from "./virtual-resources.ts";
-import { apiGroupDocument, apiGroupList, apiResourceList, coreVersions } from "./discovery.ts";
+import {
+  acceptsAggregatedDiscovery,
+  AGGREGATED_DISCOVERY_TYPE,
+  aggregatedDiscovery,
+  apiGroupDocument,
+  apiGroupList,
+  apiResourceList,
+  coreVersions,
+} from "./discovery.ts";
 import { FaultInjector } from "./faults.ts";
 import { startFluxHost } from "./flux-host.ts";
 import type { FluxSimulation, FluxSimulationOptions } from "./flux-controller.ts";
@@ -185,7 +193,7 @@ async function route(
   const { registry } = cluster;
   switch (apiPath.kind) {
     case "other":
-      return serveNonResource(cluster, path, res);
+      return serveNonResource(cluster, path, req, res);
     case "group": {
       const document = apiGroupDocument(registry, apiPath.group);
       if (!document) throw pathNotFound();
@@ -216,8 +224,17 @@ async function route(
   }
 }
 
-function serveNonResource(cluster: Cluster, path: string, res: ServerResponse): void {
+function serveNonResource(cluster: Cluster, path: string, req: IncomingMessage, res: ServerResponse): void {
   const trimmed = path.replace(/\/+$/, "") || "/";
+  if ((trimmed === "/api" || trimmed === "/apis") && acceptsAggregatedDiscovery(req.headers.accept)) {
+    const body = JSON.stringify(aggregatedDiscovery(cluster.registry, trimmed === "/api"));
+    res.writeHead(200, {
+      "Content-Type": AGGREGATED_DISCOVERY_TYPE,
+      "Content-Length": Buffer.byteLength(body),
+    });
+    res.end(body);
+    return;
+  }
   switch (trimmed) {
     case "/version":
       return sendJson(res, 200, versionInfo(cluster.info.kubernetesVersion));
