@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { benchArguments } from "./arguments.ts";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { demoClusterSources, loadCluster, startApiServer } from "@flux-mcp/kube-emulator";
 import { killAllServers, McpSession } from "./mcp-session.ts";
@@ -16,7 +16,7 @@ import { kubernetesMcpServer } from "./servers/kubernetes-mcp-server.ts";
 import { mcpServerKubernetes } from "./servers/mcp-server-kubernetes.ts";
 
 const ALL_SERVERS = [fluxMcp, kubernetesMcpServer, mcpServerKubernetes];
-const { values } = parseArgs({ options: { servers: { type: "string" } } });
+const values = benchArguments(import.meta.url, { servers: { type: "string" } });
 const wanted = values.servers?.split(",") ?? ALL_SERVERS.map((server) => server.id);
 process.on("exit", killAllServers);
 

@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchArguments } from "./arguments.ts";
 import { demoClusterSources, loadCluster, startApiServer } from "@flux-mcp/kube-emulator";
 import { killAllServers } from "./mcp-session.ts";
 import { measureColdStart, type Target } from "./measure-server.ts";
@@ -18,12 +18,10 @@ import { fluxMcp } from "./servers/flux-mcp.ts";
 import { kubernetesMcpServer } from "./servers/kubernetes-mcp-server.ts";
 import type { ServerUnderTest } from "./servers/server.ts";
 
-const { values } = parseArgs({
-  options: {
-    builds: { type: "string", default: "dist" },
-    spawns: { type: "string", default: "20" },
-    runs: { type: "string", default: "3" },
-  },
+const values = benchArguments(import.meta.url, {
+  builds: { type: "string", default: "dist" },
+  spawns: { type: "string", default: "20" },
+  runs: { type: "string", default: "3" },
 });
 const builds = values.builds.split(",").map((directory) => resolve(directory));
 const spawns = Number(values.spawns);

@@ -2,11 +2,11 @@
 // emulator's own cost at scale, apart from any MCP server. Not part of the test suite.
 //
 //   node bench/fleet-build.ts [--flux-objects 50000]
-import { parseArgs } from "node:util";
+import { benchArguments } from "./arguments.ts";
 import { buildFleetCluster, fleetNamespaces } from "./fleet.ts";
 
 const FLUX_OBJECTS_PER_NAMESPACE = 50;
-const { values } = parseArgs({ options: { "flux-objects": { type: "string", default: "50000" } } });
+const values = benchArguments(import.meta.url, { "flux-objects": { type: "string", default: "50000" } });
 const namespaces = fleetNamespaces(Math.ceil(Number(values["flux-objects"]) / FLUX_OBJECTS_PER_NAMESPACE));
 
 const started = performance.now();

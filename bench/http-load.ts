@@ -22,7 +22,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { benchArguments } from "./arguments.ts";
 import { Worker } from "node:worker_threads";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { ApiServerReady } from "./http-load-apiserver.ts";
@@ -39,19 +39,17 @@ const MODERN_REVISION = "2026-07-28";
 const CALL_TIMEOUT_MS = 120_000;
 const MAX_PAGES = 100;
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    duration: { type: "string", default: "20" },
-    warmup: { type: "string", default: "5" },
-    sessions: { type: "string", default: "20" },
-    fleet: { type: "boolean", default: false },
-    cli: { type: "string", multiple: true },
-    "node-flags": { type: "string", multiple: true },
-    revision: { type: "string" },
-    "cpu-prof": { type: "string" },
-    out: { type: "string" },
-  },
+const values = benchArguments(import.meta.url, {
+  runs: { type: "string", default: "3" },
+  duration: { type: "string", default: "20" },
+  warmup: { type: "string", default: "5" },
+  sessions: { type: "string", default: "20" },
+  fleet: { type: "boolean", default: false },
+  cli: { type: "string", multiple: true },
+  "node-flags": { type: "string", multiple: true },
+  revision: { type: "string" },
+  "cpu-prof": { type: "string" },
+  out: { type: "string" },
 });
 const options = {
   runs: wholeNumber("runs", values.runs),

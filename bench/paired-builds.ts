@@ -10,7 +10,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { benchArguments } from "./arguments.ts";
 import { startApiServer } from "@flux-mcp/kube-emulator";
 import { buildFleetCluster } from "./fleet.ts";
 import { killAllServers, McpSession, pause } from "./mcp-session.ts";
@@ -51,12 +51,10 @@ const CALLS: Record<string, ToolCall> = {
   },
 };
 
-const { values } = parseArgs({
-  options: {
-    a: { type: "string" },
-    b: { type: "string" },
-    rounds: { type: "string", default: "10" },
-  },
+const values = benchArguments(import.meta.url, {
+  a: { type: "string" },
+  b: { type: "string" },
+  rounds: { type: "string", default: "10" },
 });
 if (values.a === undefined || values.b === undefined) throw new Error("give --a CLI and --b CLI");
 const rounds = Number(values.rounds);

@@ -15,7 +15,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { benchArguments } from "./arguments.ts";
 import { demoClusterSources, loadCluster, startApiServer } from "@flux-mcp/kube-emulator";
 import { buildFleetCluster, FLEET_NAMESPACES } from "./fleet.ts";
 import { checkFloorClients, CurlClient, FloorThread, type FloorClient } from "./floor.ts";
@@ -37,17 +37,15 @@ const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 const ALL_SERVERS: ServerUnderTest[] = [fluxMcp, kubernetesMcpServer, mcpServerKubernetes];
 const COMMAND = "npm run bench";
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string" },
-    spawns: { type: "string" },
-    rounds: { type: "string" },
-    quick: { type: "boolean", default: false },
-    servers: { type: "string" },
-    out: { type: "string" },
-    dump: { type: "string" },
-    rerender: { type: "boolean", default: false },
-  },
+const values = benchArguments(import.meta.url, {
+  runs: { type: "string" },
+  spawns: { type: "string" },
+  rounds: { type: "string" },
+  quick: { type: "boolean", default: false },
+  servers: { type: "string" },
+  out: { type: "string" },
+  dump: { type: "string" },
+  rerender: { type: "boolean", default: false },
 });
 const quick = values.quick;
 const options = {

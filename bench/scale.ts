@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { benchArguments } from "./arguments.ts";
 import { startApiServer } from "@flux-mcp/kube-emulator";
 import { buildFleetCluster, fleetNamespaces } from "./fleet.ts";
 import { checkFloorClients, CurlClient, FloorThread, type FloorClient } from "./floor.ts";
@@ -37,17 +37,15 @@ const CALL_TIMEOUT_MS = 300_000;
 const PROBE_TIMEOUT_MS = 10_000;
 const READY = '.status.conditions[?(@.type=="Ready")]';
 
-const { values } = parseArgs({
-  options: {
-    "flux-objects": { type: "string", default: "50000" },
-    runs: { type: "string", default: "3" },
-    rounds: { type: "string", default: "5" },
-    out: { type: "string" },
-    "no-write": { type: "boolean", default: false },
-    only: { type: "string" },
-    "node-flag": { type: "string", multiple: true, default: [] },
-    cli: { type: "string", default: fileURLToPath(new URL("../dist/cli.js", import.meta.url)) },
-  },
+const values = benchArguments(import.meta.url, {
+  "flux-objects": { type: "string", default: "50000" },
+  runs: { type: "string", default: "3" },
+  rounds: { type: "string", default: "5" },
+  out: { type: "string" },
+  "no-write": { type: "boolean", default: false },
+  only: { type: "string" },
+  "node-flag": { type: "string", multiple: true, default: [] },
+  cli: { type: "string", default: fileURLToPath(new URL("../dist/cli.js", import.meta.url)) },
 });
 const options = {
   fluxObjects: Number(values["flux-objects"]),
