@@ -2,6 +2,7 @@
 // across the runs. Arrays measured per round are index-aligned across servers (entry i of every
 // server is round i), so ratios are taken pair by pair within a round; a failed measurement is null.
 import { writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
 import type { Spread } from "./numbers.ts";
@@ -105,7 +106,7 @@ export interface BenchResults {
   command: string;
   options: { runs: number; spawns: number; rounds: number; quick: boolean };
   durationSeconds: number;
-  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverage: number[] };
+  environment: MachineEnvironment;
   tokenizer: string;
   client: string;
   /** The raw API floor's two clients on the largest list: the faster one asks the floor. */
@@ -197,4 +198,23 @@ export async function writeResults(results: BenchResults, path: string): Promise
   // The repository's settings wherever the file goes (--out may be a temporary directory).
   const options = (await resolveConfig(fileURLToPath(new URL("results.json", import.meta.url)))) ?? {};
   await writeFile(path, await format(JSON.stringify(results), { ...options, parser: "json" }));
+}
+
+export interface MachineEnvironment {
+  node: string;
+  platform: string;
+  cpus: number;
+  cpuModel: string;
+  loadAverage: number[];
+}
+
+/** The machine a run was measured on, and how busy it was at the end. */
+export function machineEnvironment(): MachineEnvironment {
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
+  };
 }

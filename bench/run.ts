@@ -12,7 +12,7 @@
 //                     [--rerender]   (no measuring: rewrite the files from DIR's results.json and
 //                                     bench/changes.json, after the report or the changes were edited)
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchArguments } from "./arguments.ts";
@@ -25,7 +25,13 @@ import { measureColdStart, QuestionSession, type Target } from "./measure-server
 import { roundMs, rotated, spread, TOKENIZER, tokens } from "./numbers.ts";
 import { FLEET_CONTEXT, standardQuestions, type Question } from "./questions.ts";
 import { markdownReport } from "./report.ts";
-import { writeResults, type BenchResults, type FloorResult, type RunResult } from "./results.ts";
+import {
+  machineEnvironment,
+  writeResults,
+  type BenchResults,
+  type FloorResult,
+  type RunResult,
+} from "./results.ts";
 import { summarize } from "./summary.ts";
 import { fluxMcp } from "./servers/flux-mcp.ts";
 import { kubernetesMcpServer } from "./servers/kubernetes-mcp-server.ts";
@@ -113,13 +119,7 @@ async function main(): Promise<void> {
       command: quick ? `${COMMAND} -- --quick` : COMMAND,
       options,
       durationSeconds: Math.round((performance.now() - started) / 1000),
-      environment: {
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? "unknown",
-        loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
-      },
+      environment: machineEnvironment(),
       tokenizer: TOKENIZER,
       client: "@modelcontextprotocol/sdk Client over StdioClientTransport",
       floorClient,

@@ -10,7 +10,7 @@
 //                       [--cli PATH]  (another build's dist/cli.js, to measure before and after)
 import { writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchArguments } from "./arguments.ts";
@@ -21,6 +21,7 @@ import { killAllServers, McpSession, pause } from "./mcp-session.ts";
 import { ratio, roundMs, rotated, spread } from "./numbers.ts";
 import { FLEET_CONTEXT, FLUX_KINDS_WITH_STATUS } from "./questions.ts";
 import {
+  machineEnvironment,
   writeResults,
   type BenchResults,
   type ScaleCall,
@@ -164,13 +165,7 @@ async function main(): Promise<void> {
       generatedAt: now.toISOString(),
       command: `node bench/scale.ts --flux-objects ${options.fluxObjects} --runs ${options.runs} --rounds ${options.rounds}`,
       options,
-      environment: {
-        node: process.version,
-        platform: `${process.platform} ${process.arch}`,
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? "unknown",
-        loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
-      },
+      environment: machineEnvironment(),
       fleet: { fluxObjects: fleet.summary.fluxObjects, apiObjects: fleet.summary.apiObjects, buildSeconds },
       floorClient,
       calls: results,
