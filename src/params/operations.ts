@@ -40,6 +40,17 @@ export const waitTimeoutParam = durationArgument()
   .optional()
   .describe(`Wait limit, e.g. 2m (default ${DEFAULT_WAIT_MS / 1000}s)`);
 
+/** The arguments of a tool that waits for Flux's outcome. */
+export const waitInput = { wait: waitParam, wait_timeout: waitTimeoutParam };
+
+/** What a wait needs of those arguments: whether to wait, and for how long at most. */
+export function waitChoice(args: { wait: boolean; wait_timeout?: string | undefined }): {
+  wait: boolean;
+  waitMs: number;
+} {
+  return { wait: args.wait, waitMs: waitBudget(args.wait_timeout) };
+}
+
 export const overwriteParam = z.boolean().default(false).describe("Also change objects Flux manages");
 
 export const dryRunParam = z.boolean().default(false).describe("Validate only, change nothing");

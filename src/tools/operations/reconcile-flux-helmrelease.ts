@@ -3,9 +3,8 @@ import { defineTool } from "../tool.ts";
 import {
   nameParam,
   namespaceParam,
-  waitBudget,
-  waitParam,
-  waitTimeoutParam,
+  waitChoice,
+  waitInput,
   withSourceParam,
 } from "../../params/operations.ts";
 import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
@@ -20,8 +19,7 @@ export const reconcileFluxHelmRelease = defineTool({
     namespace: namespaceParam,
     with_source: withSourceParam,
     force: z.boolean().default(true).describe("Upgrade even without changes"),
-    wait: waitParam,
-    wait_timeout: waitTimeoutParam,
+    ...waitInput,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -34,7 +32,6 @@ export const reconcileFluxHelmRelease = defineTool({
       namespace: args.namespace,
       withSource: args.with_source,
       force: args.force,
-      wait: args.wait,
-      waitMs: waitBudget(args.wait_timeout),
+      ...waitChoice(args),
     }),
 });

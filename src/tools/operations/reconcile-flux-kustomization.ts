@@ -2,9 +2,8 @@ import { defineTool } from "../tool.ts";
 import {
   nameParam,
   namespaceParam,
-  waitBudget,
-  waitParam,
-  waitTimeoutParam,
+  waitChoice,
+  waitInput,
   withSourceParam,
 } from "../../params/operations.ts";
 import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
@@ -18,8 +17,7 @@ export const reconcileFluxKustomization = defineTool({
     name: nameParam,
     namespace: namespaceParam,
     with_source: withSourceParam,
-    wait: waitParam,
-    wait_timeout: waitTimeoutParam,
+    ...waitInput,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -32,7 +30,6 @@ export const reconcileFluxKustomization = defineTool({
       namespace: args.namespace,
       withSource: args.with_source,
       force: false,
-      wait: args.wait,
-      waitMs: waitBudget(args.wait_timeout),
+      ...waitChoice(args),
     }),
 });

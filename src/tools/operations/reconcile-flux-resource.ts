@@ -5,9 +5,8 @@ import {
   apiVersionParam,
   nameParam,
   namespaceParam,
-  waitBudget,
-  waitParam,
-  waitTimeoutParam,
+  waitChoice,
+  waitInput,
   withSourceParam,
 } from "../../params/operations.ts";
 import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
@@ -28,8 +27,7 @@ export const reconcileFluxResource = defineTool({
       .boolean()
       .optional()
       .describe("Force a one-off run (default: HelmRelease, ResourceSetInputProvider)"),
-    wait: waitParam,
-    wait_timeout: waitTimeoutParam,
+    ...waitInput,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -42,7 +40,6 @@ export const reconcileFluxResource = defineTool({
       namespace: args.namespace,
       withSource: args.with_source,
       ...(args.force !== undefined && { force: args.force }),
-      wait: args.wait,
-      waitMs: waitBudget(args.wait_timeout),
+      ...waitChoice(args),
     }),
 });

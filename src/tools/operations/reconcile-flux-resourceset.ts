@@ -1,11 +1,5 @@
 import { defineTool } from "../tool.ts";
-import {
-  nameParam,
-  namespaceParam,
-  waitBudget,
-  waitParam,
-  waitTimeoutParam,
-} from "../../params/operations.ts";
+import { nameParam, namespaceParam, waitChoice, waitInput } from "../../params/operations.ts";
 import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
 
 export const reconcileFluxResourceSet = defineTool({
@@ -13,7 +7,7 @@ export const reconcileFluxResourceSet = defineTool({
   title: "Reconcile a Flux ResourceSet",
   description: "Reconciles a ResourceSet now and waits for the outcome.",
   area: "operations",
-  input: { name: nameParam, namespace: namespaceParam, wait: waitParam, wait_timeout: waitTimeoutParam },
+  input: { name: nameParam, namespace: namespaceParam, ...waitInput },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
   usesCluster: true,
@@ -25,7 +19,6 @@ export const reconcileFluxResourceSet = defineTool({
       namespace: args.namespace,
       withSource: false,
       force: false,
-      wait: args.wait,
-      waitMs: waitBudget(args.wait_timeout),
+      ...waitChoice(args),
     }),
 });

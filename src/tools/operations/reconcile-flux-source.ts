@@ -1,12 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../tool.ts";
-import {
-  nameParam,
-  namespaceParam,
-  waitBudget,
-  waitParam,
-  waitTimeoutParam,
-} from "../../params/operations.ts";
+import { nameParam, namespaceParam, waitChoice, waitInput } from "../../params/operations.ts";
 import { reconcileFluxObject } from "../../flux/reconcile-flow.ts";
 
 const SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket", "HelmChart", "HelmRepository"] as const;
@@ -20,8 +14,7 @@ export const reconcileFluxSource = defineTool({
     kind: z.enum(SOURCE_KINDS).describe("Source kind"),
     name: nameParam,
     namespace: namespaceParam,
-    wait: waitParam,
-    wait_timeout: waitTimeoutParam,
+    ...waitInput,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -34,7 +27,6 @@ export const reconcileFluxSource = defineTool({
       namespace: args.namespace,
       withSource: false,
       force: false,
-      wait: args.wait,
-      waitMs: waitBudget(args.wait_timeout),
+      ...waitChoice(args),
     }),
 });

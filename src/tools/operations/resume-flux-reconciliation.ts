@@ -10,8 +10,7 @@ import {
   nameParam,
   namespaceParam,
   waitBudget,
-  waitParam,
-  waitTimeoutParam,
+  waitInput,
 } from "../../params/operations.ts";
 import { describeOutcome, progressReporter, waitForOutcome } from "../../flux/reconcile-wait.ts";
 
@@ -25,8 +24,7 @@ export const resumeFluxReconciliation = defineTool({
     kind: kindParam,
     name: nameParam,
     namespace: namespaceParam,
-    wait: waitParam,
-    wait_timeout: waitTimeoutParam,
+    ...waitInput,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
