@@ -54,6 +54,7 @@ await build({
   // of its memory), and an installed package that needs no runtime dependencies. The in-memory API
   // server (the private workspace package @flux-mcp/kube-emulator, imported dynamically) lands with
   // its own dependencies in lazily loaded chunks, since the published package cannot depend on it.
+  alias: { "@modelcontextprotocol/server/_shims": "./src/server/sdk-shims.ts" },
   sourcemap: "linked",
   // Folds the FLUX_MCP_WRITE_TOOLS conditions, so the write tools' modules become unused and go.
   minifySyntax: true,
