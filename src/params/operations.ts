@@ -36,7 +36,7 @@ export const withSourceParam = z.boolean().default(false).describe("Reconcile it
 
 export const waitParam = z.boolean().default(true).describe("Wait for the outcome");
 
-export const waitTimeoutParam = durationArgument()
+const waitTimeoutParam = durationArgument()
   .optional()
   .describe(`Wait limit, e.g. 2m (default ${DEFAULT_WAIT_MS / 1000}s)`);
 
