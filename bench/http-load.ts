@@ -29,6 +29,7 @@ import type { ApiServerReady } from "./http-load-apiserver.ts";
 import type { ProbeReport } from "./http-load-probe.ts";
 import { formatProfile, summarizeProfile } from "./cpu-profile.ts";
 import { percentile, rotated } from "./numbers.ts";
+import { machineEnvironment } from "./results.ts";
 import { DEMO_CONTEXT, FLEET_CONTEXT, standardQuestions, type Question } from "./questions.ts";
 import { cleanEnvironment, type ToolCall } from "./servers/server.ts";
 import { fluxMcp } from "./servers/flux-mcp.ts";
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
     if (values.out !== undefined) {
       await writeFile(
         values.out,
-        `${JSON.stringify({ generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: loadavg(), pinning: pinning.description, options: { ...options, fleet: values.fleet, revision: values.revision ?? "session (2025)" }, runs: figures }, null, 2)}\n`,
+        `${JSON.stringify({ generatedAt: new Date().toISOString(), ...machineEnvironment(), pinning: pinning.description, options: { ...options, fleet: values.fleet, revision: values.revision ?? "session (2025)" }, runs: figures }, null, 2)}\n`,
       );
     }
   } finally {

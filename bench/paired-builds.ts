@@ -17,8 +17,8 @@ import { killAllServers, McpSession, pause } from "./mcp-session.ts";
 import { rotated, spread } from "./numbers.ts";
 import { FLEET_CONTEXT } from "./questions.ts";
 import { cleanEnvironment, type ToolCall } from "./servers/server.ts";
+import { READY_FIELDS } from "./servers/flux-mcp.ts";
 
-const READY = '.status.conditions[?(@.type=="Ready")]';
 const CALL_TIMEOUT_MS = 120_000;
 
 /** Listings of the fleet that page (500 objects per API page) and project with kubectl JSONPath. */
@@ -28,7 +28,7 @@ const CALLS: Record<string, ToolCall> = {
     args: {
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",
       kind: "Kustomization",
-      fields: [`${READY}.status`, `${READY}.message`],
+      fields: READY_FIELDS,
       limit: 10_000,
       context: FLEET_CONTEXT,
     },

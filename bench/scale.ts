@@ -29,6 +29,7 @@ import {
   type Series,
 } from "./results.ts";
 import { cleanEnvironment, type Launch } from "./servers/server.ts";
+import { READY_FIELDS } from "./servers/flux-mcp.ts";
 import { pooled } from "./summary.ts";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
@@ -36,7 +37,6 @@ const PROBE = fileURLToPath(new URL("loop-probe.ts", import.meta.url));
 const FLUX_OBJECTS_PER_NAMESPACE = 50;
 const CALL_TIMEOUT_MS = 300_000;
 const PROBE_TIMEOUT_MS = 10_000;
-const READY = '.status.conditions[?(@.type=="Ready")]';
 
 const values = benchArguments(import.meta.url, {
   "flux-objects": { type: "string", default: "50000" },
@@ -87,7 +87,7 @@ function probes(served: typeof FLUX_KINDS_WITH_STATUS, firstPageNamespaces: stri
       args: {
         apiVersion: "kustomize.toolkit.fluxcd.io/v1",
         kind: "Kustomization",
-        fields: [`${READY}.status`, `${READY}.message`],
+        fields: READY_FIELDS,
         limit: 10_000,
       },
       followContinue: true,

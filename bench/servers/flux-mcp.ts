@@ -12,7 +12,7 @@ const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
  * the description's "with fields, thousands fit".
  */
 const READY = '.status.conditions[?(@.type=="Ready")]';
-const READY_FIELDS = [`${READY}.status`, `${READY}.message`];
+export const READY_FIELDS = [`${READY}.status`, `${READY}.message`];
 
 export const fluxMcp: ServerUnderTest = {
   id: "flux-mcp",
