@@ -175,6 +175,17 @@ describe("container images", { skip }, () => {
     assert.equal(output.trim(), "65532 65532 EROFS false true");
   });
 
+  test("Node runs with --max-semi-space-size=64, which -e NODE_OPTIONS= drops (README: Container images)", async () => {
+    // Node reads NODE_OPTIONS at start and refuses a flag it does not allow there, so a probe that
+    // prints means the flag was taken.
+    const probe = "console.log(JSON.stringify(process.env.NODE_OPTIONS ?? null))";
+    const node = ["--network", "none", "--entrypoint", "/usr/bin/node"];
+    const withFlag = await podman(...RUN, ...node, DEFAULT_IMAGE, "-e", probe);
+    assert.equal(withFlag.trim(), '"--max-semi-space-size=64"');
+    const dropped = await podman(...RUN, "--env", "NODE_OPTIONS=", ...node, DEFAULT_IMAGE, "-e", probe);
+    assert.equal(dropped.trim(), '""');
+  });
+
   test("the read-only image has no write tool: not listed with --read-only=false, not in its bundle", async () => {
     const transport = new StdioClientTransport({
       command: "podman",
