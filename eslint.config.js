@@ -13,7 +13,8 @@ const KUBERNETES_CLIENT = {
 };
 const EMULATOR = {
   regex: "^@flux-mcp/kube-emulator",
-  message: "only `serve --demo` (src/cli/serve.ts, lazily) and src/cli/apiserver.ts load the emulator.",
+  message:
+    "only the clusters serve brings (src/cli/in-memory-clusters.ts, lazily) and src/cli/apiserver.ts load the emulator.",
 };
 
 function layerRules(layer) {
@@ -122,7 +123,7 @@ export default tseslint.config(
   ...LAYERS.map(layerRules),
   {
     // The emulator's two entry points are the exception the layer rule names.
-    files: ["src/cli/serve.ts", "src/cli/apiserver.ts"],
+    files: ["src/cli/in-memory-clusters.ts", "src/cli/apiserver.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [SDK, KUBERNETES_CLIENT] }] },
   },
   {

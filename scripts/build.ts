@@ -8,8 +8,10 @@ import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { relative, resolve } from "node:path";
 import { build, type Plugin } from "esbuild";
+import { recordHandshakes } from "../src/server/handshake-record.ts";
 import { inputSchemas } from "../src/server/tool-catalogue.ts";
 import { ALL_TOOLS } from "../src/tools/index.ts";
+import packageJson from "../package.json" with { type: "json" };
 
 /**
  * Tool modules only define values (their zod schemas are calls, which esbuild would otherwise keep
@@ -59,9 +61,11 @@ await build({
   // Folds the FLUX_MCP_WRITE_TOOLS conditions, so the write tools' modules become unused and go.
   minifySyntax: true,
   plugins: [toolModulesArePlainValues],
-  // The tools' JSON Schemas, made now rather than at every start.
+  // The tools' JSON Schemas, made now rather than at every start; and the SDK's initialize answers,
+  // which stdio gives while the SDK loads (src/server/early-handshake.ts).
   define: {
     FLUX_MCP_INPUT_SCHEMAS: JSON.stringify(JSON.stringify(inputSchemas(tools))),
+    FLUX_MCP_HANDSHAKES: JSON.stringify(JSON.stringify(await recordHandshakes(tools, packageJson.version))),
     FLUX_MCP_WRITE_TOOLS: JSON.stringify(writeTools),
   },
   // Bundled CommonJS dependencies require Node's built-in modules; ESM has no `require` of its own.

@@ -8,7 +8,7 @@ import { offerTools } from "../server/tool-catalogue.ts";
 import { runToolCall } from "../server/tool-call.ts";
 import { DocsShelf } from "../server/tool-context.ts";
 import { getFluxDependencyGraph } from "../tools/analysis/get-flux-dependency-graph.ts";
-import { startDemoCluster } from "./serve.ts";
+import { startDemoCluster } from "./in-memory-clusters.ts";
 import { UsageError } from "./usage-error.ts";
 import { kubeconfigPathsFrom } from "./kubeconfig-paths.ts";
 

@@ -1,19 +1,18 @@
 // `flux-mcp serve`: the MCP server, with the reference's flags and defaults (so existing client
 // configs work unchanged) plus our own. Reads argv, env and files; the server layer does the rest.
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseAllDocuments } from "yaml";
-import { SERVICE_ACCOUNT_DIRECTORY, type ConnectionOverrides } from "../kube/kubeconfig.ts";
+import type { ConnectionOverrides } from "../kube/kubeconfig.ts";
+import { SERVICE_ACCOUNT_DIRECTORY } from "../kube/service-account.ts";
 import type { KubeProviderOptions } from "../kube/provider.ts";
 import type { KubeProvider } from "../kube/types.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../server/http-body.ts";
 import { isLoopbackHost } from "../server/http-guards.ts";
 import { DEFAULT_RESPONSE_LIMIT } from "../server/response-guard.ts";
-import { startMcpServer, type ServeOptions, type TransportName } from "../server/serve.ts";
-import { ALL_TOOLS } from "../tools/index.ts";
+import { EarlyHandshake, recordedHandshake } from "../server/early-handshake.ts";
+import type { ServeOptions, TransportName } from "../server/serve.ts";
 import { parseDuration } from "../params/duration.ts";
 import { fromGoSyntax, SERVE_OPTIONS } from "./serve-flags.ts";
 import { UsageError } from "./usage-error.ts";
@@ -131,22 +130,46 @@ export async function runServeCommand(args: string[]): Promise<void> {
   const log = (message: string) => console.error(`flux-mcp: ${message}`);
   // The library reads --docs-dir on the first search, so a missing directory is reported there.
   const docsDir = values["docs-dir"];
-  const demo = values.demo
-    ? await startDemoCluster()
-    : values.snapshot !== undefined
-      ? await startSnapshotCluster(values.snapshot)
-      : undefined;
-  const kubeconfigPaths = demo
-    ? [demo.kubeconfigPath]
+  const overrides = connectionOverrides(values);
+  const namespace = values.namespace === undefined ? undefined : parseNamespace(values.namespace);
+  const bringsCluster = values.demo || values.snapshot !== undefined;
+  const configuredKubeconfigs = bringsCluster
+    ? []
     : kubeconfigPathsFrom(values.kubeconfig, process.env.KUBECONFIG);
   // In a pod with no kubeconfig given, the service account is used, as kubectl does.
   const serviceHost = process.env.KUBERNETES_SERVICE_HOST;
-  const inCluster = kubeconfigPaths.length === 0 && Boolean(serviceHost);
+  const inCluster = !bringsCluster && configuredKubeconfigs.length === 0 && Boolean(serviceHost);
+  // A snapshot is a record of a cluster: nothing in it is there to change.
+  const readOnly = values.snapshot !== undefined || (values["read-only"] ?? false);
+  const maskSecrets = values["mask-secrets"] ?? true;
+
+  // Every flag is good: a stdio client gets its handshake answered while the rest loads.
+  const recorded =
+    transport === "stdio" ? recordedHandshake({ readOnly, inCluster, maskSecrets }) : undefined;
+  const earlyHandshake =
+    recorded &&
+    new EarlyHandshake({
+      input: process.stdin,
+      output: process.stdout,
+      recorded,
+      maxLineBytes: DEFAULT_MAX_BODY_BYTES,
+    });
+  await earlyHandshake?.firstLine;
+  const [{ startMcpServer }, { ALL_TOOLS }] = await Promise.all([
+    import("../server/serve.ts"),
+    import("../tools/index.ts"),
+  ]);
+
+  const clusters = bringsCluster ? await import("./in-memory-clusters.ts") : undefined;
+  const demo = values.demo
+    ? await clusters?.startDemoCluster()
+    : values.snapshot !== undefined
+      ? await clusters?.startSnapshotCluster(values.snapshot)
+      : undefined;
+  const kubeconfigPaths = demo ? [demo.kubeconfigPath] : configuredKubeconfigs;
   // The directory is movable only so tests can play a pod; in a pod it is always the same.
   const accountDirectory = process.env.FLUX_MCP_SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIRECTORY;
   const inPod = Boolean(serviceHost) && existsSync(join(accountDirectory, "token"));
-  // A snapshot is a record of a cluster: nothing in it is there to change.
-  const readOnly = values.snapshot !== undefined || (values["read-only"] ?? false);
   const user = values["kube-as"];
   const groups = values["kube-as-group"] ?? [];
   const uid = values["kube-as-uid"];
@@ -156,10 +179,10 @@ export async function runServeCommand(args: string[]): Promise<void> {
     ...((user !== undefined || groups.length > 0 || uid !== undefined) && {
       impersonate: { ...(user !== undefined && { user }), groups, ...(uid !== undefined && { uid }) },
     }),
-    overrides: connectionOverrides(values),
-    ...(values.namespace !== undefined && { namespace: parseNamespace(values.namespace) }),
+    overrides,
+    ...(namespace !== undefined && { namespace }),
     readOnly,
-    maskSecrets: values["mask-secrets"] ?? true,
+    maskSecrets,
     warn: log,
     ...(inCluster &&
       serviceHost && {
@@ -190,7 +213,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
     tools: ALL_TOOLS,
     readOnly,
     inCluster,
-    maskSecrets: values["mask-secrets"] ?? true,
+    maskSecrets,
     timeoutMs,
     responseLimit,
     ...(values["tool-call-log-file"] !== undefined && { callLogFile: values["tool-call-log-file"] }),
@@ -198,6 +221,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
     createProvider: () => createProvider(providerOptions),
     version: packageJson.version,
     log,
+    ...(earlyHandshake && { earlyHandshake }),
   };
 
   const server = await startMcpServer(options).catch(async (error: unknown) => {
@@ -238,59 +262,6 @@ export async function runServeCommand(args: string[]): Promise<void> {
 async function createProvider(options: KubeProviderOptions): Promise<KubeProvider> {
   const { createKubeProvider } = await import("../kube/provider.ts");
   return createKubeProvider(options);
-}
-
-/** `serve --demo`: the in-memory API server with the demo fleet, in this process. */
-export async function startDemoCluster(): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
-  return startInMemoryClusters(undefined);
-}
-
-/** `serve --snapshot FILE`: the snapshot in the in-memory API server, its context named after its cluster. */
-async function startSnapshotCluster(
-  file: string,
-): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`serve: cannot read --snapshot ${file}: ${(error as Error).message}`);
-  }
-  const info = parseAllDocuments(text)
-    .map((document) => document.toJS() as { kind?: string; metadata?: { name?: string } } | null)
-    .find((object) => object?.kind === "ClusterInfo");
-  return startInMemoryClusters({ name: info?.metadata?.name ?? "snapshot", file });
-}
-
-/** The demo fleet, or a snapshot (which no controller simulation moves on: it is a record). */
-async function startInMemoryClusters(
-  snapshot: { name: string; file: string } | undefined,
-): Promise<{ kubeconfigPath: string; close(): Promise<void> }> {
-  const emulator = await import("@flux-mcp/kube-emulator");
-  const sources = snapshot
-    ? [{ name: snapshot.name, paths: [snapshot.file] }]
-    : emulator.demoClusterSources();
-  let clusters;
-  try {
-    clusters = await Promise.all(sources.map((source) => emulator.loadCluster(source)));
-  } catch (error) {
-    if (snapshot && error instanceof emulator.LoadError) {
-      throw new UsageError(`serve: cannot load --snapshot ${snapshot.file}: ${error.message}`);
-    }
-    throw error;
-  }
-  // A demo fleet's controllers and operator run: they act on new objects (install_flux_instance).
-  const simulation = snapshot ? false : { ...emulator.DEFAULT_SIMULATION_TIMING, reconcileNewObjects: true };
-  const apiServer = await emulator.startApiServer({ clusters, simulation });
-  const directory = await mkdtemp(join(tmpdir(), "flux-mcp-demo-"));
-  const kubeconfigPath = join(directory, "kubeconfig.yaml");
-  await writeFile(kubeconfigPath, apiServer.kubeconfig(), { mode: 0o600 });
-  return {
-    kubeconfigPath,
-    async close() {
-      await apiServer.close();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
 }
 
 type ServeFlags = ReturnType<typeof parseFlags>;

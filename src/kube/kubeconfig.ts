@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join, sep } from "node:path";
 import { parse } from "yaml";
 import { oneLine } from "./errors.ts";
+import { SERVICE_ACCOUNT_DIRECTORY } from "./service-account.ts";
 import { KubeError } from "./types.ts";
 
 type Section = Record<string, unknown>;
@@ -57,7 +58,6 @@ export interface ConnectionOverrides {
 export const IN_CLUSTER_CONTEXT = "in-cluster";
 /** The one context when there is no kubeconfig and --kube-server names the cluster. */
 const KUBE_SERVER_CONTEXT = "kube-server";
-export const SERVICE_ACCOUNT_DIRECTORY = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 function defaultKubeconfigPath(): string {
   return join(homedir(), ".kube", "config");

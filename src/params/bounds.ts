@@ -2,6 +2,7 @@
 // one, so an oversized argument is refused by schema validation before any work is done (a
 // million-character kind once held every session while suggestions were computed for it).
 import { z } from "zod";
+import { durationSeconds } from "./duration.ts";
 
 /** Object names: a DNS-1123 subdomain. */
 export const MAX_NAME = 253;
@@ -16,7 +17,7 @@ const MAX_SELECTOR = 4096;
 /** Kubeconfig context names have no limit in Kubernetes either. */
 const MAX_CONTEXT = 1024;
 /** Durations such as "1h30m". */
-export const MAX_DURATION = 32;
+const MAX_DURATION = 32;
 /** Continue tokens of list pages: opaque, a few hundred characters from kube-apiserver. */
 export const MAX_CONTINUE_TOKEN = 8192;
 /** JSONPath expressions of `fields`, and how many of them. */
@@ -60,4 +61,14 @@ export function contextArgument() {
 
 export function manifestArgument() {
   return z.string().min(1).max(MAX_MANIFEST);
+}
+
+/** A tool argument holding a positive duration such as "30s", "5m" or "1h30m"; describe it where used. */
+export function durationArgument() {
+  return z
+    .string()
+    .max(MAX_DURATION)
+    .refine((text) => durationSeconds(text) !== undefined, {
+      message: 'expected a positive duration such as "30s", "5m", "1h30m" or "2d"',
+    });
 }

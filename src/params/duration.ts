@@ -1,9 +1,6 @@
 // Durations as tool arguments take them: Go's time.ParseDuration syntax ("30s", "5m", "1h30m",
 // "1.5h", "500ms"), which the reference's `since` arguments use, plus "d" for days because models
-// often write "2d".
-import { z } from "zod";
-import { MAX_DURATION } from "./bounds.ts";
-
+// often write "2d". The tool argument that takes one is durationArgument, in bounds.ts.
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
@@ -39,14 +36,4 @@ export function parseDuration(text: string): number | undefined {
 export function durationSeconds(text: string): number | undefined {
   const milliseconds = parseDuration(text);
   return milliseconds === undefined || milliseconds <= 0 ? undefined : Math.ceil(milliseconds / 1000);
-}
-
-/** A tool argument holding a positive duration such as "30s", "5m" or "1h30m"; describe it where used. */
-export function durationArgument() {
-  return z
-    .string()
-    .max(MAX_DURATION)
-    .refine((text) => durationSeconds(text) !== undefined, {
-      message: 'expected a positive duration such as "30s", "5m", "1h30m" or "2d"',
-    });
 }

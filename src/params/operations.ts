@@ -2,12 +2,13 @@
 import { z } from "zod";
 import {
   apiVersionArgument,
+  durationArgument,
   kindArgument,
   manifestArgument,
   nameArgument,
   namespaceArgument,
 } from "./bounds.ts";
-import { durationArgument, parseDuration } from "./duration.ts";
+import { parseDuration } from "./duration.ts";
 
 /** How long a reconcile waits for its outcome unless told otherwise. */
 export const DEFAULT_WAIT_MS = 30_000;

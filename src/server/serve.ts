@@ -4,6 +4,7 @@
 import type { KubeProvider } from "../kube/types.ts";
 import type { Tool } from "../tools/tool.ts";
 import { createCallLog } from "./call-log.ts";
+import type { EarlyHandshake } from "./early-handshake.ts";
 import type { HttpOptions } from "./http-server.ts";
 import { createInFlight } from "./in-flight.ts";
 import { defineServer, type ServerDefinition } from "./mcp-server.ts";
@@ -28,6 +29,8 @@ export interface ServeOptions {
   createProvider(): Promise<KubeProvider>;
   version: string;
   log(message: string): void;
+  /** Over stdio, the handshake answered while the server loaded; it hands its input over. */
+  earlyHandshake?: EarlyHandshake;
 }
 
 export interface RunningMcpServer {
@@ -60,7 +63,12 @@ export async function startMcpServer(options: ServeOptions): Promise<RunningMcpS
   // Each transport's code loads only when it is chosen: stdio starts without the HTTP stack.
   if (options.transport === "stdio") {
     const { serveStdio } = await import("./stdio.ts");
-    const stdio = serveStdio(definition);
+    const earlier = options.earlyHandshake?.handOver();
+    const stdio = serveStdio(definition, {
+      input: process.stdin,
+      output: process.stdout,
+      ...(earlier && { earlier }),
+    });
     return {
       definition,
       ended: stdio.closed,

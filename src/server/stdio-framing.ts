@@ -4,8 +4,11 @@
 // a JSON-RPC message the SDK would drop silently gets Invalid Request; and a batch (a JSON array) is
 // answered as the negotiated revision says: as a batch with 2024-11-05 and 2025-03-26, which allow
 // them, else refused. Each error carries the request's id when it can be read, else null.
+// It goes on from what was read before the SDK loaded (early-handshake.ts), leaving out the SDK's
+// answer to an initialize that was answered then.
 import { PassThrough, Writable, type Readable } from "node:stream";
 import { parseJSONRPCMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
+import type { EarlyInput } from "./early-handshake.ts";
 
 const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
@@ -25,6 +28,8 @@ export interface StdioFramingOptions {
   output: Writable;
   maxMessageBytes: number;
   log(message: string): void;
+  /** What was read from input before this framing existed. */
+  earlier?: EarlyInput;
 }
 
 export class StdioFraming {
@@ -41,17 +46,28 @@ export class StdioFraming {
   #skipping = false;
   #revision: string | undefined;
   #batches: Batch[] = [];
+  /** An initialize answered before the SDK loaded, whose answer from the SDK is left out. */
+  #answeredId: Id | undefined;
 
   constructor(options: StdioFramingOptions) {
     this.#output = options.output;
     this.#maxBytes = options.maxMessageBytes;
     this.#log = options.log;
-    options.input.on("data", (chunk: Buffer) => this.#receive(chunk));
-    options.input.once("end", () => this.toTransport.end());
-    options.input.once("close", () => this.toTransport.end());
     this.fromTransport = new Writable({
       write: (chunk: Buffer, _encoding, done) => this.#fromTransport(chunk, done),
     });
+    const { input, earlier } = options;
+    this.#answeredId = earlier?.answeredId;
+    for (const chunk of earlier?.chunks ?? []) this.#receive(chunk);
+    // Input that ended before the SDK loaded ends the session once what it held is read.
+    if (input.readableEnded || input.destroyed) {
+      this.toTransport.end();
+      return;
+    }
+    input.on("data", (chunk: Buffer) => this.#receive(chunk));
+    input.once("end", () => this.toTransport.end());
+    input.once("close", () => this.toTransport.end());
+    input.resume();
   }
 
   #receive(chunk: Buffer): void {
@@ -139,9 +155,18 @@ export class StdioFraming {
   }
 
   #fromTransport(chunk: Buffer, done: (error?: Error | null) => void): void {
+    if (this.#answeredId !== undefined && this.#isEarlyAnswered(chunk)) return done();
     if (this.#batches.length > 0 && this.#collect(chunk.toString("utf8"))) return done();
     if (this.#output.write(chunk)) done();
     else this.#output.once("drain", () => done());
+  }
+
+  /** The SDK's answer to the initialize answered before it loaded: sent already. */
+  #isEarlyAnswered(chunk: Buffer): boolean {
+    const message = JSON.parse(chunk.toString("utf8")) as { id?: Id; method?: string };
+    if (message.method !== undefined || message.id !== this.#answeredId) return false;
+    this.#answeredId = undefined;
+    return true;
   }
 
   /** Keeps an answer that belongs to a batch; writes the batch once all its answers are in. */

@@ -17,7 +17,7 @@ const PACKAGE_HOMES: readonly { prefix: string; allowed: (file: string) => boole
   { prefix: "@kubernetes/client-node", allowed: (file) => file.startsWith("src/kube/") },
   {
     prefix: "@flux-mcp/kube-emulator",
-    allowed: (file) => file === "src/cli/serve.ts" || file === "src/cli/apiserver.ts",
+    allowed: (file) => file === "src/cli/in-memory-clusters.ts" || file === "src/cli/apiserver.ts",
   },
 ];
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { durationArgument, durationSeconds, parseDuration } from "../../src/params/duration.ts";
+import { durationArgument } from "../../src/params/bounds.ts";
+import { durationSeconds, parseDuration } from "../../src/params/duration.ts";
 
 describe("parseDuration", () => {
   it("reads Go durations", () => {

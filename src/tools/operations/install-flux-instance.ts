@@ -1,6 +1,5 @@
-import { durationArgument } from "../../params/duration.ts";
 import { z } from "zod";
-import { manifestArgument, MAX_URL } from "../../params/bounds.ts";
+import { durationArgument, manifestArgument, MAX_URL } from "../../params/bounds.ts";
 import { generationProgress } from "../../flux/reconcile.ts";
 import { groupOf } from "../../flux/kinds.ts";
 import { KubeError, type KubeObject } from "../../kube/types.ts";

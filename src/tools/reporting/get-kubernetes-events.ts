@@ -1,10 +1,10 @@
 // get_kubernetes_events: a timeline of core Events, one line each, newest last, filtered by object,
 // type, age and a pattern.
 import { z } from "zod";
-import { apiVersionArgument, MAX_KIND, MAX_LABEL, MAX_NAME } from "../../params/bounds.ts";
+import { apiVersionArgument, durationArgument, MAX_KIND, MAX_LABEL, MAX_NAME } from "../../params/bounds.ts";
 import { groupOf } from "../../flux/kinds.ts";
 import type { Kube, ListOptions, ResolvedKind } from "../../kube/types.ts";
-import { durationArgument, parseDuration } from "../../params/duration.ts";
+import { parseDuration } from "../../params/duration.ts";
 import { byTime, compactEvent, eventLine, formatRef, type CompactEvent } from "../../format/events.ts";
 import { compileGrep } from "../../params/grep-pattern.ts";
 import { defineTool, toolError } from "../tool.ts";

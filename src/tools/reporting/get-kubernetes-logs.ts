@@ -2,9 +2,9 @@
 // age and a pattern, with JSON log lines compacted and a hint toward the crashed instance's log.
 import { disagreeingNames } from "../../params/renamed-parameters.ts";
 import { z } from "zod";
-import { containerArgument, nameArgument, namespaceArgument } from "../../params/bounds.ts";
+import { containerArgument, durationArgument, nameArgument, namespaceArgument } from "../../params/bounds.ts";
 import { KubeError, type Kube, type KubeObject, type LogOptions } from "../../kube/types.ts";
-import { durationArgument, durationSeconds } from "../../params/duration.ts";
+import { durationSeconds } from "../../params/duration.ts";
 import { where } from "../../format/names.ts";
 import { compileGrep, type GrepPattern } from "../../params/grep-pattern.ts";
 import { defineTool, toolError } from "../tool.ts";

@@ -1,0 +1,142 @@
+// The stdio handshake answered before the SDK loads: which first lines get the recorded answer,
+// that every byte read meanwhile reaches the framing, and that the SDK's own answer to that
+// initialize is the one left out.
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { describe, it } from "node:test";
+import { EarlyHandshake, type RecordedHandshake } from "../../src/server/early-handshake.ts";
+import { StdioFraming } from "../../src/server/stdio-framing.ts";
+
+const RECORDED: RecordedHandshake = {
+  versions: ["2025-11-25", "2025-06-18"],
+  result: {
+    capabilities: { tools: { listChanged: true } },
+    serverInfo: { name: "flux-mcp" },
+    instructions: "x",
+  },
+};
+
+function initializeLine(params: object, id: unknown = 7): string {
+  return `${JSON.stringify({ jsonrpc: "2.0", id, method: "initialize", params })}\n`;
+}
+
+const PLAIN = { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } };
+
+function earlyHandshake(maxLineBytes = 1 << 20) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const written: string[] = [];
+  output.on("data", (chunk: Buffer) => written.push(chunk.toString("utf8")));
+  const handshake = new EarlyHandshake({ input, output, recorded: RECORDED, maxLineBytes });
+  return { input, handshake, written };
+}
+
+describe("EarlyHandshake", () => {
+  it("answers a plain initialize of a recorded version with the recorded result, and keeps every byte", async () => {
+    const { input, handshake, written } = earlyHandshake();
+    const line = initializeLine(PLAIN);
+    const rest = '{"jsonrpc":"2.0","method":"notifications/initialized"}\n{"jsonrpc":"2.0","id":8,"me';
+    input.write(line.slice(0, 20));
+    input.write(line.slice(20) + rest);
+    await handshake.firstLine;
+    assert.deepEqual(
+      written.map((text) => JSON.parse(text) as unknown),
+      [{ result: { protocolVersion: "2025-06-18", ...RECORDED.result }, jsonrpc: "2.0", id: 7 }],
+    );
+    const { chunks, answeredId } = handshake.handOver();
+    assert.equal(answeredId, 7);
+    assert.equal(Buffer.concat(chunks).toString("utf8"), line + rest);
+  });
+
+  const unanswered: [string, string][] = [
+    [
+      "a protocol version the build did not record",
+      initializeLine({ ...PLAIN, protocolVersion: "2099-01-01" }),
+    ],
+    ["no clientInfo", initializeLine({ protocolVersion: "2025-06-18", capabilities: {} })],
+    ["capabilities that are not an object", initializeLine({ ...PLAIN, capabilities: [] })],
+    ["a null id", initializeLine(PLAIN, null)],
+    ["a fractional id", initializeLine(PLAIN, 1.5)],
+    ["another method first", '{"jsonrpc":"2.0","id":1,"method":"ping"}\n'],
+    ["a batch", `[${initializeLine(PLAIN).trim()}]\n`],
+    ["a line that is not JSON", "initialize please\n"],
+  ];
+  for (const [what, line] of unanswered) {
+    it(`leaves ${what} to the SDK, and keeps it`, async () => {
+      const { input, handshake, written } = earlyHandshake();
+      input.write(line);
+      await handshake.firstLine;
+      assert.deepEqual(written, []);
+      const { chunks, answeredId } = handshake.handOver();
+      assert.equal(answeredId, undefined);
+      assert.equal(Buffer.concat(chunks).toString("utf8"), line);
+    });
+  }
+
+  it("stops waiting for a first line longer than the limit, and for input that ends", async () => {
+    const long = earlyHandshake(16);
+    long.input.write("x".repeat(10));
+    long.input.write("x".repeat(10));
+    await long.handshake.firstLine;
+    assert.equal(Buffer.concat(long.handshake.handOver().chunks).length, 20);
+
+    const empty = earlyHandshake();
+    empty.input.end();
+    await empty.handshake.firstLine;
+    assert.deepEqual(empty.handshake.handOver().chunks, []);
+  });
+});
+
+describe("StdioFraming after an early handshake", () => {
+  function framing(earlierText: string, answeredId: number | undefined, inputEnded: boolean) {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    if (inputEnded) {
+      input.end();
+      input.resume();
+    }
+    const sent: string[] = [];
+    output.on("data", (chunk: Buffer) => sent.push(chunk.toString("utf8")));
+    const toTransport: string[] = [];
+    const framed = new StdioFraming({
+      input,
+      output,
+      maxMessageBytes: 1 << 20,
+      log: () => {},
+      earlier: { chunks: [Buffer.from(earlierText)], ...(answeredId !== undefined && { answeredId }) },
+    });
+    framed.toTransport.on("data", (chunk: Buffer) => toTransport.push(chunk.toString("utf8")));
+    return { input, framed, sent, toTransport };
+  }
+
+  it("passes what was read on to the SDK and leaves out the SDK's answer to the answered initialize, once", async () => {
+    const { input, framed, sent, toTransport } = framing(initializeLine(PLAIN), 7, false);
+    input.write('{"jsonrpc":"2.0","id":8,"method":"ping"}\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      toTransport
+        .join("")
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { method: string }).method),
+      ["initialize", "ping"],
+    );
+    const write = (message: object) =>
+      new Promise<void>((resolve) =>
+        framed.fromTransport.write(`${JSON.stringify(message)}\n`, () => resolve()),
+      );
+    await write({ result: { protocolVersion: "2025-06-18" }, jsonrpc: "2.0", id: 7 });
+    await write({ result: {}, jsonrpc: "2.0", id: 8 });
+    await write({ result: {}, jsonrpc: "2.0", id: 7 });
+    assert.deepEqual(
+      sent.map((text) => (JSON.parse(text) as { id: number }).id),
+      [8, 7],
+    );
+  });
+
+  it("ends the SDK's input when the client's input ended before the SDK loaded", async () => {
+    const { framed, toTransport } = framing(initializeLine(PLAIN), 7, true);
+    await new Promise((resolve) => framed.toTransport.once("end", resolve));
+    assert.equal(toTransport.length, 1);
+  });
+});
