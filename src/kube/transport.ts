@@ -190,25 +190,27 @@ export class HttpTransport implements Transport {
           },
         },
         (res) => {
-          const chunks: string[] = [];
-          res.setEncoding("utf8");
+          // A whole answer is kept as bytes and decoded once at its end (a large list arrives in
+          // hundreds of chunks); a streamed one is decoded chunk by chunk, as it is used.
+          const chunks: Buffer[] = [];
           const streamed = (res.statusCode ?? 0) < 400 ? request.onChunk : undefined;
-          res.on("data", (chunk: string) => {
+          if (streamed) res.setEncoding("utf8");
+          res.on("data", (chunk: Buffer | string) => {
             if (streamed) {
               try {
-                streamed(chunk);
+                streamed(chunk as string);
               } catch (error) {
                 req.destroy(error as Error);
               }
               return;
             }
-            chunks.push(chunk);
+            chunks.push(chunk as Buffer);
           });
           res.on("end", () => {
             const retryAfter = Number(res.headers["retry-after"]);
             resolve({
               status: res.statusCode ?? 0,
-              body: chunks.join(""),
+              body: Buffer.concat(chunks).toString("utf8"),
               ...(Number.isFinite(retryAfter) && { retryAfterSeconds: retryAfter }),
             });
           });
