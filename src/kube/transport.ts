@@ -190,27 +190,25 @@ export class HttpTransport implements Transport {
           },
         },
         (res) => {
-          // A whole answer is kept as bytes and decoded once at its end (a large list arrives in
-          // hundreds of chunks); a streamed one is decoded chunk by chunk, as it is used.
-          const chunks: Buffer[] = [];
+          const chunks: string[] = [];
+          res.setEncoding("utf8");
           const streamed = (res.statusCode ?? 0) < 400 ? request.onChunk : undefined;
-          if (streamed) res.setEncoding("utf8");
-          res.on("data", (chunk: Buffer | string) => {
+          res.on("data", (chunk: string) => {
             if (streamed) {
               try {
-                streamed(chunk as string);
+                streamed(chunk);
               } catch (error) {
                 req.destroy(error as Error);
               }
               return;
             }
-            chunks.push(chunk as Buffer);
+            chunks.push(chunk);
           });
           res.on("end", () => {
             const retryAfter = Number(res.headers["retry-after"]);
             resolve({
               status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString("utf8"),
+              body: chunks.join(""),
               ...(Number.isFinite(retryAfter) && { retryAfterSeconds: retryAfter }),
             });
           });
