@@ -1,6 +1,7 @@
 // flux-mcp alone at scale: a generated fleet of 50,000 Flux objects (1,000 namespaces) in the
 // in-memory API server, and the calls an assistant makes about a fleet. Per call: its time against
-// the raw API requests for the same data (asked in turn, who goes first rotated each round, the ratio
+// the raw API requests for the same data (a listing that answers in pages: the same pages, one raw
+// list per answer following the continue token; asked in turn, who goes first rotated each round, the ratio
 // taken pair by pair), the server's peak resident memory during the call (VmHWM, reset before it),
 // and the longest event-loop block inside the server (bench/loop-probe.ts, preloaded). Each run is a
 // fresh server. Writes the `scale` part of bench/results.json. Not part of the test suite.
@@ -65,7 +66,21 @@ interface Probe {
   tool: string;
   args: Record<string, unknown>;
   followContinue?: boolean;
+  /** Raw requests asked at once; for a paged call, its pages (see PagedFloor), asked in turn. */
   floor: string[];
+  paged?: PagedFloor;
+}
+
+/**
+ * A call that answers in pages (the response limit cuts a long listing) needs, at the least, one
+ * raw list per answer: the same list with each answer's row count as its limit, following the
+ * continue token from page to page, one request after the other as the answers are. How the tool
+ * reads each answer's objects (its own API page size) is its cost, not the floor's.
+ */
+interface PagedFloor {
+  path: string;
+  /** Rows of each answer, in order, read from the tool's answers before the runs. */
+  limits: number[];
 }
 
 /** The calls, and the raw API requests a client would send for the same data. */
@@ -92,6 +107,7 @@ function probes(served: typeof FLUX_KINDS_WITH_STATUS, firstPageNamespaces: stri
       },
       followContinue: true,
       floor: [kustomizations],
+      paged: { path: kustomizations, limits: [] },
     },
     {
       id: "kustomizations-default-page",
@@ -136,6 +152,7 @@ async function main(): Promise<void> {
     const calls = probes(served, [...new Set(pageItems.map((item) => item.metadata.namespace))]).filter(
       (call) => values.only === undefined || values.only.split(",").includes(call.id),
     );
+    for (const call of calls) if (call.paged) await readPageLimits(kubeconfigPath, directory, call);
     const results = calls.map(emptyCall);
 
     for (let run = 1; run <= options.runs; run++) {
@@ -257,10 +274,58 @@ async function measureCall(
   );
 }
 
+/**
+ * The rows of each answer of a paged call, from one pass of the tool in a server of its own (the
+ * pages a build answers are the same every time on an unchanging fleet); the floor asks for them.
+ */
+async function readPageLimits(kubeconfigPath: string, directory: string, probe: Probe): Promise<void> {
+  const home = join(directory, `home-pages-${probe.id}`);
+  await mkdir(home, { recursive: true });
+  const session = await McpSession.open(launch(kubeconfigPath, home));
+  try {
+    const outcome = await session.call(
+      { tool: probe.tool, args: probe.args, followContinue: true },
+      CALL_TIMEOUT_MS,
+    );
+    if (!outcome.ok) throw new Error(`${probe.id}: ${outcome.error ?? "failed"}`);
+    const limits = [...outcome.text.matchAll(/^# \S+ \([^)]*\), (\d+) rows?;/gm)].map((match) =>
+      Number(match[1]),
+    );
+    if (limits.length !== outcome.pages) {
+      throw new Error(`${probe.id}: ${limits.length} row counts in ${outcome.pages} answers`);
+    }
+    probe.paged = { ...(probe.paged as PagedFloor), limits };
+    probe.floor = limits.map(
+      (limit, index) => `${(probe.paged as PagedFloor).path}?limit=${limit}${index > 0 ? "&continue=…" : ""}`,
+    );
+    log(`${probe.id}: the floor pages as the tool's ${limits.length} answers do`);
+  } finally {
+    await session.close();
+  }
+}
+
+/** The raw requests of a paged call: one per answer, each after the one before, times summed. */
+async function pagedFloorMs(raw: FloorClient, path: string, limits: number[]): Promise<number> {
+  let ms = 0;
+  let token: string | undefined;
+  for (const [index, limit] of limits.entries()) {
+    const page = `${path}?limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
+    const answer = await raw.getAll(FLEET_CONTEXT, [page], index < limits.length - 1);
+    ms += answer.ms;
+    if (index === limits.length - 1) break;
+    token = /"continue":"([^"]+)"/.exec(answer.body.slice(0, 1000))?.[1];
+    if (!token) throw new Error(`${path}: no continue token after page ${index + 1}`);
+  }
+  return ms;
+}
+
 async function measureFloor(raw: FloorClient, probe: Probe, result: ScaleCall): Promise<void> {
   await pause();
   try {
-    result.floorMs.push(roundMs((await raw.getAll(FLEET_CONTEXT, probe.floor)).ms));
+    const ms = probe.paged
+      ? await pagedFloorMs(raw, probe.paged.path, probe.paged.limits)
+      : (await raw.getAll(FLEET_CONTEXT, probe.floor)).ms;
+    result.floorMs.push(roundMs(ms));
   } catch (error) {
     result.floorMs.push(null);
     result.errors.push(`floor: ${(error as Error).message}`);
@@ -345,6 +410,13 @@ function table(scale: ScaleResults): string {
         `| ${call.id} | ${call.summary.ms.median} ms (${call.summary.ms.p10}–${call.summary.ms.p90}) | ${call.summary.floorMs.median} ms (${call.summary.floorMs.p10}–${call.summary.floorMs.p90}) | ${cell(call.summary.ratio, "×")} | ${cell(call.summary.peakRssMiB, " MiB")} | ${cell(call.summary.longestBlockMs, " ms")} | ${cell(call.summary.longestDelayMs, " ms")} | ${call.outputChars} chars, ${call.pages} call(s)${call.errors.length > 0 ? `; errors: ${call.errors[0]}` : ""} |`,
     ),
   ];
+  const paged = scale.calls.filter((call) => call.pages > 1);
+  if (paged.length > 0) {
+    lines.push(
+      "",
+      `raw API of ${paged.map((call) => call.id).join(", ")}: the same list in as many pages as the tool's answers, each page's limit that answer's rows, following the continue token one request after the other (not one list of everything)`,
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 

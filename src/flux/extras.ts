@@ -84,13 +84,11 @@ export async function fluxExtras(
   return { extras, notes };
 }
 
-/** Beyond this many namespaces on a page, one cluster-wide list costs less than a list per namespace. */
-const MAX_NAMESPACE_EVENT_LISTS = 16;
-
 /**
  * The page's events, matched to objects here: by name when there is one object, else every event of
- * the kind in each of the page's namespaces (or, for a page spread over many, in all namespaces),
- * never the whole kind for a page that sits in a few. Routine successes are left out.
+ * the kind in each of the page's namespaces, never the whole kind: a page spread over many
+ * namespaces lists each of them (a few at a time), so what is read follows the page, not the fleet.
+ * Routine successes are left out.
  */
 async function eventsOf(
   kube: Kube,
@@ -105,8 +103,7 @@ async function eventsOf(
     ...(only?.metadata.name ? [`involvedObject.name=${only.metadata.name}`] : []),
     `reason!=${ROUTINE_FLUX_REASON}`,
   ].join(",");
-  const perNamespace = namespaces.size <= MAX_NAMESPACE_EVENT_LISTS && !namespaces.has(undefined);
-  const lists = await mapLimited(perNamespace ? [...namespaces] : [undefined], PARALLEL_READS, (namespace) =>
+  const lists = await mapLimited([...namespaces], PARALLEL_READS, (namespace) =>
     kube.list(eventKind, { ...(namespace && { namespace }), fieldSelector: selector }),
   );
   const byObject = new Map<string, CompactEvent[]>();

@@ -8,6 +8,17 @@ import { JSONPath } from "jsonpath-plus";
 export class JsonPathQuery {
   /** Undefined when the path cannot be read: it then selects nothing. */
   readonly #path: string | undefined;
+  /** One evaluator for every document: its options are set once, not once per object of a long list. */
+  readonly #evaluator = JSONPath({
+    path: "$",
+    json: null,
+    autostart: false,
+    wrap: true,
+    eval: "safe",
+    // A filter reading through a member an item lacks (`@.state.waiting.reason` on a running
+    // container) skips that item, as kubectl does, instead of failing the whole query.
+    ignoreEvalErrors: true,
+  });
 
   constructor(kubectlPath: string) {
     try {
@@ -21,15 +32,7 @@ export class JsonPathQuery {
   find(document: unknown): unknown[] {
     if (this.#path === undefined || document === null || typeof document !== "object") return [];
     try {
-      // A filter reading through a member an item lacks (`@.state.waiting.reason` on a running
-      // container) skips that item, as kubectl does, instead of failing the whole query.
-      const found: unknown = JSONPath({
-        path: this.#path,
-        json: document,
-        wrap: true,
-        eval: "safe",
-        ignoreEvalErrors: true,
-      });
+      const found: unknown = this.#evaluator.evaluate(this.#path, document, undefined, undefined);
       return Array.isArray(found) ? (found as unknown[]) : [];
     } catch {
       return [];

@@ -43,6 +43,8 @@ const patchContentTypes: Record<PatchType | "apply", string> = {
 };
 
 const DEFAULT_FIELD_MANAGER = "flux-mcp";
+/** A list of metadata only where the API server can (every one since 1.15), the whole list where not. */
+const METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 /** Throttled reads are sent again this many times, after the wait the server asks for (capped); the call's signal ends the wait. */
 const THROTTLE_RETRIES = 3;
 const MAX_THROTTLE_WAIT_SECONDS = 5;
@@ -210,6 +212,7 @@ export class CallKube implements Kube {
           limit: options.limit === undefined ? undefined : String(options.limit),
           continue: options.continue || undefined,
         },
+        ...(options.metadataOnly && { accept: METADATA_LIST }),
       },
       { description: describeCollection(kind, ns), verb: "list" },
     );

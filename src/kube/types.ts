@@ -48,6 +48,8 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** Items with their metadata only (PartialObjectMetadataList): for names, counts and continue tokens. */
+  metadataOnly?: boolean;
 }
 
 export interface ListResult {

@@ -6,6 +6,8 @@ import type { KubeObject } from "./types.ts";
 
 export interface ListQuery {
   matches: ObjectPredicate;
+  /** False when no selector was given: every object matches. */
+  selective: boolean;
   limit?: number;
   continueAfter?: string;
 }
@@ -49,6 +51,7 @@ export function parseListQuery(
       const seen = view(object);
       return predicates.every((predicate) => predicate(seen));
     },
+    selective: predicates.length > 0,
     ...(limit && { limit }),
     ...(token && { continueAfter: decodeContinue(token) }),
   };
@@ -63,14 +66,18 @@ export interface Page {
 /** One page of the matching objects; `objects` is sorted by namespace and name. */
 export function paginate(objects: KubeObject[], query: ListQuery): Page {
   const start = query.continueAfter === undefined ? 0 : firstAfter(objects, query.continueAfter);
-  const matching = objects.slice(start).filter(query.matches);
+  // Without a selector a page is a slice: no walk over the rest of the collection per page (an API
+  // server reads a page from its start key; the rest is only counted).
+  const matching = query.selective
+    ? objects.slice(start).filter(query.matches)
+    : objects.slice(start, query.limit === undefined ? undefined : start + query.limit + 1);
   if (query.limit === undefined || matching.length <= query.limit) return { items: matching };
   const items = matching.slice(0, query.limit);
   const last = items[items.length - 1] as KubeObject;
   return {
     items,
     continueToken: Buffer.from(JSON.stringify({ after: keyOf(last) })).toString("base64url"),
-    remainingItemCount: matching.length - items.length,
+    remainingItemCount: (query.selective ? matching.length : objects.length - start) - items.length,
   };
 }
 

@@ -78,22 +78,24 @@ export const getKubernetesResources = defineTool({
       return "answer" in found ? found.answer : answer([], table.toString(), found.more);
     }
 
-    const page = await yamlPage(request, args);
     const budget = ctx.responseLimit * ROWS_SHARE;
+    const page = await yamlPage(request, args, budget);
     if (!("documents" in page)) return page.answer;
-    if (page.documents.length <= 1 || page.characters <= budget) {
+    if (page.objects <= 1 || page.characters <= budget) {
       return answer(page.notes, page.documents.join(DOCUMENT_SEPARATOR), page.more);
     }
     // Too long for one answer: the page cut to the objects that fit. Only the list is asked for
-    // again, that many objects long, for a continue token that points just past them; the
-    // documents already made are kept. A first call is never refused for its size.
+    // again, that many objects long and their metadata only, for a continue token that points just
+    // past them; the documents already made are kept. A first call is never refused for its size.
     let fitting = 0;
     for (let total = 0; fitting < page.documents.length; fitting++) {
       total += (page.documents[fitting] as string).length + DOCUMENT_SEPARATOR.length;
       if (total > budget) break;
     }
     fitting = Math.max(1, fitting);
-    const cut = await find(request, { ...args, limit: fitting }, () => undefined);
+    const cut = await find(request, { ...args, limit: fitting }, () => undefined, undefined, {
+      metadataOnly: true,
+    });
     const more = "more" in cut ? cut.more : "";
     return answer(page.notes, page.documents.slice(0, fitting).join(DOCUMENT_SEPARATOR), more);
   },
@@ -101,12 +103,17 @@ export const getKubernetesResources = defineTool({
 
 const DOCUMENT_SEPARATOR = "---\n";
 
-/** One page as YAML documents (Flux objects with their extras), or the answer when it holds none. */
+/**
+ * One page as YAML documents (Flux objects with their extras), or the answer when it holds none.
+ * Documents are made until they pass `budget` characters: those after would be cut from the answer.
+ */
 async function yamlPage(
   request: Request,
   args: Parameters<typeof find>[1],
+  budget: number,
 ): Promise<
-  { answer: ToolResult } | { documents: string[]; characters: number; notes: string[]; more: string }
+  | { answer: ToolResult }
+  | { documents: string[]; objects: number; characters: number; notes: string[]; more: string }
 > {
   const { kube, kind } = request;
   // apiVersion and kind go first, where YAML readers expect them.
@@ -121,13 +128,14 @@ async function yamlPage(
   const documents: string[] = [];
   let characters = 0;
   await forEachInSlices(objects, (object) => {
+    if (characters > budget) return;
     const document = yamlDocuments([withExtras(object, extras.get(objectKey(object)))]);
     documents.push(document);
     characters += document.length + DOCUMENT_SEPARATOR.length;
   });
   // As long as the documents joined: no separator after the last.
   characters -= documents.length > 0 ? DOCUMENT_SEPARATOR.length : 0;
-  return { documents, characters, notes, more: found.more };
+  return { documents, objects: objects.length, characters, notes, more: found.more };
 }
 
 /** The API is asked for at most this many objects at a time, however many the answer lists. */
@@ -172,12 +180,13 @@ async function find(
   },
   use: (items: KubeObject[]) => void,
   room: Room = () => Infinity,
+  { metadataOnly = false } = {},
 ): Promise<Found> {
   const { kind, namespace } = request;
   if (args.name && !args.selector && (namespace || !kind.namespaced)) {
     return getOne(request, args.name, use);
   }
-  return listPages(request, { limit: args.limit, continueToken: args.continue, room }, use);
+  return listPages(request, { limit: args.limit, continueToken: args.continue, room, metadataOnly }, use);
 }
 
 async function getOne(
@@ -203,7 +212,7 @@ async function getOne(
  */
 async function listPages(
   request: Request,
-  paging: { limit: number; continueToken: string | undefined; room: Room },
+  paging: { limit: number; continueToken: string | undefined; room: Room; metadataOnly: boolean },
   use: (items: KubeObject[]) => void,
 ): Promise<Found> {
   const { kube, kind, namespace, name, selector } = request;
@@ -218,6 +227,7 @@ async function listPages(
       ...(name && { fieldSelector: `metadata.name=${fieldSelectorValue(name)}` }),
       limit: size,
       ...(token && { continue: token }),
+      ...(paging.metadataOnly && { metadataOnly: true }),
     });
     count += page.items.length;
     use(page.items);
