@@ -124,6 +124,7 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
     const seen: string[] = [];
     let token: string | undefined;
     let answers = 0;
+    const mark = api.server.requestLog.mark();
     do {
       const result = await ctx.call("get_kubernetes_resources", {
         kind: "ConfigMap",
@@ -140,5 +141,15 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
     assert.ok(answers > CONFIG_MAPS / 100, `${answers} answers: fewer objects than the default 100 each`);
     assert.equal(seen.length, CONFIG_MAPS);
     assert.equal(new Set(seen).size, CONFIG_MAPS, "each object once");
+    // A cut page is listed again for its continue token only: metadata is all that needs.
+    const requests = listRequests(mark);
+    const pages = requests.filter((entry) => entry.path.includes("limit=100"));
+    const cuts = requests.filter((entry) => !entry.path.includes("limit=100"));
+    assert.ok(
+      cuts.length > 0 && pages.every((entry) => !/PartialObjectMetadataList/.test(entry.accept ?? "")),
+    );
+    for (const cut of cuts) {
+      assert.match(cut.accept ?? "", /^application\/json;as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1,/);
+    }
   });
 });

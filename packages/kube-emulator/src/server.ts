@@ -330,6 +330,7 @@ function logWhenDone(
       groups: identity.groups,
       ...(identity.uid !== undefined && { uid: identity.uid }),
       status: res.statusCode,
+      ...(req.headers.accept !== undefined && { accept: req.headers.accept }),
     });
   });
 }

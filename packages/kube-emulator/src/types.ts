@@ -66,4 +66,6 @@ export interface RequestLogEntry {
   groups: string[];
   uid?: string;
   status: number;
+  /** The Accept header, when the client sent one (e.g. asking for metadata only). */
+  accept?: string;
 }
