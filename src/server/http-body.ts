@@ -8,15 +8,22 @@ export async function readBody(
   request: IncomingMessage,
   response: ServerResponse,
   maxBytes: number,
+  tooLarge: (response: ServerResponse, maxBytes: number) => void = plainTooLarge,
 ): Promise<string | undefined> {
   const declared = Number(request.headers["content-length"]);
-  if (declared > maxBytes) return tooLarge(response, maxBytes);
+  if (declared > maxBytes) {
+    tooLarge(response, maxBytes);
+    return undefined;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of request as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBytes) return tooLarge(response, maxBytes);
+      if (size > maxBytes) {
+        tooLarge(response, maxBytes);
+        return undefined;
+      }
       chunks.push(chunk);
     }
   } catch {
@@ -25,9 +32,8 @@ export async function readBody(
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function tooLarge(response: ServerResponse, maxBytes: number): undefined {
+function plainTooLarge(response: ServerResponse, maxBytes: number): void {
   response
     .writeHead(413, { "Content-Type": "text/plain", Connection: "close" })
     .end(`request body over the ${maxBytes}-byte limit`);
-  return undefined;
 }

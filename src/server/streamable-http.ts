@@ -25,7 +25,8 @@ interface LegacySession {
 }
 
 export interface StreamableHttpEndpoint {
-  fetch(request: Request): Promise<Response>;
+  /** `parsedBody`: a POST's body, already parsed (the request's own body is then not read). */
+  fetch(request: Request, options?: { parsedBody?: unknown }): Promise<Response>;
   readonly sessionCount: number;
   close(): Promise<void>;
 }
@@ -95,10 +96,13 @@ export function createStreamableHttpEndpoint(
   }
 
   return {
-    async fetch(request) {
-      // The body is read and parsed once, here, and handed on parsed: routing on the protocol
-      // revision and the transport would each read (a clone) and parse it again.
-      const body = await parseBody(request);
+    async fetch(request, options) {
+      // The body is read and parsed once (by the HTTP server, else here) and handed on parsed:
+      // routing on the protocol revision and the transport would each read (a clone) and parse it again.
+      const body =
+        options?.parsedBody === undefined
+          ? await parseBody(request)
+          : { request, parsed: options.parsedBody };
       const parsed = body.parsed === undefined ? undefined : { parsedBody: body.parsed };
       if (!(await isLegacyRequest(body.request, body.parsed, { maxRequestBodySize: maxBodyBytes }))) {
         return modern.fetch(body.request, parsed);
