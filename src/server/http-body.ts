@@ -8,22 +8,15 @@ export async function readBody(
   request: IncomingMessage,
   response: ServerResponse,
   maxBytes: number,
-  tooLarge: (response: ServerResponse, maxBytes: number) => void = plainTooLarge,
 ): Promise<string | undefined> {
   const declared = Number(request.headers["content-length"]);
-  if (declared > maxBytes) {
-    tooLarge(response, maxBytes);
-    return undefined;
-  }
+  if (declared > maxBytes) return tooLarge(response, maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of request as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBytes) {
-        tooLarge(response, maxBytes);
-        return undefined;
-      }
+      if (size > maxBytes) return tooLarge(response, maxBytes);
       chunks.push(chunk);
     }
   } catch {
@@ -32,8 +25,9 @@ export async function readBody(
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function plainTooLarge(response: ServerResponse, maxBytes: number): void {
+function tooLarge(response: ServerResponse, maxBytes: number): undefined {
   response
     .writeHead(413, { "Content-Type": "text/plain", Connection: "close" })
     .end(`request body over the ${maxBytes}-byte limit`);
+  return undefined;
 }

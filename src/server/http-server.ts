@@ -3,9 +3,7 @@
 // no new work is accepted, calls in flight finish and are answered, then connections close.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { readBody } from "./http-body.ts";
 import { bearerCheck, hostPolicy, hostProblem, malformedHost } from "./http-guards.ts";
 import { createInFlight } from "./in-flight.ts";
 import { createLegacySseEndpoint, SSE_MESSAGE_PATH, SSE_PATH } from "./legacy-sse.ts";
@@ -55,23 +53,6 @@ export async function startHttpServer(
     onerror: (error) => definition.runtime.log(`http: ${error.message}`),
   });
   const sse = createLegacySseEndpoint(definition, exchanges, slots);
-
-  /**
-   * A POST's body read and parsed once, here, and handed on parsed: the SDK's adapter would put the
-   * text into a web Request, for the endpoint to read it back out to route on. A body that is not
-   * JSON goes on as it came, for the SDK to answer as it always does.
-   */
-  async function postStreamable(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request, response, options.maxBodyBytes, jsonRpcTooLarge);
-    if (body === undefined) return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return streamableNode(replayed(request, body), response);
-    }
-    return streamableNode(request, response, parsed);
-  }
   let draining = false;
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -93,11 +74,7 @@ export async function startHttpServer(
       response.setHeader("Connection", "close");
       return text(response, 503, "shutting down");
     }
-    if (path === MCP_PATH) {
-      return request.method === "POST"
-        ? postStreamable(request, response)
-        : streamableNode(request, response);
-    }
+    if (path === MCP_PATH) return streamableNode(request, response);
     if (path === SSE_PATH && request.method === "GET") return sse.open(request, response);
     if (path === SSE_MESSAGE_PATH && request.method === "POST")
       return sse.post(request, response, options.maxBodyBytes);
@@ -134,24 +111,6 @@ export async function startHttpServer(
       await stopped;
     },
   };
-}
-
-/** The request again, with its body (already read) to be read once more. */
-function replayed(request: IncomingMessage, body: string): IncomingMessage {
-  const { headers, method, url } = request;
-  return Object.assign(Readable.from([Buffer.from(body)]), {
-    headers,
-    method,
-    url,
-  }) as unknown as IncomingMessage;
-}
-
-/** The answer the SDK's adapter gives a body over the limit: a JSON-RPC error, the connection closed. */
-function jsonRpcTooLarge(response: ServerResponse, maxBytes: number): void {
-  const message = `Payload Too Large: Request body must not exceed ${maxBytes} bytes`;
-  response
-    .writeHead(413, { "Content-Type": "application/json", Connection: "close" })
-    .end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
 }
 
 function text(response: ServerResponse, status: number, body: string): void {

@@ -25,8 +25,7 @@ interface LegacySession {
 }
 
 export interface StreamableHttpEndpoint {
-  /** `parsedBody`: a POST's body, already parsed (the request's own body is then not read). */
-  fetch(request: Request, options?: { parsedBody?: unknown }): Promise<Response>;
+  fetch(request: Request): Promise<Response>;
   readonly sessionCount: number;
   close(): Promise<void>;
 }
@@ -96,13 +95,10 @@ export function createStreamableHttpEndpoint(
   }
 
   return {
-    async fetch(request, options) {
-      // The body is read and parsed once (by the HTTP server, else here) and handed on parsed:
-      // routing on the protocol revision and the transport would each read (a clone) and parse it again.
-      const body =
-        options?.parsedBody === undefined
-          ? await parseBody(request)
-          : { request, parsed: options.parsedBody };
+    async fetch(request) {
+      // The body is read and parsed once, here, and handed on parsed: routing on the protocol
+      // revision and the transport would each read (a clone) and parse it again.
+      const body = await parseBody(request);
       const parsed = body.parsed === undefined ? undefined : { parsedBody: body.parsed };
       if (!(await isLegacyRequest(body.request, body.parsed, { maxRequestBodySize: maxBodyBytes }))) {
         return modern.fetch(body.request, parsed);
