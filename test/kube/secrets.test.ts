@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { createKubeProvider } from "../../src/kube/provider.ts";
-import { NeedleSet, ScanMemo } from "../../src/kube/masking/needle-set.ts";
+import { NeedleSet } from "../../src/kube/masking/needle-set.ts";
 import { secretNeedles, valueNeedles } from "../../src/kube/masking/needles.ts";
 import { maskedValueChanged, maskSecretObject } from "../../src/kube/masking/secret-objects.ts";
 import { SecretIndex, type SecretSource } from "../../src/kube/masking/secret-index.ts";
@@ -137,24 +137,6 @@ test("overlapping needles become one mask; kept names are not masked", () => {
   set.remove([{ text: "gh12345678", origin: "gh12345678" }]);
   assert.equal(set.mask("abcdefgh12345678", never), "****345678");
   assert.equal(set.mask("πabcdefgh12✓", never), "π****✓");
-});
-
-test("a scan memo answers as a fresh scan, and forgets its hits when the needle set changes", () => {
-  const set = new NeedleSet();
-  const memo = new ScanMemo();
-  const text = "xx abcdefgh12 yy flux-system";
-  set.add([{ text: "abcdefgh12", origin: "abcdefgh12" }]);
-  assert.equal(set.mask(text, never, memo), "xx **** yy flux-system");
-  assert.equal(set.mask(text, never, memo), "xx **** yy flux-system");
-  // The values kept are asked again on every use: the memo holds where needles are, not the masks.
-  assert.equal(
-    set.mask(text, (value) => value === "abcdefgh12", memo),
-    text,
-  );
-  set.add([{ text: "flux-system", origin: "flux-system" }]);
-  assert.equal(set.mask(text, never, memo), "xx **** yy ****");
-  set.remove([{ text: "abcdefgh12", origin: "abcdefgh12" }]);
-  assert.equal(set.mask(text, never, memo), "xx abcdefgh12 yy ****");
 });
 
 /** The masking's definition, the slow way: every character inside an occurrence of a needle is covered, each run of covered characters becomes one mask. */

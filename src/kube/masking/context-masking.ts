@@ -7,7 +7,6 @@ import type { KubeObject } from "../types.ts";
 import { MIN_VALUE_LENGTH } from "./needles.ts";
 import { maskSecretObject } from "./secret-objects.ts";
 import type { SecretIndex } from "./secret-index.ts";
-import { ScanMemo } from "./needle-set.ts";
 
 /**
  * Kinds whose strings are the API's own text, not data a user or controller wrote: their schemas run
@@ -54,9 +53,8 @@ export class CallMasking {
     await forEachInSlices(objects, (object) => {
       this.#collectNames(object, 0);
     });
-    const memo = new ScanMemo();
     await forEachInSlices(objects, (object, index) => {
-      objects[index] = this.#maskedNow(object, memo);
+      objects[index] = this.#maskedNow(object);
     });
     return objects;
   }
@@ -65,31 +63,31 @@ export class CallMasking {
   async json(value: unknown): Promise<unknown> {
     await this.ready();
     this.#collectNames(value, 0);
-    return this.#leaves(value, new ScanMemo());
+    return this.#leaves(value);
   }
 
   #objectNow<T extends KubeObject>(object: T): T {
     this.#collectNames(object, 0);
-    return this.#maskedNow(object, new ScanMemo());
+    return this.#maskedNow(object);
   }
 
-  #maskedNow<T extends KubeObject>(object: T, memo: ScanMemo): T {
+  #maskedNow<T extends KubeObject>(object: T): T {
     if (SCHEMA_KINDS.has(object.kind)) return object;
-    return this.#leaves(maskSecretObject(object), memo) as T;
+    return this.#leaves(maskSecretObject(object)) as T;
   }
 
   /**
    * Masks in place: the objects were parsed for this call and belong to it. A Secret is replaced by
    * its masked copy, whose value maps (holding only masks) keep the digests of their values.
    */
-  #leaves(node: unknown, memo: ScanMemo): unknown {
+  #leaves(node: unknown): unknown {
     if (typeof node === "string") {
       return node.length < MIN_VALUE_LENGTH || this.#index.needles.size === 0
         ? node
-        : this.#index.needles.mask(node, this.#kept, memo);
+        : this.#index.needles.mask(node, this.#kept);
     }
     if (Array.isArray(node)) {
-      for (let index = 0; index < node.length; index++) node[index] = this.#leaves(node[index], memo);
+      for (let index = 0; index < node.length; index++) node[index] = this.#leaves(node[index]);
       return node;
     }
     if (node === null || typeof node !== "object") return node;
@@ -98,7 +96,7 @@ export class CallMasking {
     for (const key in masked) {
       const value = masked[key];
       if (typeof value === "string" ? value.length >= MIN_VALUE_LENGTH : typeof value === "object") {
-        masked[key] = this.#leaves(value, memo);
+        masked[key] = this.#leaves(value);
       }
     }
     return masked;

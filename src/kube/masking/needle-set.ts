@@ -12,45 +12,8 @@ export const MASK = "****";
 /** Every needle is at least this long (MIN_VALUE_LENGTH). */
 const PREFIX = 8;
 
-interface Automaton {
-  prefixes: AhoCorasick;
-  byPrefix: Map<string, string[]>;
-}
-
-interface Hit {
-  begin: number;
-  end: number;
-  keyword: string;
-}
-
-const NO_HITS: readonly Hit[] = [];
-
-/**
- * The needle hits of the texts of one page (or object) scanned so far: a page repeats its kinds,
- * names, namespaces and timestamps, which are then scanned once. Kept for one automaton only: a
- * change of the needle set (the Secret watch) empties it. It holds the page's own strings, so it
- * lives as long as the page's masking and no longer.
- */
-export class ScanMemo {
-  #automaton: Automaton | undefined;
-  readonly #hits = new Map<string, readonly Hit[]>();
-
-  hits(automaton: Automaton, text: string, scan: () => readonly Hit[]): readonly Hit[] {
-    if (this.#automaton !== automaton) {
-      this.#hits.clear();
-      this.#automaton = automaton;
-    }
-    let hits = this.#hits.get(text);
-    if (hits === undefined) {
-      hits = scan();
-      this.#hits.set(text, hits);
-    }
-    return hits;
-  }
-}
-
 export class NeedleSet {
-  #automaton: Automaton | undefined;
+  #automaton: { prefixes: AhoCorasick; byPrefix: Map<string, string[]> } | undefined;
   /** needle → the values it stands for, each with how many Secret entries hold it. */
   readonly #origins = new Map<string, Map<string, number>>();
 
@@ -84,7 +47,7 @@ export class NeedleSet {
     }
   }
 
-  #build(): Automaton {
+  #build(): { prefixes: AhoCorasick; byPrefix: Map<string, string[]> } {
     const byPrefix = new Map<string, string[]>();
     for (const needle of this.#origins.keys()) {
       const prefix = needle.slice(0, PREFIX);
@@ -95,31 +58,21 @@ export class NeedleSet {
     return { prefixes: new AhoCorasick([...byPrefix.keys()]), byPrefix };
   }
 
-  /** Where each needle occurs in the text, whatever values it stands for. */
-  #scan({ prefixes, byPrefix }: Automaton, text: string): readonly Hit[] {
+  /**
+   * The text with every needle replaced, except those whose values are all `kept` (names of the
+   * cluster's objects). Overlapping or adjacent hits become one mask.
+   */
+  mask(text: string, kept: (value: string) => boolean): string {
+    if (this.#origins.size === 0 || text.length < 2) return text;
+    this.#automaton ??= this.#build();
+    const { prefixes, byPrefix } = this.#automaton;
     const hits = prefixes
       .matchInText(text)
       .flatMap(({ begin, keyword }) =>
         (byPrefix.get(keyword) ?? [])
           .filter((needle) => text.startsWith(needle, begin))
           .map((needle) => ({ begin, end: begin + needle.length, keyword: needle })),
-      );
-    return hits.length === 0 ? NO_HITS : hits;
-  }
-
-  /**
-   * The text with every needle replaced, except those whose values are all `kept` (names of the
-   * cluster's objects). Overlapping or adjacent hits become one mask. With a `memo`, a text already
-   * scanned against the same needles is not scanned again.
-   */
-  mask(text: string, kept: (value: string) => boolean, memo?: ScanMemo): string {
-    if (this.#origins.size === 0 || text.length < 2) return text;
-    const automaton = (this.#automaton ??= this.#build());
-    const found = memo
-      ? memo.hits(automaton, text, () => this.#scan(automaton, text))
-      : this.#scan(automaton, text);
-    if (found.length === 0) return text;
-    const hits = found
+      )
       .filter(({ keyword }) => {
         const origins = this.#origins.get(keyword);
         return origins !== undefined && [...origins.keys()].some((origin) => !kept(origin));
