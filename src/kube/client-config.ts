@@ -103,16 +103,28 @@ class PlainCredentials implements Credentials {
   readonly proxied = false;
   readonly #entries: ContextEntries;
 
+  /** The kubeconfig's base64 data, decoded once: it cannot change, unlike a file. */
+  readonly #decodedData = new Map<string, Buffer>();
+
   constructor(entries: ContextEntries) {
     this.#entries = entries;
     this.server = entries.cluster.server;
+  }
+
+  #decoded(data: string): Buffer {
+    let decoded = this.#decodedData.get(data);
+    if (decoded === undefined) {
+      decoded = Buffer.from(data, "base64");
+      this.#decodedData.set(data, decoded);
+    }
+    return decoded;
   }
 
   async apply(options: https.RequestOptions): Promise<void> {
     const { cluster, user } = this.#entries;
     // A file that cannot be read fails the request; the transport words the error.
     const material = async (data: unknown, file: unknown): Promise<Buffer | undefined> => {
-      if (typeof data === "string" && data !== "") return Buffer.from(data, "base64");
+      if (typeof data === "string" && data !== "") return this.#decoded(data);
       return typeof file === "string" && file !== "" ? readFile(file) : undefined;
     };
     if (cluster["insecure-skip-tls-verify"] === true) {

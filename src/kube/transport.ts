@@ -57,6 +57,7 @@ export interface Impersonation {
 // that no request here needs.
 const http = process.getBuiltinModule("node:http");
 const https = process.getBuiltinModule("node:https");
+const tls = process.getBuiltinModule("node:tls");
 
 /** How long opening a connection (TCP and TLS) may take before the cluster counts as unreachable. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -70,7 +71,7 @@ export class HttpTransport implements Transport {
   readonly #secure: boolean;
   readonly #prefix: string;
   readonly #impersonationHeaders: OutgoingHttpHeaders;
-  #pooled: { key: string; agent: Agent } | undefined;
+  #pooled: { material: unknown[]; agent: Agent } | undefined;
   // Requests sent together (discovery sends dozens) share one lookup: an exec plugin runs once, not once each.
   #pendingCredentials: Promise<RequestOptions> | undefined;
 
@@ -111,25 +112,28 @@ export class HttpTransport implements Transport {
   /** The keep-alive agent for this TLS material; a new one when an exec plugin rotates the client certificate. */
   #agentFor(options: RequestOptions): Agent {
     if (this.#connection.proxied && options.agent instanceof http.Agent) return options.agent;
-    const key = [options.ca, options.cert, options.key, options.rejectUnauthorized, options.servername]
-      .map(String)
-      .join("\0");
-    if (this.#pooled?.key !== key) {
+    const material = [options.ca, options.cert, options.key, options.rejectUnauthorized, options.servername];
+    if (!this.#pooled || !sameMaterial(this.#pooled.material, material)) {
       this.#pooled?.agent.destroy();
       const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
+      // The TLS material as one secure context, made once for the agent: given as ca/cert/key, Node
+      // would turn each into text for the agent's pool key on every request, and build a context
+      // from them for every new connection.
       const agent = this.#secure
         ? new https.Agent({
             ...agentOptions,
-            ca: options.ca,
-            cert: options.cert,
-            key: options.key,
+            secureContext: tls.createSecureContext({
+              ...(options.ca !== undefined && { ca: options.ca }),
+              ...(options.cert !== undefined && { cert: options.cert }),
+              ...(options.key !== undefined && { key: options.key }),
+            }),
             servername: options.servername,
             ...(options.rejectUnauthorized !== undefined && {
               rejectUnauthorized: options.rejectUnauthorized,
             }),
           })
         : new http.Agent(agentOptions);
-      this.#pooled = { key, agent };
+      this.#pooled = { material, agent };
     }
     return this.#pooled.agent;
   }
@@ -249,6 +253,19 @@ export class HttpTransport implements Transport {
 }
 
 class StaleConnection extends Error {}
+
+/** Whether two lists of TLS material hold the same values (Buffers compared by content). */
+function sameMaterial(left: readonly unknown[], right: readonly unknown[]): boolean {
+  return (
+    left.length === right.length &&
+    left.every((item, index) => {
+      const other = right[index];
+      if (item === other) return true;
+      if (Buffer.isBuffer(item) && Buffer.isBuffer(other)) return item.equals(other);
+      return Array.isArray(item) && Array.isArray(other) && sameMaterial(item, other);
+    })
+  );
+}
 
 function droppedConnection(error: unknown): boolean {
   const code = (error instanceof KubeError ? (error.cause as { code?: unknown } | undefined) : undefined)

@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { startClusterProxy, writeKubeconfig } from "../helpers/kube-config.ts";
+import { issueClientCertificate } from "@flux-mcp/kube-emulator";
 import { createKubeProvider } from "../../src/kube/provider.ts";
 import { KubeError, type Kube, type KubeProvider } from "../../src/kube/types.ts";
 
@@ -43,6 +44,42 @@ async function userSeenBy(kube: Kube): Promise<string | undefined> {
 test("client certificate: the kubeconfig the server writes authenticates as its admin", async () => {
   const kube = await provider(api.kubeconfigPath).forContext("staging");
   assert.equal(await userSeenBy(kube), "admin");
+});
+
+test("client certificate files replaced on disk: the next request presents the new certificate", async () => {
+  const directory = join(api.directory, "rotated-client");
+  await mkdir(directory, { recursive: true });
+  const install = async (user: string) => {
+    const issued = await issueClientCertificate(api.server.certificates, {
+      user,
+      groups: ["system:masters"],
+    });
+    await writeFile(join(directory, "client.crt"), issued.certPem);
+    await writeFile(join(directory, "client.key"), issued.keyPem);
+  };
+  await install("carol");
+  const path = await writeKubeconfig(api, "client-files.yaml", [
+    {
+      name: "staging",
+      server: api.server.clusterUrl("staging"),
+      user: { "client-certificate": "rotated-client/client.crt", "client-key": "rotated-client/client.key" },
+    },
+  ]);
+  const kube = await provider(path).forContext("staging");
+  const kind = await kube.resolveKind("ks");
+  const listedBy = async () => {
+    const mark = api.server.requestLog.mark();
+    await kube.list(kind, { namespace: "flux-system" });
+    // The list itself: the Secret list and watch of masking come and go on their own schedule.
+    return api.server.requestLog
+      .entries({ since: mark, verb: "list" })
+      .filter((entry) => entry.path.includes("/kustomizations"))
+      .map((entry) => entry.user);
+  };
+  assert.deepEqual(await listedBy(), ["carol"]);
+  assert.deepEqual(await listedBy(), ["carol"]);
+  await install("dave");
+  assert.deepEqual(await listedBy(), ["dave"]);
 });
 
 test("bearer token", async () => {

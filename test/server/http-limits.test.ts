@@ -1,6 +1,6 @@
 // What bounds the HTTP server's memory and what it refuses cleanly, in-process over real HTTP: the
 // session cap (--max-sessions), idle sessions closed (--session-idle-timeout), a malformed Host
-// header, and the end of a call releasing what it held.
+// header, a body that is not JSON or is over the limit, and the end of a call releasing what it held.
 import assert from "node:assert/strict";
 import { getEventListeners } from "node:events";
 import { request as httpRequest } from "node:http";
@@ -121,6 +121,41 @@ describe("HTTP limits", () => {
       request.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }));
     });
     assert.equal(status, 400);
+  });
+
+  it("answers a body that is not JSON with the JSON-RPC parse error, and one over the limit with a JSON-RPC 413", async () => {
+    const url = new URL(await serve({ maxBodyBytes: 1024 }));
+    const post = (body: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: "/mcp",
+            method: "POST",
+            headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+          },
+          (response) => {
+            let text = "";
+            response.setEncoding("utf8");
+            response.on("data", (chunk: string) => (text += chunk));
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+          },
+        );
+        request.on("error", reject);
+        request.end(body);
+      });
+    const notJson = await post("{not json");
+    assert.equal(notJson.status, 400);
+    assert.equal((JSON.parse(notJson.body) as { error: { code: number } }).error.code, -32700);
+    const oversized = await post(
+      JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(2048) } }),
+    );
+    assert.equal(oversized.status, 413);
+    assert.match(
+      (JSON.parse(oversized.body) as { error: { message: string } }).error.message,
+      /must not exceed 1024 bytes/,
+    );
   });
 
   it("leaves no listener on a call's signal once the call ended, so nothing keeps the call's memory", async () => {
