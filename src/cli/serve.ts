@@ -152,7 +152,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
       input: process.stdin,
       output: process.stdout,
       recorded,
-      maxLineBytes: DEFAULT_MAX_BODY_BYTES,
+      maxHeldBytes: DEFAULT_MAX_BODY_BYTES,
     });
   await earlyHandshake?.firstLine;
   const [{ startMcpServer }, { ALL_TOOLS }] = await Promise.all([

@@ -52,8 +52,12 @@ export interface EarlyHandshakeOptions {
   input: Readable;
   output: Writable;
   recorded: RecordedHandshake;
-  /** A first line longer than this is not waited for: the framing refuses it. */
-  maxLineBytes: number;
+  /**
+   * The most input held before the SDK loads (give or take a chunk): past it, reading stops until
+   * the framing takes over, so a flood waits in the pipe; a first line this long is not waited for
+   * (the framing refuses it).
+   */
+  maxHeldBytes: number;
 }
 
 export class EarlyHandshake {
@@ -66,7 +70,7 @@ export class EarlyHandshake {
   readonly #input: Readable;
   readonly #output: Writable;
   readonly #recorded: RecordedHandshake;
-  readonly #maxLineBytes: number;
+  readonly #maxHeldBytes: number;
   readonly #chunks: Buffer[] = [];
   #bytes = 0;
   #firstLineSeen = false;
@@ -79,7 +83,7 @@ export class EarlyHandshake {
     this.#input = options.input;
     this.#output = options.output;
     this.#recorded = options.recorded;
-    this.#maxLineBytes = options.maxLineBytes;
+    this.#maxHeldBytes = options.maxHeldBytes;
     this.firstLine = new Promise((resolve) => (this.#settle = resolve));
     this.#input.on("data", this.#onData);
     for (const event of ["end", "close", "error"]) this.#input.once(event, this.#onEnd);
@@ -97,10 +101,14 @@ export class EarlyHandshake {
   #receive(chunk: Buffer): void {
     this.#chunks.push(chunk);
     this.#bytes += chunk.length;
+    const full = this.#bytes > this.#maxHeldBytes;
+    if (full) this.#input.pause();
     if (this.#firstLineSeen) return;
     if (!chunk.includes(0x0a)) {
-      if (this.#bytes > this.#maxLineBytes) this.#firstLineSeen = true;
-      if (this.#firstLineSeen) this.#settle();
+      if (full) {
+        this.#firstLineSeen = true;
+        this.#settle();
+      }
       return;
     }
     this.#firstLineSeen = true;

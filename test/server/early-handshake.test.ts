@@ -22,12 +22,12 @@ function initializeLine(params: object, id: unknown = 7): string {
 
 const PLAIN = { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } };
 
-function earlyHandshake(maxLineBytes = 1 << 20) {
+function earlyHandshake(maxHeldBytes = 1 << 20) {
   const input = new PassThrough();
   const output = new PassThrough();
   const written: string[] = [];
   output.on("data", (chunk: Buffer) => written.push(chunk.toString("utf8")));
-  const handshake = new EarlyHandshake({ input, output, recorded: RECORDED, maxLineBytes });
+  const handshake = new EarlyHandshake({ input, output, recorded: RECORDED, maxHeldBytes });
   return { input, handshake, written };
 }
 
@@ -72,6 +72,30 @@ describe("EarlyHandshake", () => {
       assert.equal(Buffer.concat(chunks).toString("utf8"), line);
     });
   }
+
+  it("stops reading once it holds more than the limit, and the framing reads the rest", async () => {
+    const { input, handshake } = earlyHandshake(64);
+    const lines = Array.from({ length: 20 }, (_, index) => `{"jsonrpc":"2.0","method":"n${index}"}\n`);
+    input.write(initializeLine(PLAIN));
+    await handshake.firstLine;
+    for (const line of lines) input.write(line);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(input.isPaused(), "reading stopped");
+    const earlier = handshake.handOver();
+    const held = Buffer.concat(earlier.chunks).length;
+    assert.ok(held < initializeLine(PLAIN).length + lines.join("").length, `${held} bytes held, not all`);
+    const output = new PassThrough();
+    const framed = new StdioFraming({ input, output, maxMessageBytes: 1 << 20, log: () => {}, earlier });
+    const methods: string[] = [];
+    framed.toTransport.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").trim().split("\n")) {
+        methods.push((JSON.parse(line) as { method: string }).method);
+      }
+    });
+    input.end();
+    await new Promise((resolve) => framed.toTransport.once("end", resolve));
+    assert.deepEqual(methods, ["initialize", ...lines.map((_, index) => `n${index}`)]);
+  });
 
   it("stops waiting for a first line longer than the limit, and for input that ends", async () => {
     const long = earlyHandshake(16);
