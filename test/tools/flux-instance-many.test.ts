@@ -1,12 +1,9 @@
 // get_flux_instance on more Flux objects than one API page, more failing than it names: every object
 // is counted, and the lists name the first ones in their order (stalled first, then by name).
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { parse, stringify } from "yaml";
-import { fixturesDirectory, startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
+import { parse } from "yaml";
+import { startFluxClusterOf, type TestApiServer } from "../helpers/apiserver.ts";
 import { callOnce } from "../helpers/tool-session.ts";
 
 const KUSTOMIZATIONS = 700;
@@ -53,24 +50,18 @@ function kustomization(index: number): object {
 
 describe("get_flux_instance on many Flux objects", () => {
   let api: TestApiServer;
-  let directory: string;
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), "flux-mcp-many-flux-"));
     const order = Array.from({ length: KUSTOMIZATIONS }, (_, index) => (index * 337) % KUSTOMIZATIONS);
-    const namespaces = Array.from({ length: 7 }, (_, index) =>
-      stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: `team-${index}` } }),
-    );
-    const manifest = [...namespaces, ...order.map((index) => stringify(kustomization(index)))].join("---\n");
-    await writeFile(join(directory, "kustomizations.yaml"), manifest);
-    api = await startTestApiServer({
-      sources: [{ name: "many", paths: [join(fixturesDirectory(), "crds", "toolkit.yaml"), directory] }],
-      simulation: false,
-    });
+    const namespaces = Array.from({ length: 7 }, (_, index) => ({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: `team-${index}` },
+    }));
+    api = await startFluxClusterOf("many", [...namespaces, ...order.map(kustomization)]);
   });
   after(async () => {
     await api?.close();
-    await rm(directory, { recursive: true, force: true });
   });
 
   it("counts every object and names the first failing ones, stalled first, then by name", async () => {

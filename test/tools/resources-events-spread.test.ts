@@ -1,12 +1,9 @@
 // A YAML page of Flux objects spread over more namespaces than a few: get_kubernetes_resources reads
 // the events of the page's namespaces, one list each, and never every event of the kind in the cluster.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { parseAllDocuments, stringify } from "yaml";
-import { fixturesDirectory, startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
+import { parseAllDocuments } from "yaml";
+import { startFluxClusterOf, type TestApiServer } from "../helpers/apiserver.ts";
 import { callOnce } from "../helpers/tool-session.ts";
 
 const NAMESPACES = 30;
@@ -51,12 +48,10 @@ function warning(index: number): object {
 
 describe("get_kubernetes_resources on a page spread over many namespaces", () => {
   let api: TestApiServer;
-  let directory: string;
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), "flux-mcp-events-spread-"));
     const indexes = Array.from({ length: NAMESPACES }, (_, index) => index);
-    const documents = [
+    api = await startFluxClusterOf("spread", [
       ...indexes.map((index) => ({
         apiVersion: "v1",
         kind: "Namespace",
@@ -64,19 +59,10 @@ describe("get_kubernetes_resources on a page spread over many namespaces", () =>
       })),
       ...indexes.map(kustomization),
       ...indexes.map(warning),
-    ];
-    await writeFile(
-      join(directory, "fleet.yaml"),
-      documents.map((document) => stringify(document)).join("---\n"),
-    );
-    api = await startTestApiServer({
-      sources: [{ name: "spread", paths: [join(fixturesDirectory(), "crds", "toolkit.yaml"), directory] }],
-      simulation: false,
-    });
+    ]);
   });
   after(async () => {
     await api?.close();
-    await rm(directory, { recursive: true, force: true });
   });
 
   it("lists the events of each of the page's namespaces, and no other", async () => {
