@@ -21,10 +21,7 @@ export interface StdioServer {
   close(): Promise<void>;
 }
 
-export function serveStdio(
-  definition: ServerDefinition,
-  streams: StdioStreams = { input: process.stdin, output: process.stdout },
-): StdioServer {
+export function serveStdio(definition: ServerDefinition, streams: StdioStreams): StdioServer {
   const state = { context: undefined };
   const { input } = streams;
   const closed = new Promise<void>((resolve) => {

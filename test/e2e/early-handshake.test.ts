@@ -120,6 +120,27 @@ const MODES: Record<string, ServeMode> = {
   },
 };
 
+/** The built server, spawned as a client spawns it, in a serving mode. */
+function spawnServe(
+  cli: string,
+  serve: ServeMode,
+  home: string,
+  extra: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+) {
+  const kubeconfig = serve.env?.KUBERNETES_SERVICE_HOST ? [] : ["--kubeconfig", join(home, "kubeconfig")];
+  const child = spawn(
+    process.execPath,
+    [...(extra.nodeArgs ?? []), cli, "serve", ...kubeconfig, ...serve.flags],
+    {
+      env: serverEnvironment({ HOME: home, ...serve.env, ...extra.env }),
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
+  child.stderr.resume();
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  return { child, exited };
+}
+
 /** Every line the built server writes, until it has answered the ping, then its input ends. */
 async function builtSession(
   cli: string,
@@ -127,13 +148,7 @@ async function builtSession(
   home: string,
   lines: string[],
 ): Promise<unknown[]> {
-  const kubeconfig = serve.env?.KUBERNETES_SERVICE_HOST ? [] : ["--kubeconfig", join(home, "kubeconfig")];
-  const child = spawn(process.execPath, [cli, "serve", ...kubeconfig, ...serve.flags], {
-    env: serverEnvironment({ HOME: home, ...serve.env }),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  child.stderr.resume();
-  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const { child, exited } = spawnServe(cli, serve, home);
   for (const line of lines) child.stdin.write(line);
   const written = await linesUntilLast(child.stdout);
   child.stdin.end();
@@ -158,25 +173,29 @@ async function sourceSession(
   return written;
 }
 
+/** Calls `each` with every message the stream writes, a JSON line each. */
+function eachMessage(stream: NodeJS.ReadableStream, each: (message: { id?: unknown }) => void): void {
+  let text = "";
+  stream.on("data", (chunk: Buffer) => {
+    text += chunk.toString("utf8");
+    for (let newline; (newline = text.indexOf("\n")) >= 0; text = text.slice(newline + 1)) {
+      each(JSON.parse(text.slice(0, newline)) as { id?: unknown });
+    }
+  });
+}
+
 function linesUntilLast(stream: NodeJS.ReadableStream): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     const messages: unknown[] = [];
-    let text = "";
     const timer = setTimeout(
       () => reject(new Error(`no answer to the last ping; got ${JSON.stringify(messages)}`)),
       ANSWER_TIMEOUT_MS,
     );
-    stream.on("data", (chunk: Buffer) => {
-      text += chunk.toString("utf8");
-      let newline: number;
-      while ((newline = text.indexOf("\n")) >= 0) {
-        const message = JSON.parse(text.slice(0, newline)) as { id?: unknown };
-        text = text.slice(newline + 1);
-        messages.push(message);
-        if (message.id === "last") {
-          clearTimeout(timer);
-          resolve(messages);
-        }
+    eachMessage(stream, (message) => {
+      messages.push(message);
+      if (message.id === "last") {
+        clearTimeout(timer);
+        resolve(messages);
       }
     });
   });
@@ -223,44 +242,30 @@ describe("stdio handshake answered while the server loads", () => {
   it("answers initialize before any of the SDK's code has loaded", { timeout: 60_000 }, async () => {
     const gate = join(home, "sdk-may-load");
     const hook = fileURLToPath(new URL("../helpers/sdk-gate.ts", import.meta.url));
-    const child = spawn(
-      process.execPath,
-      ["--import", hook, CLI_PATH, "serve", "--kubeconfig", join(home, "kubeconfig")],
-      {
-        env: serverEnvironment({ HOME: home, FLUX_MCP_TEST_SDK_GATE: gate }),
-        stdio: ["pipe", "pipe", "pipe"],
-      },
-    );
-    child.stderr.resume();
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    const lines: unknown[] = [];
-    let text = "";
+    const serve = MODES.default as ServeMode;
+    const { child, exited } = spawnServe(CLI_PATH, serve, home, {
+      nodeArgs: ["--import", hook],
+      env: { FLUX_MCP_TEST_SDK_GATE: gate },
+    });
+    const early: unknown[] = [];
     const first = new Promise<void>((resolve) =>
-      child.stdout.on("data", (chunk: Buffer) => {
-        text += chunk.toString("utf8");
-        for (let newline; (newline = text.indexOf("\n")) >= 0; text = text.slice(newline + 1)) {
-          lines.push(JSON.parse(text.slice(0, newline)));
-          resolve();
-        }
+      eachMessage(child.stdout, (message) => {
+        early.push(message);
+        resolve();
       }),
     );
-    child.stdin.write(initialize(plain("2025-06-18")));
-    child.stdin.write(PING);
+    const session = linesUntilLast(child.stdout);
+    const lines = [initialize(plain("2025-06-18")), PING];
+    for (const line of lines) child.stdin.write(line);
     // The SDK is held back until the gate opens: only the early answer can arrive.
     await first;
-    assert.equal(lines.length, 1);
-    assert.equal((lines[0] as { id: number }).id, 1);
+    assert.equal(early.length, 1);
+    assert.equal((early[0] as { id: number }).id, 1);
     await writeFile(gate, "");
-    while (!lines.some((message) => (message as { id?: unknown }).id === "last")) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const written = await session;
     child.stdin.end();
     await exited;
-    const serve = MODES.default as ServeMode;
-    assertSameSession(
-      lines,
-      await sourceSession(ALL_TOOLS, serve.mode, [initialize(plain("2025-06-18")), PING]),
-    );
+    assertSameSession(written, await sourceSession(ALL_TOOLS, serve.mode, lines));
   });
 
   it("reads a client that sends everything and closes at once to the end", async () => {
@@ -270,16 +275,9 @@ describe("stdio handshake answered while the server loads", () => {
       '{"jsonrpc":"2.0","method":"notifications/initialized"}\n',
       PING,
     ];
-    const child = spawn(process.execPath, [CLI_PATH, "serve", "--kubeconfig", join(home, "kubeconfig")], {
-      env: serverEnvironment({ HOME: home }),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    child.stderr.resume();
+    const { child, exited } = spawnServe(CLI_PATH, serve, home);
     child.stdin.end(lines.join(""));
-    const [written] = await Promise.all([
-      linesUntilLast(child.stdout),
-      new Promise((resolve) => child.once("exit", resolve)),
-    ]);
+    const [written] = await Promise.all([linesUntilLast(child.stdout), exited]);
     assertSameSession(written, await sourceSession(ALL_TOOLS, serve.mode, lines));
   });
 
