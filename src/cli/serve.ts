@@ -155,11 +155,6 @@ export async function runServeCommand(args: string[]): Promise<void> {
       maxHeldBytes: DEFAULT_MAX_BODY_BYTES,
     });
   await earlyHandshake?.firstLine;
-  const [{ startMcpServer }, { ALL_TOOLS }] = await Promise.all([
-    import("../server/serve.ts"),
-    import("../tools/index.ts"),
-  ]);
-
   const clusters = bringsCluster ? await import("./in-memory-clusters.ts") : undefined;
   const demo = values.demo
     ? await clusters?.startDemoCluster()
@@ -195,6 +190,17 @@ export async function runServeCommand(args: string[]): Promise<void> {
         },
       }),
   };
+  // A client whose initialize was answered is there to ask: reading its kubeconfig and opening the
+  // connection for discovery and the Secret index start before the server loads, so their requests
+  // are out while it loads and the first call finds more of them done (the oninitialized warm-up
+  // would start them only after the load).
+  let earlyProvider = earlyHandshake?.answered ? warmedProvider(providerOptions) : undefined;
+  await earlyProvider;
+  const [{ startMcpServer }, { ALL_TOOLS }] = await Promise.all([
+    import("../server/serve.ts"),
+    import("../tools/index.ts"),
+  ]);
+
   // Reached through a Service or a published container port, a pod or a container listens on
   // every interface, as the reference does; a workstation keeps the server to itself.
   const host = values.host ?? (process.env.FLUX_MCP_HOST || (inPod ? "0.0.0.0" : "127.0.0.1"));
@@ -218,7 +224,11 @@ export async function runServeCommand(args: string[]): Promise<void> {
     responseLimit,
     ...(values["tool-call-log-file"] !== undefined && { callLogFile: values["tool-call-log-file"] }),
     ...(docsDir !== undefined && { docsDir }),
-    createProvider: () => createProvider(providerOptions),
+    createProvider: () => {
+      const provider = earlyProvider ?? createProvider(providerOptions);
+      earlyProvider = undefined;
+      return provider;
+    },
     version: packageJson.version,
     log,
     ...(earlyHandshake && { earlyHandshake }),
@@ -262,6 +272,13 @@ export async function runServeCommand(args: string[]): Promise<void> {
 async function createProvider(options: KubeProviderOptions): Promise<KubeProvider> {
   const { createKubeProvider } = await import("../kube/provider.ts");
   return createKubeProvider(options);
+}
+
+/** The provider with its warm-up begun; a failed warm-up is left for the first call to meet and report. */
+async function warmedProvider(options: KubeProviderOptions): Promise<KubeProvider> {
+  const provider = await createProvider(options);
+  provider.warmUp().catch(() => {});
+  return provider;
 }
 
 type ServeFlags = ReturnType<typeof parseFlags>;

@@ -3,6 +3,7 @@
 // the first file that sets one, missing files are skipped, and relative file references are
 // resolved against the directory of the file that holds them. Also builds the equivalent config of
 // an in-cluster service account, and the config of a server named only by --kube-server.
+import { readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, sep } from "node:path";
@@ -126,7 +127,10 @@ function kubeServerKubeconfig(): MergedKubeconfig {
 async function readKubeconfig(file: string): Promise<Section | undefined> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    // A file is read at once: an asynchronous read takes several event-loop turns, and at startup
+    // the loop gives none while the server's modules load, which held the warm-up back until they
+    // had. A pipe (KUBECONFIG=<(...)) may never end, so it is read without blocking.
+    text = statSync(file).isFile() ? readFileSync(file, "utf8") : await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new KubeError("Config", `cannot read kubeconfig ${file}: ${(error as Error).message}`, {

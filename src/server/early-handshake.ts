@@ -89,6 +89,11 @@ export class EarlyHandshake {
     for (const event of ["end", "close", "error"]) this.#input.once(event, this.#onEnd);
   }
 
+  /** Whether the first line was an initialize, answered from the recording. */
+  get answered(): boolean {
+    return this.#answeredId !== undefined;
+  }
+
   /** Stops reading and gives back everything read so far; the stream stays paused until read again. */
   handOver(): EarlyInput {
     this.#input.off("data", this.#onData);

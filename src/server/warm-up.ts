@@ -1,7 +1,8 @@
 // Right after the MCP handshake, in the background: the Kubernetes provider and the default
 // context's client with its discovery, first connection and Secret index (for masking), so that
 // the first tool call finds them ready instead of paying for them. Nothing here is required: a
-// failure is left for the first call to meet and report.
+// failure is left for the first call to meet and report. Over stdio, when the initialize was
+// answered early, `serve` has already begun it before the server loaded; this then finds it begun.
 import type { CallRuntime } from "./tool-call.ts";
 
 const warmed = new WeakSet<CallRuntime>();
