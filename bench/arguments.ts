@@ -7,13 +7,22 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 export function benchArguments<const T extends Options>(scriptUrl: string, options: T) {
+  return benchCommandLine(scriptUrl, options, false).values;
+}
+
+/** benchArguments for a script that also takes operands (files), which come back as `positionals`. */
+export function benchCommandLine<const T extends Options>(
+  scriptUrl: string,
+  options: T,
+  allowPositionals = true,
+) {
   const script = fileURLToPath(scriptUrl);
   if (process.argv.slice(2).some((argument) => argument === "--help" || argument === "-h")) {
     process.stdout.write(`${usageOf(script)}\n`);
     process.exit(0);
   }
   try {
-    return parseArgs({ options }).values;
+    return parseArgs({ options, allowPositionals });
   } catch (error) {
     process.stderr.write(`${script}: ${(error as Error).message} (--help shows the options)\n`);
     process.exit(2);

@@ -3,6 +3,7 @@
 // also runnable on its own: `node bench/cpu-profile.ts FILE.cpuprofile [TOP]`.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { benchCommandLine } from "./arguments.ts";
 
 interface ProfileNode {
   id: number;
@@ -90,7 +91,10 @@ export function formatProfile(summary: ProfileSummary): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [path, top] = process.argv.slice(2);
-  if (path === undefined) throw new Error("usage: node bench/cpu-profile.ts FILE.cpuprofile [TOP]");
-  process.stdout.write(`${formatProfile(await summarizeProfile(path, Number(top ?? 25)))}\n`);
+  const [path, top = "25", ...rest] = benchCommandLine(import.meta.url, {}).positionals;
+  if (path === undefined || rest.length > 0 || !(Number(top) > 0)) {
+    process.stderr.write("usage: node bench/cpu-profile.ts FILE.cpuprofile [TOP] (--help says more)\n");
+    process.exit(2);
+  }
+  process.stdout.write(`${formatProfile(await summarizeProfile(path, Number(top)))}\n`);
 }

@@ -8,6 +8,9 @@ import { randomBytes } from "node:crypto";
 import { startTestApiServer } from "../test/helpers/apiserver.ts";
 import { createKubeProvider } from "../src/kube/provider.ts";
 import { SECRET_FIELD_SELECTOR } from "../src/kube/masking/secret-index.ts";
+import { benchArguments } from "./arguments.ts";
+
+benchArguments(import.meta.url, {});
 
 const HELM_RELEASES = Number(process.env.HELM_RELEASES ?? 2000);
 const ORDINARY_SECRETS = 300;

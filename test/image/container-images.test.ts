@@ -186,6 +186,13 @@ describe("container images", { skip }, () => {
     assert.equal(dropped.trim(), '""');
   });
 
+  test("Node's compile cache is kept in the container's own /tmp (README: Container images)", async () => {
+    const probe = 'import("node:module").then((m) => console.log(m.getCompileCacheDir() ?? "off"))';
+    const node = ["--network", "none", "--read-only", "--tmpfs", "/tmp", "--entrypoint", "/usr/bin/node"];
+    const directory = await podman(...RUN, ...node, DEFAULT_IMAGE, "-e", probe);
+    assert.match(directory.trim(), /^\/tmp\/node-compile-cache\//);
+  });
+
   test("the read-only image has no write tool: not listed with --read-only=false, not in its bundle", async () => {
     const transport = new StdioClientTransport({
       command: "podman",
