@@ -1,6 +1,7 @@
 // The floor's client in a thread of its own: the bench's main thread also serves the in-memory API
 // server, and a client sharing that thread would wait on it and measure a floor too high (curl,
-// its own process, does not). Answers { id, ms, bytes, body? } to each { id, context, paths, withBody }.
+// its own process, does not). Answers { id, ms, bytes, body? } to each { id, context, paths, withBody },
+// or { id, ms, bytes, continueToken? } with every body parsed when asked to parse.
 import { parentPort, workerData } from "node:worker_threads";
 import { RawApiClient } from "./floor.ts";
 
@@ -9,6 +10,8 @@ export interface FloorRequest {
   context: string;
   paths: string[];
   withBody: boolean;
+  /** Parse every body (RawApiClient.getParsed) instead of only reading it. */
+  parse: boolean;
 }
 
 export interface FloorReply {
@@ -16,6 +19,7 @@ export interface FloorReply {
   ms?: number;
   bytes?: number;
   body?: string;
+  continueToken?: string;
   error?: string;
 }
 
@@ -26,12 +30,19 @@ parentPort?.on("message", (request: FloorRequest | "close") => {
     parentPort?.close();
     return;
   }
-  client.getAll(request.context, request.paths).then(
-    (answer) => {
+  const fail = (error: unknown) =>
+    parentPort?.postMessage({ id: request.id, error: (error as Error).message });
+  if (request.parse) {
+    client.getParsed(request.context, request.paths).then((answer) => {
       const reply: FloorReply = { id: request.id, ms: answer.ms, bytes: answer.bytes };
-      if (request.withBody) reply.body = answer.body;
+      if (answer.continueToken !== undefined) reply.continueToken = answer.continueToken;
       parentPort?.postMessage(reply);
-    },
-    (error: unknown) => parentPort?.postMessage({ id: request.id, error: (error as Error).message }),
-  );
+    }, fail);
+    return;
+  }
+  client.getAll(request.context, request.paths).then((answer) => {
+    const reply: FloorReply = { id: request.id, ms: answer.ms, bytes: answer.bytes };
+    if (request.withBody) reply.body = answer.body;
+    parentPort?.postMessage(reply);
+  }, fail);
 });

@@ -1,18 +1,19 @@
 // Two builds of the CLI side by side, for deciding whether a code path earns its keep: both serve
-// the same in-memory API server (the generated fleet of 10,000 Flux objects), and each round asks
-// both the same listing calls, who goes first rotated each round. Prints, per call, the ratio B/A
+// the same in-memory API server (a generated fleet, 10,000 Flux objects unless told), and each
+// round asks both the same listing calls, who goes first rotated each round. Prints, per call, the ratio B/A
 // pair by pair (median and 10th–90th percentiles), which holds when a shared machine's speed drifts.
 // Not part of the test suite.
 //
 //   npm run build -- --outdir .tmp/dist-a   (the code as it is)
 //   npm run build -- --outdir .tmp/dist-b   (the variant)
 //   node bench/paired-builds.ts --a .tmp/dist-a/cli.js --b .tmp/dist-b/cli.js [--rounds 10]
+//                               [--flux-objects 10000] [--only TEXT,…]  (calls whose label holds a TEXT)
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { benchArguments } from "./arguments.ts";
 import { startApiServer } from "@flux-mcp/kube-emulator";
-import { buildFleetCluster } from "./fleet.ts";
+import { buildFleetCluster, fleetNamespaces } from "./fleet.ts";
 import { killAllServers, McpSession, pause } from "./mcp-session.ts";
 import { rotated, spread } from "./numbers.ts";
 import { FLEET_CONTEXT } from "./questions.ts";
@@ -23,7 +24,7 @@ const CALL_TIMEOUT_MS = 120_000;
 
 /** Listings of the fleet that page (500 objects per API page) and project with kubectl JSONPath. */
 const CALLS: Record<string, ToolCall> = {
-  "Kustomizations, Ready status and message (10,000 rows, 20 API pages)": {
+  "Kustomizations, Ready status and message (every one, 500 objects per API page)": {
     tool: "get_kubernetes_resources",
     args: {
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",
@@ -34,7 +35,7 @@ const CALLS: Record<string, ToolCall> = {
     },
     followContinue: true,
   },
-  "HelmReleases, chart and revision (plain members, 10,000 rows)": {
+  "HelmReleases, chart and revision (plain members, every one)": {
     tool: "get_kubernetes_resources",
     args: {
       apiVersion: "helm.toolkit.fluxcd.io/v2",
@@ -44,6 +45,10 @@ const CALLS: Record<string, ToolCall> = {
       context: FLEET_CONTEXT,
     },
     followContinue: true,
+  },
+  "Kustomizations as YAML (the default page, cut to the response limit)": {
+    tool: "get_kubernetes_resources",
+    args: { kind: "Kustomization", context: FLEET_CONTEXT },
   },
   "Pods as YAML (default page, cut to the response limit)": {
     tool: "get_kubernetes_resources",
@@ -55,16 +60,28 @@ const values = benchArguments(import.meta.url, {
   a: { type: "string" },
   b: { type: "string" },
   rounds: { type: "string", default: "10" },
+  "flux-objects": { type: "string", default: "10000" },
+  only: { type: "string" },
 });
 if (values.a === undefined || values.b === undefined) throw new Error("give --a CLI and --b CLI");
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds must be a whole number of at least 1");
+const fluxObjects = Number(values["flux-objects"]);
+if (!Number.isInteger(fluxObjects) || fluxObjects < 50) throw new Error("--flux-objects must be at least 50");
 const builds = { A: resolve(values.a), B: resolve(values.b) };
+const calls = Object.entries(CALLS).filter(
+  ([label]) => values.only === undefined || values.only.split(",").some((text) => label.includes(text)),
+);
 
 const log = (message: string) => process.stderr.write(`paired-builds: ${message}\n`);
 process.on("exit", killAllServers);
 
-const fleet = await buildFleetCluster(FLEET_CONTEXT);
+/** As bench/scale.ts builds its fleet: 50 Flux objects per namespace. */
+const fleet = await buildFleetCluster(
+  FLEET_CONTEXT,
+  new Date(),
+  fleetNamespaces(Math.ceil(fluxObjects / 50)),
+);
 const apiServer = await startApiServer({ clusters: [fleet.cluster], simulation: false });
 const directory = await mkdtemp(join(tmpdir(), "flux-mcp-paired-"));
 try {
@@ -82,13 +99,13 @@ try {
       env: cleanEnvironment(directory),
     }),
   };
-  const ratios = new Map<string, number[]>(Object.keys(CALLS).map((label) => [label, []]));
+  const ratios = new Map<string, number[]>(calls.map(([label]) => [label, []]));
   const times = new Map<string, { A: number[]; B: number[] }>(
-    Object.keys(CALLS).map((label) => [label, { A: [], B: [] }]),
+    calls.map(([label]) => [label, { A: [], B: [] }]),
   );
   // Round 0 warms both up (discovery, the masking index, the JIT) and is not counted.
   for (let round = 0; round <= rounds; round++) {
-    for (const [label, call] of Object.entries(CALLS)) {
+    for (const [label, call] of calls) {
       const ms: Partial<Record<"A" | "B", number>> = {};
       for (const side of rotated(["A", "B"] as const, round)) {
         await pause();
@@ -105,8 +122,10 @@ try {
     if (round > 0) log(`round ${round} of ${rounds}`);
   }
   await Promise.all([sessions.A.close(), sessions.B.close()]);
-  process.stdout.write(`A ${builds.A}\nB ${builds.B}\n${rounds} rounds\n`);
-  for (const label of Object.keys(CALLS)) {
+  process.stdout.write(
+    `A ${builds.A}\nB ${builds.B}\n${fleet.summary.fluxObjects} Flux objects, ${rounds} rounds\n`,
+  );
+  for (const [label] of calls) {
     const ratio = spread(ratios.get(label) ?? []);
     const { A = [], B = [] } = times.get(label) ?? {};
     process.stdout.write(

@@ -149,6 +149,12 @@ export interface ScaleCall {
   /** One entry per round of every run, in order; null where the call failed. */
   ms: Series;
   floorMs: Series;
+  /**
+   * The same raw requests from Node's https client (keep-alive, in a worker thread), each body
+   * JSON.parsed: what any server that reads the lists' fields does at least. It explains the floor
+   * (the floor stays the faster client's transfer alone), asked in the same rounds.
+   */
+  parsedFloorMs: Series;
   /** Peak resident memory of the server process during the call (VmHWM, reset before it). */
   peakRssKiB: Series;
   /**
@@ -162,8 +168,13 @@ export interface ScaleCall {
   summary: {
     ms: Spread;
     floorMs: Spread;
+    parsedFloorMs: Spread;
     /** The call's time over the floor's, paired per round. */
     ratio: Pooled;
+    /** The call's time over the parsed floor's, paired per round. */
+    ratioToParsed: Pooled;
+    /** The parsed floor over the floor, paired per round: what reading the lists alone costs Node. */
+    parsedOverFloor: Pooled;
     peakRssMiB: Pooled;
     longestBlockMs: Pooled;
     longestDelayMs: Pooled;

@@ -1,10 +1,13 @@
 // flux-mcp alone at scale: a generated fleet of 50,000 Flux objects (1,000 namespaces) in the
 // in-memory API server, and the calls an assistant makes about a fleet. Per call: its time against
 // the raw API requests for the same data (a listing that answers in pages: the same pages, one raw
-// list per answer following the continue token; asked in turn, who goes first rotated each round, the ratio
-// taken pair by pair), the server's peak resident memory during the call (VmHWM, reset before it),
-// and the longest event-loop block inside the server (bench/loop-probe.ts, preloaded). Each run is a
-// fresh server. Writes the `scale` part of bench/results.json. Not part of the test suite.
+// list per answer following the continue token), twice: the floor (the faster of curl and Node,
+// transfer only) and the same requests from Node's https client with every body JSON.parsed (what
+// a server that reads the lists' fields cannot do without); the call and both floors asked in
+// turn, who goes first rotated each round, the ratios taken round by round. Also the server's peak
+// resident memory during the call (VmHWM, reset before it), and the longest event-loop block
+// inside the server (bench/loop-probe.ts, preloaded). Each run is a fresh server. Writes the
+// `scale` part of bench/results.json. Not part of the test suite.
 //
 //   node bench/scale.ts [--flux-objects 50000] [--runs 3] [--rounds 5] [--out DIR] [--no-write]
 //                       [--only CALL,…] [--node-flag FLAG]… (e.g. --node-flag=--cpu-prof, to profile the server)
@@ -138,11 +141,11 @@ async function main(): Promise<void> {
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
 
     log("the floor's clients, Node and curl, on the largest list…");
-    const clients = [new FloorThread(kubeconfig), new CurlClient(kubeconfig, directory)];
+    const nodeClient = new FloorThread(kubeconfig);
+    const clients = [nodeClient, new CurlClient(kubeconfig, directory)];
     const largest = "/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations";
     const floorClient = await checkFloorClients(clients, FLEET_CONTEXT, largest);
     const raw = clients.find((client) => client.name === floorClient.used) as FloorClient;
-    await Promise.all(clients.filter((client) => client !== raw).map((client) => client.close()));
 
     const firstPage = await raw.getAll(FLEET_CONTEXT, [`${largest}?limit=100`], true);
     const pageItems = (JSON.parse(firstPage.body) as { items: { metadata: { namespace: string } }[] }).items;
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
             const turns = [
               () => measureCall(session, call, result, round === 0 && run === 1),
               () => measureFloor(raw, call, result),
+              () => measureParsedFloor(nodeClient, call, result),
             ];
             for (const turn of rotated(turns, round + index + run)) await turn();
           }
@@ -175,7 +179,7 @@ async function main(): Promise<void> {
         await session.close();
       }
     }
-    await raw.close();
+    await Promise.all(clients.map((client) => client.close()));
 
     for (const result of results) summarize(result);
     const scale: ScaleResults = {
@@ -229,6 +233,7 @@ function emptyCall(probe: Probe): ScaleCall {
     pages: 0,
     ms: [],
     floorMs: [],
+    parsedFloorMs: [],
     peakRssKiB: [],
     longestBlockMs: [],
     longestDelayMs: [],
@@ -236,7 +241,10 @@ function emptyCall(probe: Probe): ScaleCall {
     summary: {
       ms: spread([]),
       floorMs: spread([]),
+      parsedFloorMs: spread([]),
       ratio: { pooled: spread([]), runMedians: [] },
+      ratioToParsed: { pooled: spread([]), runMedians: [] },
+      parsedOverFloor: { pooled: spread([]), runMedians: [] },
       peakRssMiB: { pooled: spread([]), runMedians: [] },
       longestBlockMs: { pooled: spread([]), runMedians: [] },
       longestDelayMs: { pooled: spread([]), runMedians: [] },
@@ -332,6 +340,34 @@ async function measureFloor(raw: FloorClient, probe: Probe, result: ScaleCall): 
   }
 }
 
+/** The paged floor read by Node with every page parsed; the next page's token taken from the parse. */
+async function pagedParsedFloorMs(client: FloorThread, path: string, limits: number[]): Promise<number> {
+  let ms = 0;
+  let token: string | undefined;
+  for (const [index, limit] of limits.entries()) {
+    const page = `${path}?limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
+    const answer = await client.getParsed(FLEET_CONTEXT, [page]);
+    ms += answer.ms;
+    if (index === limits.length - 1) break;
+    token = answer.continueToken;
+    if (!token) throw new Error(`${path}: no continue token after page ${index + 1}`);
+  }
+  return ms;
+}
+
+async function measureParsedFloor(client: FloorThread, probe: Probe, result: ScaleCall): Promise<void> {
+  await pause();
+  try {
+    const ms = probe.paged
+      ? await pagedParsedFloorMs(client, probe.paged.path, probe.paged.limits)
+      : (await client.getParsed(FLEET_CONTEXT, probe.floor)).ms;
+    result.parsedFloorMs.push(roundMs(ms));
+  } catch (error) {
+    result.parsedFloorMs.push(null);
+    result.errors.push(`parsed floor: ${(error as Error).message}`);
+  }
+}
+
 /** VmHWM starts again from the current resident set (Linux: clear_refs 5). */
 function resetPeakRss(pid: number): void {
   const path = `/proc/${pid}/clear_refs`;
@@ -381,13 +417,15 @@ function summarize(result: ScaleCall): void {
     });
     return runs;
   };
-  const ratios = result.ms.map(
-    (ms, index) => ratio(ms ?? undefined, result.floorMs[index] ?? undefined) ?? null,
-  );
+  const ratios = (ours: Series, theirs: Series) =>
+    ours.map((ms, index) => ratio(ms ?? undefined, theirs[index] ?? undefined) ?? null);
   result.summary = {
     ms: spread(result.ms.filter((value) => value !== null)),
     floorMs: spread(result.floorMs.filter((value) => value !== null)),
-    ratio: pooled(perRun(ratios)),
+    parsedFloorMs: spread(result.parsedFloorMs.filter((value) => value !== null)),
+    ratio: pooled(perRun(ratios(result.ms, result.floorMs))),
+    ratioToParsed: pooled(perRun(ratios(result.ms, result.parsedFloorMs))),
+    parsedOverFloor: pooled(perRun(ratios(result.parsedFloorMs, result.floorMs))),
     peakRssMiB: pooled(
       perRun(result.peakRssKiB.map((kib) => (kib === null ? null : Math.round(kib / 1024)))),
     ),
@@ -403,13 +441,17 @@ function table(scale: ScaleResults): string {
   ) => `${p.median}${unit} (${p.p10}–${p.p90}${unit}); runs ${runMedians.join(", ")}`;
   const lines = [
     `fleet: ${scale.fleet.fluxObjects} Flux objects, ${scale.fleet.apiObjects} API objects, built in ${scale.fleet.buildSeconds} s; floor client ${scale.floorClient.used}`,
-    "| call | time | raw API | time ÷ raw API | peak RSS | longest block (CPU) | longest delay (clock) | answer |",
-    "|---|---|---|---|---|---|---|---|",
+    "| call | time | raw API | time ÷ raw API | raw API, Node, parsed | time ÷ parsed | parsed ÷ raw API | peak RSS | longest block (CPU) | longest delay (clock) | answer |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...scale.calls.map(
       (call) =>
-        `| ${call.id} | ${call.summary.ms.median} ms (${call.summary.ms.p10}–${call.summary.ms.p90}) | ${call.summary.floorMs.median} ms (${call.summary.floorMs.p10}–${call.summary.floorMs.p90}) | ${cell(call.summary.ratio, "×")} | ${cell(call.summary.peakRssMiB, " MiB")} | ${cell(call.summary.longestBlockMs, " ms")} | ${cell(call.summary.longestDelayMs, " ms")} | ${call.outputChars} chars, ${call.pages} call(s)${call.errors.length > 0 ? `; errors: ${call.errors[0]}` : ""} |`,
+        `| ${call.id} | ${call.summary.ms.median} ms (${call.summary.ms.p10}–${call.summary.ms.p90}) | ${call.summary.floorMs.median} ms (${call.summary.floorMs.p10}–${call.summary.floorMs.p90}) | ${cell(call.summary.ratio, "×")} | ${call.summary.parsedFloorMs.median} ms (${call.summary.parsedFloorMs.p10}–${call.summary.parsedFloorMs.p90}) | ${cell(call.summary.ratioToParsed, "×")} | ${cell(call.summary.parsedOverFloor, "×")} | ${cell(call.summary.peakRssMiB, " MiB")} | ${cell(call.summary.longestBlockMs, " ms")} | ${cell(call.summary.longestDelayMs, " ms")} | ${call.outputChars} chars, ${call.pages} call(s)${call.errors.length > 0 ? `; errors: ${call.errors[0]}` : ""} |`,
     ),
   ];
+  lines.push(
+    "",
+    "raw API, Node, parsed: the same requests from Node's https client (keep-alive, a worker thread), every body JSON.parsed, timed to the last parse; the floor stays the faster client's transfer alone",
+  );
   const paged = scale.calls.filter((call) => call.pages > 1);
   if (paged.length > 0) {
     lines.push(

@@ -1,6 +1,6 @@
 // The `fields` projection: a model asks for the few values it needs (kubectl JSONPath, braces and
 // leading dot optional) instead of whole objects, and gets them as a tab-separated table.
-import { JsonPathQuery, toJsonPathPlus } from "../kube/jsonpath.ts";
+import { JsonPathQueries, toJsonPathPlus } from "../kube/jsonpath.ts";
 import type { KubeObject } from "../kube/types.ts";
 
 /** Why an expression cannot be used, or undefined when every expression is readable. */
@@ -32,14 +32,14 @@ export interface ProjectedKind {
 export class ProjectionTable {
   readonly #kind: ProjectedKind;
   readonly #expressions: readonly string[];
-  readonly #queries: JsonPathQuery[];
+  readonly #queries: JsonPathQueries;
   readonly #rows: string[] = [];
   #rowCharacters = 0;
 
   constructor(kind: ProjectedKind, expressions: readonly string[]) {
     this.#kind = kind;
     this.#expressions = expressions;
-    this.#queries = expressions.map((expression) => new JsonPathQuery(expression));
+    this.#queries = new JsonPathQueries(expressions);
   }
 
   get rowCount(): number {
@@ -54,7 +54,7 @@ export class ProjectionTable {
   add(objects: readonly KubeObject[]): void {
     for (const object of objects) {
       const { name = "", namespace = "" } = object.metadata;
-      const cells = this.#queries.map((query) => cell(query.find(object)));
+      const cells = this.#queries.find(object).map(cell);
       const row = [...(this.#kind.namespaced ? [namespace] : []), name, ...cells].join("\t");
       this.#rows.push(row);
       this.#rowCharacters += row.length + 1;

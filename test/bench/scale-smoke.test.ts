@@ -1,6 +1,6 @@
 // `node bench/scale.ts` on a small fleet: it starts flux-mcp with the loop probe, measures every
-// call against its raw API floor, and prints one row per call. Only that it runs and measures
-// each column: its figures are never judged here.
+// call against its raw API floor and the same requests parsed by Node, and prints one row per
+// call. Only that it runs and measures each column: its figures are never judged here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 
 const SCALE = join(import.meta.dirname, "../../bench/scale.ts");
 
-test("the scale bench measures every call's time, floor, memory and event-loop block", async () => {
+test("the scale bench measures every call's time, floors, memory and event-loop block", async () => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [SCALE, "--flux-objects", "250", "--runs", "1", "--rounds", "1", "--no-write"],
@@ -25,10 +25,13 @@ test("the scale bench measures every call's time, floor, memory and event-loop b
     stdout,
   );
   for (const cells of rows) {
-    const [id, time, floor, ratio, rss, block, delay, answer] = cells;
+    const [id, time, floor, ratio, parsed, ratioToParsed, parsedOverFloor, rss, block, delay, answer] = cells;
     assert.match(time ?? "", /^[\d.]+ ms/, `${id} time`);
     assert.match(floor ?? "", /^[\d.]+ ms/, `${id} floor`);
     assert.match(ratio ?? "", /^[\d.]+×/, `${id} ratio`);
+    assert.match(parsed ?? "", /^[\d.]+ ms/, `${id} parsed floor`);
+    assert.match(ratioToParsed ?? "", /^[\d.]+×/, `${id} ratio to the parsed floor`);
+    assert.match(parsedOverFloor ?? "", /^[\d.]+×/, `${id} parsed floor over the floor`);
     assert.match(rss ?? "", /^[\d.]+ MiB/, `${id} peak RSS`);
     assert.match(block ?? "", /^[\d.]+ ms/, `${id} block`);
     assert.match(delay ?? "", /^[\d.]+ ms/, `${id} delay`);

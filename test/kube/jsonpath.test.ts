@@ -2,7 +2,7 @@
 // selects what `kubectl get -o jsonpath` selects on the same object.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { JsonPathQuery, toJsonPathPlus } from "../../src/kube/jsonpath.ts";
+import { JsonPathQueries, JsonPathQuery, toJsonPathPlus } from "../../src/kube/jsonpath.ts";
 
 const POD = {
   apiVersion: "v1",
@@ -69,6 +69,50 @@ describe("kubectl JSONPath", () => {
       [POD, ready, {}, null].map((document) => query.find(document)),
       [["False"], ["True"], [], []],
     );
+  });
+
+  it("runs paths that share a filter as each path alone selects", () => {
+    const paths = [
+      '.status.conditions[?(@.type=="Ready")].status',
+      '.status.conditions[?(@.type=="Ready")].message',
+      '.status.conditions[?(@.type=="Ready")].message.length',
+      '.status.conditions[?(@.type=="Ready")].value',
+      '.status.conditions[?(@.type=="Ready")]',
+      ".status.conditions[?(@.status!='True')].type",
+      '.status.conditions[?(@.status!="True")].type',
+      ".status.conditions[?(@.status!='True')].reason",
+      ".spec.containers[*].image",
+      ".metadata.name",
+      ".spec.containers[",
+    ];
+    const documents = [
+      POD,
+      // Several conditions pass the filter, one twice over; values that are falsy or not objects.
+      {
+        status: {
+          conditions: [
+            { type: "Ready", status: "False", message: "first", value: 0 },
+            { type: "Ready", status: "True", message: "", value: false },
+            "Ready",
+            null,
+            { type: "Ready", message: { nested: ["x"] } },
+          ],
+        },
+      },
+      { status: { conditions: [] } },
+      { status: { conditions: { a: { type: "Ready", status: "True" } } } },
+      {},
+      null,
+      "text",
+    ];
+    const queries = new JsonPathQueries(paths);
+    for (const document of documents) {
+      assert.deepEqual(
+        queries.find(document),
+        paths.map((path) => new JsonPathQuery(path).find(document)),
+        JSON.stringify(document),
+      );
+    }
   });
 
   it("rewrites kubectl paths into jsonpath-plus paths", () => {
