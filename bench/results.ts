@@ -151,8 +151,9 @@ export interface ScaleCall {
   floorMs: Series;
   /**
    * The same raw requests from Node's https client (keep-alive, in a worker thread), each body
-   * JSON.parsed: what any server that reads the lists' fields does at least. It explains the floor
-   * (the floor stays the faster client's transfer alone), asked in the same rounds.
+   * JSON.parsed: what any server that reads the lists' fields does at least, asked in the same
+   * rounds. Where it is the faster of the two in a round (many small requests at once, where curl
+   * pays for connections of its own), that round's ratio is taken over it instead.
    */
   parsedFloorMs: Series;
   /** Peak resident memory of the server process during the call (VmHWM, reset before it). */
@@ -169,7 +170,7 @@ export interface ScaleCall {
     ms: Spread;
     floorMs: Spread;
     parsedFloorMs: Spread;
-    /** The call's time over the floor's, paired per round. */
+    /** The call's time over the lower of the two floors of its round, paired per round. */
     ratio: Pooled;
     /** The call's time over the parsed floor's, paired per round. */
     ratioToParsed: Pooled;
