@@ -45,6 +45,15 @@ describe("get_flux_instance on the demo fleet", () => {
   });
   after(() => api?.close());
 
+  it("asks for each list once: the FluxInstances read for the instance are the ones counted", async () => {
+    const mark = api.server.requestLog.mark();
+    const answer = report(await instance(staging));
+    assert.equal(answer.objects.FluxInstance, "1 ready");
+    const lists = api.server.requestLog.entries({ since: mark, verb: "list" }).map((entry) => entry.path);
+    const repeated = lists.filter((path, index) => lists.indexOf(path) !== index);
+    assert.deepEqual(repeated, [], lists.join("\n"));
+  });
+
   it("reports an operator install with its FluxInstance, report and failures (staging)", async () => {
     const result = await instance(staging);
     const answer = report(result);

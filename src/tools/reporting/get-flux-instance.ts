@@ -101,6 +101,8 @@ export const getFluxInstance = defineTool({
         fluxKinds.filter((kind) => kind !== reportKind),
         reads,
         now,
+        // The instances are counted from the list just read, not listed a second time.
+        instanceKind && instances ? new Map([[instanceKind, instances]]) : new Map(),
       ),
       syncSummary(kube, instance, controllers ?? [], reads, now),
     ]);
@@ -198,6 +200,7 @@ async function countObjects(
   kinds: readonly ResolvedKind[],
   reads: Reads,
   now: number,
+  alreadyListed: ReadonlyMap<ResolvedKind, readonly KubeObject[]>,
 ): Promise<ObjectSummary> {
   const tallies = new Map<string, Map<FluxState, number>>();
   const byName = (a: Entry, b: Entry) => a.name.localeCompare(b.name);
@@ -218,15 +221,18 @@ async function countObjects(
   const readKind = async (kind: ResolvedKind) => {
     const tally = new Map<FluxState, number>();
     const fluxKind = findFluxKind(kind.group, kind.kind);
+    const visit = (object: KubeObject) => {
+      const readiness = readinessOf(object, fluxKind);
+      tally.set(readiness.state, (tally.get(readiness.state) ?? 0) + 1);
+      const name = objectName(object);
+      if (readiness.state !== "ready" && readiness.state !== "static") notReady.set(name, readiness.state);
+      const list = listFor(readiness);
+      if (list) entries[list].add({ kind: kind.kind, name, readiness });
+    };
+    const listed = alreadyListed.get(kind);
     const read = await reads.attempt(`${kind.kind} objects`, async () => {
-      await forEachObject(kube, kind, (object) => {
-        const readiness = readinessOf(object, fluxKind);
-        tally.set(readiness.state, (tally.get(readiness.state) ?? 0) + 1);
-        const name = objectName(object);
-        if (readiness.state !== "ready" && readiness.state !== "static") notReady.set(name, readiness.state);
-        const list = listFor(readiness);
-        if (list) entries[list].add({ kind: kind.kind, name, readiness });
-      });
+      if (listed) listed.forEach(visit);
+      else await forEachObject(kube, kind, visit);
       return true;
     });
     if (!read) return;
