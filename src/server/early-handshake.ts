@@ -142,6 +142,8 @@ export class EarlyHandshake {
   }
 }
 
+const REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params"]);
+
 interface PlainInitialize {
   id: RequestId;
   params: { protocolVersion: string };
@@ -154,8 +156,11 @@ interface PlainInitialize {
  */
 function isPlainInitialize(message: unknown): message is PlainInitialize {
   if (!isObject(message) || message.jsonrpc !== "2.0" || message.method !== "initialize") return false;
+  // The SDK's JSON-RPC request is a strict object: a key beyond these makes it an invalid request.
+  if (Object.keys(message).some((key) => !REQUEST_KEYS.has(key))) return false;
   const { id, params } = message;
-  if (typeof id !== "string" && !(typeof id === "number" && Number.isInteger(id))) return false;
+  // zod's int(), as the SDK types the id: a safe integer.
+  if (typeof id !== "string" && !(typeof id === "number" && Number.isSafeInteger(id))) return false;
   if (!isObject(params) || typeof params.protocolVersion !== "string") return false;
   return (
     isRequestMeta(params._meta) &&
@@ -169,7 +174,7 @@ function isRequestMeta(meta: unknown): boolean {
   if (!isObject(meta) || Object.keys(meta).some((key) => key.startsWith("io.modelcontextprotocol/")))
     return false;
   const token = meta.progressToken;
-  return token === undefined || typeof token === "string" || typeof token === "number";
+  return token === undefined || typeof token === "string" || Number.isSafeInteger(token);
 }
 
 function isClientCapabilities(capabilities: unknown): boolean {

@@ -80,10 +80,17 @@ const OPENINGS: [string, string][] = [
         { clientInfo: { name: "a", version: "1", icons: [{ src: "i.png", theme: "blue" }] } },
       ],
       ["a progress token that is an object", { _meta: { progressToken: {} } }],
+      ["a progress token that is not an integer", { _meta: { progressToken: 1.5 } }],
       ["params it does not know", { somethingNew: [1, 2] }],
     ] as const
   ).map(([what, change]): [string, string] => [what, initialize({ ...plain("2025-06-18"), ...change })]),
   ["a ping first", PING.replace('"last"', "0")],
+  // Found by test/server/early-handshake-schema.test.ts: the SDK refuses both as invalid requests.
+  [
+    "a key beside jsonrpc, id, method and params",
+    initialize(plain("2025-06-18")).replace("{", '{"extra":0,'),
+  ],
+  ["an id past the safe integers", initialize(plain("2025-06-18"), -(2 ** 53))],
 ];
 
 interface ServeMode {
