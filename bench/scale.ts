@@ -170,8 +170,11 @@ async function main(): Promise<void> {
             const result = results[index] as ScaleCall;
             const turns = [
               () => measureCall(session, call, result, round === 0 && run === 1),
-              () => measureFloor(raw, call, result),
-              () => measureParsedFloor(nodeClient, call, result),
+              () => measureFloorInto(result.floorMs, "floor", result, () => transferFloorMs(raw, call)),
+              () =>
+                measureFloorInto(result.parsedFloorMs, "parsed floor", result, () =>
+                  parsedFloorMs(nodeClient, call),
+                ),
             ];
             for (const turn of rotated(turns, round + index + run)) await turn();
           }
@@ -313,59 +316,58 @@ async function readPageLimits(kubeconfigPath: string, directory: string, probe: 
   }
 }
 
+interface FloorPage {
+  ms: number;
+  continueToken?: string | undefined;
+}
+
 /** The raw requests of a paged call: one per answer, each after the one before, times summed. */
-async function pagedFloorMs(raw: FloorClient, path: string, limits: number[]): Promise<number> {
+async function pagedFloorMs(
+  { path, limits }: PagedFloor,
+  readPage: (page: string, more: boolean) => Promise<FloorPage>,
+): Promise<number> {
   let ms = 0;
   let token: string | undefined;
   for (const [index, limit] of limits.entries()) {
     const page = `${path}?limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
-    const answer = await raw.getAll(FLEET_CONTEXT, [page], index < limits.length - 1);
+    const more = index < limits.length - 1;
+    const answer = await readPage(page, more);
     ms += answer.ms;
-    if (index === limits.length - 1) break;
-    token = /"continue":"([^"]+)"/.exec(answer.body.slice(0, 1000))?.[1];
-    if (!token) throw new Error(`${path}: no continue token after page ${index + 1}`);
-  }
-  return ms;
-}
-
-async function measureFloor(raw: FloorClient, probe: Probe, result: ScaleCall): Promise<void> {
-  await pause();
-  try {
-    const ms = probe.paged
-      ? await pagedFloorMs(raw, probe.paged.path, probe.paged.limits)
-      : (await raw.getAll(FLEET_CONTEXT, probe.floor)).ms;
-    result.floorMs.push(roundMs(ms));
-  } catch (error) {
-    result.floorMs.push(null);
-    result.errors.push(`floor: ${(error as Error).message}`);
-  }
-}
-
-/** The paged floor read by Node with every page parsed; the next page's token taken from the parse. */
-async function pagedParsedFloorMs(client: FloorThread, path: string, limits: number[]): Promise<number> {
-  let ms = 0;
-  let token: string | undefined;
-  for (const [index, limit] of limits.entries()) {
-    const page = `${path}?limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
-    const answer = await client.getParsed(FLEET_CONTEXT, [page]);
-    ms += answer.ms;
-    if (index === limits.length - 1) break;
+    if (!more) break;
     token = answer.continueToken;
     if (!token) throw new Error(`${path}: no continue token after page ${index + 1}`);
   }
   return ms;
 }
 
-async function measureParsedFloor(client: FloorThread, probe: Probe, result: ScaleCall): Promise<void> {
+/** The faster client's transfer alone; a page's continue token read from its first bytes. */
+function transferFloorMs(raw: FloorClient, probe: Probe): Promise<number> {
+  if (!probe.paged) return raw.getAll(FLEET_CONTEXT, probe.floor).then((answer) => answer.ms);
+  return pagedFloorMs(probe.paged, async (page, more) => {
+    const answer = await raw.getAll(FLEET_CONTEXT, [page], more);
+    return { ms: answer.ms, continueToken: /"continue":"([^"]+)"/.exec(answer.body.slice(0, 1000))?.[1] };
+  });
+}
+
+/** Node with every body parsed; a page's continue token taken from the parse. */
+function parsedFloorMs(client: FloorThread, probe: Probe): Promise<number> {
+  if (!probe.paged) return client.getParsed(FLEET_CONTEXT, probe.floor).then((answer) => answer.ms);
+  return pagedFloorMs(probe.paged, (page) => client.getParsed(FLEET_CONTEXT, [page]));
+}
+
+/** One round of a floor into its series; a failure is recorded as a gap and an error. */
+async function measureFloorInto(
+  series: Series,
+  what: string,
+  result: ScaleCall,
+  read: () => Promise<number>,
+): Promise<void> {
   await pause();
   try {
-    const ms = probe.paged
-      ? await pagedParsedFloorMs(client, probe.paged.path, probe.paged.limits)
-      : (await client.getParsed(FLEET_CONTEXT, probe.floor)).ms;
-    result.parsedFloorMs.push(roundMs(ms));
+    series.push(roundMs(await read()));
   } catch (error) {
-    result.parsedFloorMs.push(null);
-    result.errors.push(`parsed floor: ${(error as Error).message}`);
+    series.push(null);
+    result.errors.push(`${what}: ${(error as Error).message}`);
   }
 }
 
