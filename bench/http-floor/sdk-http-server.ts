@@ -96,7 +96,11 @@ function get(contextName: string, path: string): Promise<unknown> {
             return;
           }
           const json = response.headers["content-type"]?.includes("json") ?? false;
-          resolve(json ? (JSON.parse(text) as unknown) : text);
+          try {
+            resolve(json ? (JSON.parse(text) as unknown) : text);
+          } catch (error) {
+            reject(error as Error);
+          }
         });
         response.on("error", reject);
       },
