@@ -68,10 +68,8 @@ export class NeedleSet {
     if (this.#origins.size === 0 || text.length < 2) return text;
     this.#automaton ??= this.#build();
     const { prefixes, byPrefix } = this.#automaton;
-    const prefixHits = prefixes.matchInText(text);
-    // Nearly every string holds no needle's prefix: nothing to confirm, sort or copy.
-    if (prefixHits.length === 0) return text;
-    const hits = prefixHits
+    const hits = prefixes
+      .matchInText(text)
       .flatMap(({ begin, keyword }) =>
         (byPrefix.get(keyword) ?? [])
           .filter((needle) => text.startsWith(needle, begin))
