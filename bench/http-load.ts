@@ -9,10 +9,22 @@
 // other work, read the CPU a question: questions/s and loop delays move with the neighbours. Not
 // part of the test suite.
 //
+// The floor takes its turn in every run too: a Node + official MCP SDK server served the same way
+// (bench/http-floor/sdk-http-server.ts, bundled as flux-mcp is) with one tool per question that
+// sends only that question's raw Kubernetes API requests (the raw API floor of `npm run bench`),
+// JSON-parses the answers and says how many objects came: no masking, no formatting. Its
+// questions/s is the most a Node + SDK server reading the same data serves on this machine; each
+// build is reported ÷ the floor, paired per run. The floor may leave part of its core idle when the
+// load script (20 clients and the API server on the other cores) cannot ask faster: then its CPU a
+// question, and the questions a core's second would serve at that cost (1000 ms ÷ CPU a question),
+// are its ceiling, not its questions/s. Its answers carry no key facts and are not checked for
+// them. --no-floor leaves it out (to compare builds only).
+//
 //   node bench/http-load.ts [--runs 3] [--duration 20] [--warmup 5] [--sessions 20] [--fleet]
 //                           [--cli dist/cli.js]...       (builds to compare, in turns)
 //                           [--node-flags=--max-semi-space-size=64]...  (flag sets to compare;
 //                                                        --node-flags= is Node's defaults)
+//                           [--no-floor]                 (no Node + SDK floor server)
 //                           [--revision 2026-07-28]      (the stateless protocol instead of sessions)
 //                           [--cpu-prof DIR]             (profile the server; print its top functions)
 //                           [--out FILE]                 (write every figure as JSON)
@@ -31,11 +43,15 @@ import { formatProfile, summarizeProfile } from "./cpu-profile.ts";
 import { percentile, rotated } from "./numbers.ts";
 import { machineEnvironment } from "./results.ts";
 import { DEMO_CONTEXT, FLEET_CONTEXT, standardQuestions, type Question } from "./questions.ts";
+import { bundleLikeFluxMcp } from "./bundle.ts";
+import type { FloorQuestion } from "./http-floor/sdk-http-server.ts";
 import { cleanEnvironment, type ToolCall } from "./servers/server.ts";
 import { fluxMcp } from "./servers/flux-mcp.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PROBE = fileURLToPath(new URL("http-load-probe.ts", import.meta.url));
+const FLOOR_SOURCE = fileURLToPath(new URL("http-floor/sdk-http-server.ts", import.meta.url));
+const FLOOR_LABEL = "floor: Node + MCP SDK, raw API requests";
 const MODERN_REVISION = "2026-07-28";
 const CALL_TIMEOUT_MS = 120_000;
 const MAX_PAGES = 100;
@@ -46,6 +62,7 @@ const values = benchArguments(import.meta.url, {
   warmup: { type: "string", default: "5" },
   sessions: { type: "string", default: "20" },
   fleet: { type: "boolean", default: false },
+  "no-floor": { type: "boolean", default: false },
   cli: { type: "string", multiple: true },
   "node-flags": { type: "string", multiple: true },
   revision: { type: "string" },
@@ -61,17 +78,25 @@ const options = {
 
 interface Variant {
   label: string;
+  /** The script Node runs: a flux-mcp build, or the floor's bundle. */
   cli: string;
   nodeFlags: string[];
+  floor: boolean;
 }
 
-const variants: Variant[] = (values.cli ?? ["dist/cli.js"]).flatMap((cli) =>
+const builds: Variant[] = (values.cli ?? ["dist/cli.js"]).flatMap((cli) =>
   (values["node-flags"] ?? [""]).map((flags) => ({
     label: `${cli}${flags ? ` ${flags}` : ""}`,
     cli: resolve(ROOT, cli),
     nodeFlags: flags.split(/\s+/).filter(Boolean),
+    floor: false,
   })),
 );
+/** The floor runs with Node's defaults: no flag set of ours makes it slower or faster. */
+const floorVariant: Variant | undefined = values["no-floor"]
+  ? undefined
+  : { label: FLOOR_LABEL, cli: "", nodeFlags: [], floor: true };
+const variants: Variant[] = floorVariant ? [...builds, floorVariant] : builds;
 
 interface RunFigures {
   variant: string;
@@ -109,7 +134,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main(): Promise<void> {
-  for (const variant of variants) {
+  for (const variant of builds) {
     if (!existsSync(variant.cli)) throw new Error(`${variant.cli} is missing: run npm run build`);
   }
   const pinning = pinToCores();
@@ -127,6 +152,16 @@ async function main(): Promise<void> {
     const questions = standardQuestions(ready.fleet).filter(
       (question) => question.context === DEMO_CONTEXT || (values.fleet && question.context === FLEET_CONTEXT),
     );
+    if (floorVariant) {
+      floorVariant.cli = join(directory, "sdk-http-floor.js");
+      await bundleLikeFluxMcp(FLOOR_SOURCE, floorVariant.cli);
+      const floorQuestions: FloorQuestion[] = questions.map(({ id, context, floor }) => ({
+        id,
+        context,
+        paths: floor,
+      }));
+      await writeFile(join(directory, "floor-questions.json"), JSON.stringify(floorQuestions));
+    }
     log(
       `${questions.length} questions (${values.fleet ? "demo fleet and 10k fleet" : "demo fleet"}), ${options.sessions} sessions, ` +
         `${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s measured, ${options.runs} run(s) of ${variants.length} variant(s)`,
@@ -205,6 +240,26 @@ async function measure(variant: Variant, run: number, setup: MeasureSetup): Prom
   const home = join(setup.directory, "home");
   await mkdir(home, { recursive: true });
   const [command, ...prefix] = [...setup.pinned, process.execPath];
+  const serverArguments = variant.floor
+    ? [
+        "--port",
+        "0",
+        "--kubeconfig",
+        setup.kubeconfigPath,
+        "--questions",
+        join(setup.directory, "floor-questions.json"),
+      ]
+    : [
+        "serve",
+        "--transport",
+        "http",
+        "--port",
+        "0",
+        "--kubeconfig",
+        setup.kubeconfigPath,
+        "--kube-context",
+        DEMO_CONTEXT,
+      ];
   const server = spawn(
     command as string,
     [
@@ -214,15 +269,7 @@ async function measure(variant: Variant, run: number, setup: MeasureSetup): Prom
       "--import",
       PROBE,
       variant.cli,
-      "serve",
-      "--transport",
-      "http",
-      "--port",
-      "0",
-      "--kubeconfig",
-      setup.kubeconfigPath,
-      "--kube-context",
-      DEMO_CONTEXT,
+      ...serverArguments,
     ],
     { env: cleanEnvironment(home, { FLUX_MCP_LOAD_PROBE: probeFile }), stdio: ["ignore", "ignore", "pipe"] },
   );
@@ -230,7 +277,7 @@ async function measure(variant: Variant, run: number, setup: MeasureSetup): Prom
   try {
     const url = await listeningUrl(server);
     const clients = await Promise.all(Array.from({ length: options.sessions }, () => connect(url)));
-    const load = new Load(clients, setup.questions);
+    const load = new Load(clients, setup.questions, variant.floor);
     const running = load.start();
     await sleep(options.warmupMs);
     server.kill("SIGUSR2");
@@ -266,15 +313,18 @@ async function measure(variant: Variant, run: number, setup: MeasureSetup): Prom
 class Load {
   readonly #clients: Client[];
   readonly #questions: Question[];
+  /** Asking the floor: one call of the question's own tool, whose answer has no facts to check. */
+  readonly #floor: boolean;
   #stopping = false;
   #windowOpen = false;
   readonly #windowMs: number[] = [];
   readonly failures: string[] = [];
   missingFacts = 0;
 
-  constructor(clients: Client[], questions: Question[]) {
+  constructor(clients: Client[], questions: Question[], floor: boolean) {
     this.#clients = clients;
     this.#questions = questions;
+    this.#floor = floor;
   }
 
   start(): Promise<void> {
@@ -307,7 +357,7 @@ class Load {
       if (answer.error !== undefined) {
         this.failures.push(`${question.id}: ${answer.error}`);
         if (this.failures.length === 1) log(`  first failure: ${question.id}: ${answer.error}`);
-      } else if (!question.facts.every((fact) => fact.test(answer.text))) {
+      } else if (!this.#floor && !question.facts.every((fact) => fact.test(answer.text))) {
         this.missingFacts++;
       }
     }
@@ -315,7 +365,8 @@ class Load {
 
   async #ask(client: Client, question: Question): Promise<{ text: string; error?: string }> {
     const texts: string[] = [];
-    for (const call of fluxMcp.calls[question.id]) {
+    const calls = this.#floor ? [{ tool: question.id, args: {} }] : fluxMcp.calls[question.id];
+    for (const call of calls) {
       const error = await callWithPages(client, call, texts);
       if (error !== undefined) return { text: texts.join("\n"), error };
     }
@@ -414,8 +465,8 @@ function describeRun(figures: RunFigures): string {
 /** Per variant: the median of the runs, and their lowest and highest. */
 function summaryTable(figures: RunFigures[]): string {
   const rows = [
-    "| Variant | runs | questions/s | server CPU a question | loop delay p99 | loop delay max | GC pauses, share of busy time | failed · missing facts |",
-    "|---|---|---|---|---|---|---|---|",
+    "| Variant | runs | questions/s | server CPU a question | a core's second at that CPU (1000 ms ÷ CPU a question) | loop delay p99 | loop delay max | GC pauses, share of busy time | failed · missing facts |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const variant of variants) {
     const runs = figures.filter((entry) => entry.variant === variant.label);
@@ -430,12 +481,46 @@ function summaryTable(figures: RunFigures[]): string {
         (value) => value.toFixed(1),
       )} | ` +
         `${cell((entry) => entry.cpuMsPerQuestion, ms)} | ` +
+        `${cell(
+          (entry) => 1000 / entry.cpuMsPerQuestion,
+          (value) => value.toFixed(0),
+        )} | ` +
         `${cell((entry) => entry.probe.loopDelay.p99, ms)} | ${cell((entry) => entry.probe.loopDelay.max, ms)} | ` +
         `${cell((entry) => entry.gcShareOfBusy, percent)} | ` +
-        `${runs.reduce((sum, entry) => sum + entry.failures, 0)} · ${runs.reduce((sum, entry) => sum + entry.missingFacts, 0)} |`,
+        `${runs.reduce((sum, entry) => sum + entry.failures, 0)} · ${variant.floor ? "not checked" : runs.reduce((sum, entry) => sum + entry.missingFacts, 0)} |`,
     );
   }
-  return `Each cell: median of the runs (lowest–highest).\n\n${rows.join("\n")}`;
+  return `Each cell: median of the runs (lowest–highest).\n\n${rows.join("\n")}${floorTable(figures)}`;
+}
+
+/** Each build ÷ the floor, paired per run (the floor's turn in the same run). */
+function floorTable(figures: RunFigures[]): string {
+  if (!floorVariant) return "";
+  const floorRuns = new Map(
+    figures.filter((entry) => entry.variant === FLOOR_LABEL).map((entry) => [entry.run, entry]),
+  );
+  const rows = [
+    "| Build | questions/s ÷ floor | per run | server CPU a question ÷ floor | per run |",
+    "|---|---|---|---|---|",
+  ];
+  for (const variant of builds) {
+    const pairs = figures.flatMap((entry) => {
+      const floor = floorRuns.get(entry.run);
+      return entry.variant === variant.label && floor ? [{ entry, floor }] : [];
+    });
+    const cells = (pick: (entry: RunFigures) => number) => {
+      const ratios = pairs.map(({ entry, floor }) => pick(entry) / pick(floor));
+      const show = (value: number) => value.toFixed(2);
+      return [
+        `${show(percentile(ratios, 0.5))} (${show(Math.min(...ratios))}–${show(Math.max(...ratios))})`,
+        ratios.map(show).join(", "),
+      ];
+    };
+    rows.push(
+      `| ${variant.label} | ${[...cells((entry) => entry.questionsPerSecond), ...cells((entry) => entry.cpuMsPerQuestion)].join(" | ")} |`,
+    );
+  }
+  return `\n\nEach build ÷ the floor (${FLOOR_LABEL}), paired per run: median (lowest–highest).\n\n${rows.join("\n")}`;
 }
 
 function percent(value: number): string {

@@ -2,7 +2,7 @@
 // the official SDK (bench/startup-floor/sdk-server.ts), bundled by esbuild as flux-mcp is.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleLikeFluxMcp } from "../bundle.ts";
 import packageJson from "../../package.json" with { type: "json" };
 import { cleanEnvironment, type HandshakeReference } from "./server.ts";
 
@@ -11,20 +11,7 @@ const SOURCE = fileURLToPath(new URL("../startup-floor/sdk-server.ts", import.me
 /** Bundles the floor server into `directory` and says how to start it. */
 export async function sdkFloor(directory: string): Promise<HandshakeReference> {
   const bundle = join(directory, "sdk-floor.js");
-  await build({
-    entryPoints: [SOURCE],
-    outfile: bundle,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    // Resolved from the project, where the SDK is installed.
-    nodePaths: [fileURLToPath(new URL("../../node_modules", import.meta.url))],
-    banner: {
-      js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
-    },
-    logLevel: "warning",
-  });
+  await bundleLikeFluxMcp(SOURCE, bundle);
   const sdkVersion = packageJson.devDependencies["@modelcontextprotocol/server"].replace(/^\^/, "");
   return {
     id: "sdk-floor",

@@ -4,7 +4,9 @@
 // thousand Secrets); a prefix hit is confirmed against the needles that start with it. It is
 // built again on the first scan after the Secret watch changed the set (the library's own
 // incremental updates cost quadratic time). Overlapping hits are merged, so no part of a value
-// survives between two replacements.
+// survives between two replacements. Not the library's double-array variant (`/fast`): it scans
+// about 2.5× faster but builds in more than linear time (20,000 needles: 1 s against 0.18 s; 50,000:
+// 4.5 s against 0.7 s), a block of the event loop at every rebuild.
 import { AhoCorasick } from "@monyone/aho-corasick";
 import type { Needle } from "./needles.ts";
 
