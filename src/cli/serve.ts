@@ -195,7 +195,8 @@ export async function runServeCommand(args: string[]): Promise<void> {
   // are out while it loads and the first call finds more of them done (the oninitialized warm-up
   // would start them only after the load).
   let earlyProvider = earlyHandshake?.answered ? warmedProvider(providerOptions) : undefined;
-  await earlyProvider;
+  // Not failing here: what went wrong is the first call's to report.
+  await earlyProvider?.catch(() => undefined);
   const [{ startMcpServer }, { ALL_TOOLS }] = await Promise.all([
     import("../server/serve.ts"),
     import("../tools/index.ts"),
