@@ -36,9 +36,20 @@ export interface ParsedAnswer {
   continueToken?: string;
 }
 
+/** A GET's answer: its bytes, and whether the API server said they are JSON (a log is text). */
+export interface RawBody {
+  body: Buffer;
+  json: boolean;
+}
+
+interface Endpoint {
+  server: string;
+  agent: https.Agent;
+}
+
 export class RawApiClient {
   readonly #config: KubeconfigFile;
-  readonly #agents = new Map<string, https.Agent>();
+  readonly #endpoints = new Map<string, Endpoint>();
 
   constructor(kubeconfigYaml: string) {
     this.#config = parse(kubeconfigYaml) as KubeconfigFile;
@@ -48,7 +59,7 @@ export class RawApiClient {
   async getAll(context: string, paths: string[]): Promise<RawAnswer> {
     await this.#connect(context, paths.length);
     const started = performance.now();
-    const bodies = await Promise.all(paths.map((path) => this.#get(context, path)));
+    const bodies = await Promise.all(paths.map(async (path) => (await this.get(context, path)).body));
     // Timed up to the last byte, as curl's time_total is: decoding the text is the caller's work.
     const ms = performance.now() - started;
     return {
@@ -68,7 +79,7 @@ export class RawApiClient {
     let bytes = 0;
     const parsed = await Promise.all(
       paths.map(async (path) => {
-        const body = await this.#get(context, path);
+        const { body } = await this.get(context, path);
         bytes += body.length;
         return JSON.parse(body.toString("utf8")) as { metadata?: { continue?: string } };
       }),
@@ -79,7 +90,7 @@ export class RawApiClient {
   }
 
   close(): void {
-    for (const agent of this.#agents.values()) agent.destroy();
+    for (const { agent } of this.#endpoints.values()) agent.destroy();
   }
 
   /**
@@ -88,10 +99,11 @@ export class RawApiClient {
    * a round would otherwise pay a TLS handshake per parallel request that curl's time does not.
    */
   async #connect(context: string, count: number): Promise<void> {
-    await Promise.all(Array.from({ length: count }, () => this.#get(context, "/version")));
+    await Promise.all(Array.from({ length: count }, () => this.get(context, "/version")));
   }
 
-  #get(contextName: string, path: string): Promise<Buffer> {
+  /** GETs one path; rejects an answer other than 200 with the start of its body. */
+  get(contextName: string, path: string): Promise<RawBody> {
     const { server, agent } = this.#endpoint(contextName);
     return new Promise((resolve, reject) => {
       const request = https.get(
@@ -102,8 +114,9 @@ export class RawApiClient {
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
           response.on("end", () => {
             const body = Buffer.concat(chunks);
-            if (response.statusCode === 200) resolve(body);
-            else
+            if (response.statusCode === 200) {
+              resolve({ body, json: response.headers["content-type"]?.includes("json") ?? false });
+            } else
               reject(
                 new Error(
                   `GET ${path} in ${contextName}: HTTP ${response.statusCode}: ${body.subarray(0, 200).toString()}`,
@@ -117,23 +130,26 @@ export class RawApiClient {
     });
   }
 
-  #endpoint(contextName: string): { server: string; agent: https.Agent } {
+  /** One keep-alive agent per context, made once: the TLS material is decoded once, not per request. */
+  #endpoint(contextName: string): Endpoint {
+    let found = this.#endpoints.get(contextName);
+    if (found) return found;
     const context = this.#config.contexts.find(({ name }) => name === contextName)?.context;
     const cluster = this.#config.clusters.find(({ name }) => name === context?.cluster)?.cluster;
     const user = this.#config.users.find(({ name }) => name === context?.user)?.user;
     if (!context || !cluster || !user) throw new Error(`context ${contextName} is not in the kubeconfig`);
-    let agent = this.#agents.get(contextName);
-    if (!agent) {
-      const decode = (data: string) => Buffer.from(data, "base64");
-      agent = new https.Agent({
+    const decode = (data: string) => Buffer.from(data, "base64");
+    found = {
+      server: cluster.server,
+      agent: new https.Agent({
         keepAlive: true,
         ca: decode(cluster["certificate-authority-data"]),
         cert: decode(user["client-certificate-data"]),
         key: decode(user["client-key-data"]),
-      });
-      this.#agents.set(contextName, agent);
-    }
-    return { server: cluster.server, agent };
+      }),
+    };
+    this.#endpoints.set(contextName, found);
+    return found;
   }
 }
 

@@ -13,7 +13,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { toNodeHandler } from "@modelcontextprotocol/node";
@@ -23,19 +22,13 @@ import {
   McpServer,
   WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
-import { parse } from "yaml";
 import { z } from "zod";
+import { RawApiClient } from "../floor.ts";
 
 export interface FloorQuestion {
   id: string;
   context: string;
   paths: string[];
-}
-
-interface KubeconfigFile {
-  clusters: { name: string; cluster: { server: string; "certificate-authority-data": string } }[];
-  users: { name: string; user: { "client-certificate-data": string; "client-key-data": string } }[];
-  contexts: { name: string; context: { cluster: string; user: string } }[];
 }
 
 const MCP_PATH = "/mcp";
@@ -48,65 +41,16 @@ const { values } = parseArgs({
 });
 if (values.kubeconfig === undefined || values.questions === undefined)
   throw new Error("--kubeconfig and --questions are required");
-const kubeconfig = parse(readFileSync(values.kubeconfig, "utf8")) as KubeconfigFile;
 const questions = JSON.parse(readFileSync(values.questions, "utf8")) as FloorQuestion[];
 
-interface Endpoint {
-  server: string;
-  agent: https.Agent;
-}
-
-/** One keep-alive agent per context, made once: the TLS material is decoded at start, not per request. */
-const endpoints = new Map<string, Endpoint>();
-function endpoint(contextName: string): Endpoint {
-  let found = endpoints.get(contextName);
-  if (found) return found;
-  const context = kubeconfig.contexts.find(({ name }) => name === contextName)?.context;
-  const cluster = kubeconfig.clusters.find(({ name }) => name === context?.cluster)?.cluster;
-  const user = kubeconfig.users.find(({ name }) => name === context?.user)?.user;
-  if (!cluster || !user) throw new Error(`context ${contextName} is not in the kubeconfig`);
-  const decode = (data: string) => Buffer.from(data, "base64");
-  found = {
-    server: cluster.server,
-    agent: new https.Agent({
-      keepAlive: true,
-      ca: decode(cluster["certificate-authority-data"]),
-      cert: decode(user["client-certificate-data"]),
-      key: decode(user["client-key-data"]),
-    }),
-  };
-  endpoints.set(contextName, found);
-  return found;
-}
+/** The bench's raw API client: one keep-alive agent per context, the TLS material decoded once. */
+const client = new RawApiClient(readFileSync(values.kubeconfig, "utf8"));
 
 /** GETs a path; a JSON answer parsed, any other (a log) as text. */
-function get(contextName: string, path: string): Promise<unknown> {
-  const { server, agent } = endpoint(contextName);
-  return new Promise((resolve, reject) => {
-    const request = https.get(
-      `${server}${path}`,
-      { agent, headers: { accept: "application/json" } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          if (response.statusCode !== 200) {
-            reject(new Error(`GET ${path}: HTTP ${response.statusCode}: ${text.slice(0, 200)}`));
-            return;
-          }
-          const json = response.headers["content-type"]?.includes("json") ?? false;
-          try {
-            resolve(json ? (JSON.parse(text) as unknown) : text);
-          } catch (error) {
-            reject(error as Error);
-          }
-        });
-        response.on("error", reject);
-      },
-    );
-    request.on("error", reject);
-  });
+async function get(contextName: string, path: string): Promise<unknown> {
+  const { body, json } = await client.get(contextName, path);
+  const text = body.toString("utf8");
+  return json ? (JSON.parse(text) as unknown) : text;
 }
 
 /** What a body holds, in a word: a list's item count, an object's kind and name, a log's line count. */
