@@ -152,11 +152,20 @@ function maskedByDefinition(needles: readonly string[], text: string): string {
     .replace(/\0+/g, "****");
 }
 
-test("the scan finds every occurrence of every needle, overlapping and repeated, as the definition does", () => {
+for (const [shortest, kind] of [
+  [8, "needles as long as real ones (the window filter in front of the automaton)"],
+  [2, "needles shorter than the filter's window (the automaton alone)"],
+] as const) {
+  test(`the scan finds every occurrence of every needle, overlapping and repeated, as the definition does: ${kind}`, () => {
+    assertScanMatchesDefinition(shortest);
+  });
+}
+
+function assertScanMatchesDefinition(shortest: number): void {
   // A small alphabet makes needles share prefixes and overlap; texts are made of whole needles,
-  // their beginnings and ends (near misses), and filler.
-  const alphabet = fc.constantFrom("a", "b", "c", "é", "=");
-  const needles = fc.uniqueArray(fc.string({ unit: alphabet, minLength: 8, maxLength: 14 }), {
+  // their beginnings and ends (near misses), and filler. The emoji is two UTF-16 code units.
+  const alphabet = fc.constantFrom("a", "b", "c", "é", "=", "😀");
+  const needles = fc.uniqueArray(fc.string({ unit: alphabet, minLength: shortest, maxLength: 14 }), {
     minLength: 1,
     maxLength: 12,
   });
@@ -179,7 +188,7 @@ test("the scan finds every occurrence of every needle, overlapping and repeated,
     }),
     { numRuns: 500 },
   );
-});
+}
 
 test("a Secret is masked by structure, keys and last-applied kept valid; changes stay visible", () => {
   const secret: KubeObject = {
