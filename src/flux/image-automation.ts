@@ -2,7 +2,8 @@
 // workloads (and the Flux objects that apply them) running that image, with the tag each runs; for
 // an ImageUpdateAutomation, whether the commit it last pushed has been applied by the Kustomization
 // that deploys the path it updates.
-import { KubeError, type Kube, type KubeObject } from "../kube/types.ts";
+import { listPages } from "../kube/paging.ts";
+import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../kube/types.ts";
 import { describeManager, fluxManagersOf } from "./managed-by.ts";
 
 const WORKLOAD_KINDS = [
@@ -66,27 +67,30 @@ export async function imageUses(
   const uses = new Map<string, ImageUse[]>();
   if (repositories.size === 0) return uses;
   for (const { kind: kindName, group } of WORKLOAD_KINDS) {
-    let items: KubeObject[];
+    let kind: ResolvedKind;
     try {
-      items = (await kube.list(await kube.resolveKind(kindName, group))).items;
+      kind = await kube.resolveKind(kindName, group);
     } catch (error) {
       if (error instanceof KubeError && error.reason === "UnknownKind") continue;
       throw error;
     }
-    for (const item of items) {
-      const workload = `${kindName} ${item.metadata.namespace ?? ""}/${item.metadata.name ?? ""}`;
-      const manager = fluxManagersOf(item)[0];
-      for (const container of containersOf(item, kindName)) {
-        const image = parseImage(container.image);
-        if (!repositories.has(image.repository)) continue;
-        const list = uses.get(image.repository) ?? [];
-        list.push({
-          workload,
-          container: container.name,
-          runs: image.tag ?? image.digest ?? "latest (no tag)",
-          ...(manager && { appliedBy: describeManager(manager) }),
-        });
-        uses.set(image.repository, list);
+    // Every workload of the cluster is looked at, and only those running the image are kept.
+    for await (const items of listPages(kube, kind)) {
+      for (const item of items) {
+        const workload = `${kindName} ${item.metadata.namespace ?? ""}/${item.metadata.name ?? ""}`;
+        const manager = fluxManagersOf(item)[0];
+        for (const container of containersOf(item, kindName)) {
+          const image = parseImage(container.image);
+          if (!repositories.has(image.repository)) continue;
+          const list = uses.get(image.repository) ?? [];
+          list.push({
+            workload,
+            container: container.name,
+            runs: image.tag ?? image.digest ?? "latest (no tag)",
+            ...(manager && { appliedBy: describeManager(manager) }),
+          });
+          uses.set(image.repository, list);
+        }
       }
     }
   }

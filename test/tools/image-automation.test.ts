@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { lastPushVerdict, parseImage } from "../../src/flux/image-automation.ts";
+import { PAGE_SIZE } from "../../src/kube/paging.ts";
+import { createKubeProvider } from "../../src/kube/provider.ts";
 import type { KubeObject } from "../../src/kube/types.ts";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { connectTools, type ToolSession } from "../helpers/tool-session.ts";
@@ -41,6 +43,72 @@ describe("image automation in get_kubernetes_resources", () => {
     assert.equal(lastPush.commit, "b71e0c4a");
     assert.equal(lastPush.deployedBy, "Kustomization flux-system/apps");
     assert.equal(lastPush.applied, true);
+  });
+});
+
+describe("image automation on a cluster with more workloads than a list page holds", () => {
+  const namespace = "zz-bulk";
+  const workloads = PAGE_SIZE + 20;
+  let api: TestApiServer;
+  let staging: ToolSession;
+  before(async () => {
+    api = await startTestApiServer({ simulation: false });
+    staging = await connectTools(api, { context: "staging" });
+    const kube = await createKubeProvider({
+      kubeconfigPaths: [api.kubeconfigPath],
+      readOnly: false,
+      maskSecrets: false,
+    }).forContext("staging");
+    await kube.create(await kube.resolveKind("Namespace"), {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: namespace },
+    });
+    const deployments = await kube.resolveKind("Deployment", "apps");
+    for (let index = 0; index < workloads; index++) {
+      const name = `bulk-${String(index).padStart(4, "0")}`;
+      // The last one, in the last page, runs the policy's image.
+      const image =
+        index === workloads - 1 ? "ghcr.io/stefanprodan/podinfo:6.9.1" : "registry.example/bulk:1.0.0";
+      await kube.create(deployments, {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name, namespace },
+        spec: {
+          selector: { matchLabels: { app: name } },
+          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image }] } },
+        },
+      });
+    }
+  });
+  after(() => api?.close());
+
+  it("reads the workloads a page at a time and finds the one in the last page", async () => {
+    const mark = api.server.requestLog.mark();
+    const result = await staging.call("get_kubernetes_resources", {
+      apiVersion: "image.toolkit.fluxcd.io/v1",
+      kind: "ImagePolicy",
+      namespace: "flux-system",
+    });
+    assert.notEqual(result.isError, true, result.text);
+    const [policy] = parseAllDocuments(result.text).map(
+      (document) => document.toJS() as Record<string, unknown>,
+    );
+    assert.ok(
+      ((policy?.imageUse as { runs?: string[] }).runs ?? []).includes(
+        `Deployment ${namespace}/bulk-${String(workloads - 1).padStart(4, "0")} (app): 6.9.1 (not the latest)`,
+      ),
+      result.text,
+    );
+    const deploymentLists = api.server.requestLog
+      .entries({ since: mark, verb: "list", pathPrefix: "/clusters/staging/apis/apps/v1/deployments" })
+      .map((entry) => entry.path);
+    // The demo's own Deployments and the bulk ones: two pages of at most PAGE_SIZE.
+    assert.equal(deploymentLists.length, 2, deploymentLists.join("\n"));
+    assert.ok(
+      deploymentLists.every((path) => path.includes(`limit=${PAGE_SIZE}`)),
+      deploymentLists.join("\n"),
+    );
   });
 });
 

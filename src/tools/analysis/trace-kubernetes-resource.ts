@@ -14,6 +14,7 @@ import { objectName, problemText, revisionFields, statusText } from "../../flux/
 import { defineTool, toolError, type ToolResult } from "../tool.ts";
 import { workloadStatus } from "../../flux/workload-status.ts";
 import { fieldSelectorValue } from "../../kube/request-parts.ts";
+import { listPages } from "../../kube/paging.ts";
 
 const MAX_OWNER_LEVELS = 8;
 /** Applier chains are short (HelmRelease → Kustomization → Kustomization → FluxInstance). */
@@ -187,19 +188,25 @@ class Trace {
   ): Promise<{ steps: Step[]; objects: KubeObject[] } | undefined> {
     if (root.kind !== "HelmChart" || groupOf(root.apiVersion) !== SOURCE_GROUP) return undefined;
     const chart = `${root.metadata.namespace}/${root.metadata.name}`;
-    let releases: KubeObject[];
+    let release: KubeObject | undefined;
     try {
       const kind = await this.kube.resolveKind("HelmRelease", HELM_GROUP);
-      releases = (await this.kube.list(kind)).items.map((item) => typed(item, kind));
+      // Page by page, up to the release that generates the chart.
+      for await (const items of listPages(this.kube, kind)) {
+        const generating = items.find(
+          (item) => (item.status as { helmChart?: unknown } | undefined)?.helmChart === chart,
+        );
+        if (generating) {
+          release = typed(generating, kind);
+          break;
+        }
+      }
     } catch (error) {
       if (!(error instanceof KubeError) || error.reason === "Cancelled" || error.reason === "Timeout")
         throw error;
       this.notes.push(`HelmReleases not read to find the one that generates this chart: ${error.message}`);
       return undefined;
     }
-    const release = releases.find(
-      (item) => (item.status as { helmChart?: unknown } | undefined)?.helmChart === chart,
-    );
     if (!release) return undefined;
     const above = await this.appliers(release, root);
     return {
