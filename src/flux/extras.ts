@@ -1,6 +1,12 @@
 // What get_kubernetes_resources adds to Flux objects, so that one call answers "what is wrong with
 // it": its recent events, and what it manages (inventory, or a HelmRelease's Helm storage).
-import { imageUses, lastPushVerdict, policyLatest, type PushVerdict } from "./image-automation.ts";
+import {
+  imageUses,
+  kustomizationsOfPushedRepositories,
+  lastPushVerdict,
+  policyLatest,
+  type PushVerdict,
+} from "./image-automation.ts";
 import { groupOf, isFluxGroup } from "./kinds.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../kube/types.ts";
 import {
@@ -257,7 +263,7 @@ async function addImageAutomation(
     let kustomizations: KubeObject[];
     try {
       const kustomizationKind = await kube.resolveKind("Kustomization", "kustomize.toolkit.fluxcd.io");
-      kustomizations = (await kube.list(kustomizationKind)).items;
+      kustomizations = await kustomizationsOfPushedRepositories(kube, kustomizationKind, objects);
     } catch (error) {
       if (!(error instanceof KubeError) || error.reason === "Cancelled" || error.reason === "Timeout")
         throw error;

@@ -144,6 +144,40 @@ interface KustomizationFields {
 }
 
 /**
+ * The Kustomizations that apply from a GitRepository these automations push to (the only ones
+ * lastPushVerdict looks at), read a page at a time: a fleet's other Kustomizations are not kept.
+ */
+export async function kustomizationsOfPushedRepositories(
+  kube: Kube,
+  kustomizationKind: ResolvedKind,
+  automations: readonly KubeObject[],
+): Promise<KubeObject[]> {
+  const repositories = new Set(automations.map(pushedRepository));
+  const kept: KubeObject[] = [];
+  for await (const items of listPages(kube, kustomizationKind)) {
+    for (const item of items) {
+      const repository = appliedRepository(item);
+      if (repository !== undefined && repositories.has(repository)) kept.push(item);
+    }
+  }
+  return kept;
+}
+
+/** The GitRepository an ImageUpdateAutomation pushes to, as `namespace/name`. */
+function pushedRepository(automation: KubeObject): string {
+  const ref = (automation.spec as { sourceRef?: { name?: string; namespace?: string } } | undefined)
+    ?.sourceRef;
+  return `${ref?.namespace ?? automation.metadata.namespace ?? ""}/${ref?.name ?? ""}`;
+}
+
+/** The GitRepository a Kustomization applies from, as `namespace/name`; none for other sources. */
+function appliedRepository(kustomization: KubeObject): string | undefined {
+  const ref = (kustomization as KustomizationFields).spec?.sourceRef;
+  if (ref?.kind !== "GitRepository") return undefined;
+  return `${ref.namespace ?? kustomization.metadata.namespace ?? ""}/${ref.name ?? ""}`;
+}
+
+/**
  * Whether the automation's last push is applied: by the Kustomization of the same Git source whose
  * path holds (or lies inside) the updated path, the closest one. Applied when its applied revision is
  * the pushed commit, or a revision it first applied after the push (a later commit of the branch).
@@ -163,14 +197,12 @@ export function lastPushVerdict(
   const namespace = automation.metadata.namespace ?? "";
   const sourceName = spec.sourceRef?.name;
   const sourceNamespace = spec.sourceRef?.namespace ?? namespace;
+  const repository = pushedRepository(automation);
   const updated = normalPath(spec.update?.path ?? "");
   const candidates = kustomizations
     .map((object) => ({ object, fields: object as KustomizationFields }))
     .filter(({ object, fields }) => {
-      const ref = fields.spec?.sourceRef;
-      const refNamespace = ref?.namespace ?? object.metadata.namespace;
-      if (ref?.kind !== "GitRepository" || ref.name !== sourceName || refNamespace !== sourceNamespace)
-        return false;
+      if (appliedRepository(object) !== repository) return false;
       const path = normalPath(fields.spec?.path ?? "");
       return (
         path === "" || updated.startsWith(`${path}/`) || updated === path || path.startsWith(`${updated}/`)

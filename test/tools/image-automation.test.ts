@@ -131,6 +131,27 @@ describe("lastPushVerdict", () => {
     status,
   });
 
+  it("only counts Kustomizations applying from the GitRepository the automation pushes to", () => {
+    const elsewhere = (name: string, namespace: string, sourceRef: Record<string, string>): KubeObject => ({
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+      metadata: { name, namespace },
+      spec: { path: "./apps/staging", sourceRef },
+      status: { lastAppliedRevision: "refs/heads/main@sha1:c0ffee12aaaabbbbccccddddeeeeffff00001111" },
+    });
+    const verdict = lastPushVerdict(automation, [
+      elsewhere("other-repository", "flux-system", { kind: "GitRepository", name: "tenants" }),
+      // Its sourceRef names no namespace: the GitRepository of that name in its own namespace.
+      elsewhere("other-namespace", "tenants", { kind: "GitRepository", name: "flux-system" }),
+      elsewhere("bucket", "flux-system", { kind: "Bucket", name: "flux-system" }),
+    ]);
+    assert.equal(verdict?.applied, "unknown");
+    assert.match(
+      verdict?.deployedBy ?? "",
+      /^no Kustomization of GitRepository flux-system\/flux-system deploys/,
+    );
+  });
+
   it("is not applied while the Kustomization that deploys the path fails, and says why", () => {
     const verdict = lastPushVerdict(automation, [
       kustomization("./clusters", {
