@@ -4,6 +4,7 @@
 // one does explain is a consequence. A Kustomization waiting on a dependency is explained by the
 // dependency; one failing its health check, by the unhealthy objects it applied; one failing to
 // fetch its artifact, by its source. A build error explains itself.
+import { listPages } from "../kube/paging.ts";
 import { KubeError, type Kube, type KubeObject } from "../kube/types.ts";
 import { parseImage, policyLatest, workloadImages } from "./image-automation.ts";
 import { inventoryObjects } from "./inventory.ts";
@@ -121,10 +122,11 @@ export class ChainReader {
   async failing(): Promise<ObjectKey[]> {
     const roots: ObjectKey[] = [];
     for (const kindName of FAILURE_SCAN_KINDS) {
-      const items = await this.listAll(kindName, fluxGroup(kindName) ?? "");
-      for (const item of items) {
-        const readiness = readinessOf(item);
-        if (isBroken(readiness)) roots.push(keyOf(item));
+      for await (const items of this.pages(kindName, fluxGroup(kindName) ?? "")) {
+        for (const item of items) {
+          const readiness = readinessOf(item);
+          if (isBroken(readiness)) roots.push(keyOf(item));
+        }
       }
     }
     roots.push(...(await this.troubledWorkloads()));
@@ -205,37 +207,61 @@ export class ChainReader {
     });
   }
 
-  /** Workloads with crash-looping or failing pods, found from the pods up their owners. */
+  /**
+   * Workloads with crash-looping or failing pods, found from the pods up their owners. Of a big
+   * cluster's pods and ReplicaSets, only the pods in trouble and their ReplicaSets are kept.
+   */
   private async troubledWorkloads(): Promise<ObjectKey[]> {
-    const pods = await this.listAll("Pod", "");
-    const replicaSets = new Map(
-      (await this.listAll("ReplicaSet", "apps")).map((item) => [item.metadata.uid, item]),
+    const troubled: { namespace: string; owner: OwnerReference }[] = [];
+    for await (const pods of this.pages("Pod", "")) {
+      for (const pod of pods) {
+        const owner = inTrouble(pod) ? controllerOf(pod) : undefined;
+        if (owner) troubled.push({ namespace: pod.metadata.namespace ?? "", owner });
+      }
+    }
+    if (troubled.length === 0) return [];
+    const ownedBy = new Set(
+      troubled.flatMap(({ owner }) => (owner.kind === "ReplicaSet" ? [owner.uid] : [])),
     );
+    const replicaSetOwners = new Map<string, OwnerReference | undefined>();
+    if (ownedBy.size > 0) {
+      for await (const replicaSets of this.pages("ReplicaSet", "apps")) {
+        for (const replicaSet of replicaSets) {
+          const uid = replicaSet.metadata.uid;
+          if (uid !== undefined && ownedBy.has(uid)) replicaSetOwners.set(uid, controllerOf(replicaSet));
+        }
+      }
+    }
     const found = new Map<string, ObjectKey>();
-    for (const pod of pods) {
-      if (!inTrouble(pod)) continue;
-      let owner = controllerOf(pod);
-      const replicaSet = owner?.kind === "ReplicaSet" ? replicaSets.get(owner.uid) : undefined;
-      if (replicaSet) owner = controllerOf(replicaSet);
+    for (const { namespace, owner: podOwner } of troubled) {
+      const owner =
+        podOwner.kind === "ReplicaSet" && replicaSetOwners.has(podOwner.uid)
+          ? replicaSetOwners.get(podOwner.uid)
+          : podOwner;
       if (!owner || !(CHAIN_WORKLOAD_KINDS as readonly string[]).includes(owner.kind)) continue;
-      const key = { kind: owner.kind, name: owner.name, namespace: pod.metadata.namespace ?? "" };
+      const key = { kind: owner.kind, name: owner.name, namespace };
       found.set(linkId(key), key);
     }
     return [...found.values()];
   }
 
   private async listAll(kindName: string, group: string): Promise<KubeObject[]> {
+    const all: KubeObject[] = [];
+    for await (const items of this.pages(kindName, group)) all.push(...items);
+    return all;
+  }
+
+  /** The kind's objects a page at a time, typed; none where the cluster serves no such kind. */
+  private async *pages(kindName: string, group: string): AsyncGenerator<KubeObject[]> {
     try {
       const kind = await this.kube.resolveKind(kindName, group);
-      return (await this.kube.list(kind)).items.map((item) => ({
-        ...item,
-        kind: kind.kind,
-        apiVersion: kind.apiVersion,
-      }));
+      for await (const items of listPages(this.kube, kind)) {
+        yield items.map((item) => ({ ...item, kind: kind.kind, apiVersion: kind.apiVersion }));
+      }
     } catch (error) {
       // A cluster without image automation or the operator has no such kinds: nothing fails there.
       if (error instanceof KubeError && (error.reason === "UnknownKind" || error.reason === "NotFound"))
-        return [];
+        return;
       throw error;
     }
   }
@@ -295,7 +321,9 @@ function inTrouble(pod: KubeObject): boolean {
   });
 }
 
-function controllerOf(object: KubeObject) {
+type OwnerReference = NonNullable<KubeObject["metadata"]["ownerReferences"]>[number];
+
+function controllerOf(object: KubeObject): OwnerReference | undefined {
   const references = object.metadata.ownerReferences ?? [];
   return references.find((reference) => reference.controller) ?? references[0];
 }
