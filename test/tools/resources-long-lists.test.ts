@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
-import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
+import { startFluxClusterOf, startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { connectTools, callOnce } from "../helpers/tool-session.ts";
 
 const CONFIG_MAPS = 1234;
@@ -151,5 +151,52 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
     for (const cut of cuts) {
       assert.match(cut.accept ?? "", /^application\/json;as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1,/);
     }
+  });
+});
+
+describe("get_kubernetes_resources on a default YAML page of Flux objects cut by the response limit", () => {
+  const KUSTOMIZATIONS = 60;
+  let api: TestApiServer;
+  before(async () => {
+    // One Kustomization a namespace, so every namespace's events are a request of their own.
+    api = await startFluxClusterOf(
+      "spread",
+      Array.from({ length: KUSTOMIZATIONS }, (_, index) => {
+        const namespace = `tenant-${String(index).padStart(2, "0")}`;
+        return [
+          { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+          {
+            apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+            kind: "Kustomization",
+            metadata: { name: "apps", namespace },
+            spec: {
+              interval: "10m",
+              path: "./apps",
+              prune: true,
+              sourceRef: { kind: "GitRepository", name: "fleet" },
+            },
+          },
+        ];
+      }).flat(),
+    );
+  });
+  after(() => api?.close());
+
+  it("reads the events of the objects that fit, not of the whole page", async () => {
+    const ctx = await connectTools(api, { context: "spread", responseLimit: 4_000 });
+    const mark = api.server.requestLog.mark();
+    const result = await ctx.call("get_kubernetes_resources", {
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+    });
+    assert.notEqual(result.isError, true, result.text);
+    const shown = [...result.text.matchAll(/^ {2}namespace: (tenant-\d+)$/gm)].length;
+    assert.ok(shown > 0 && shown < KUSTOMIZATIONS, `${shown} shown`);
+    assert.match(result.text, /call again with continue="/);
+    const eventLists = api.server.requestLog
+      .entries({ since: mark, verb: "list" })
+      .filter((entry) => entry.path.includes("/events"));
+    // The first documents' events, and no more than some to spare for the ones that still fit.
+    assert.ok(eventLists.length < KUSTOMIZATIONS / 2, `${eventLists.length} event lists for ${shown} shown`);
   });
 });

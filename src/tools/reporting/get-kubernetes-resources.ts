@@ -124,19 +124,38 @@ async function yamlPage(
     objects.push(...items.map((item) => viewObject(typedFirst(item)))),
   );
   if ("answer" in found) return found;
-  const { extras, notes } = await fluxExtras(kube, kind, objects, Date.now());
+  const now = Date.now();
   const documents: string[] = [];
+  const notes = new Set<string>();
   let characters = 0;
-  await forEachInSlices(objects, (object) => {
-    if (characters > budget) return;
-    const document = yamlDocuments([withExtras(object, extras.get(objectKey(object)))]);
-    documents.push(document);
-    characters += document.length + DOCUMENT_SEPARATOR.length;
-  });
+  // Extras (events, a HelmRelease's Helm storage) are read for the objects the answer has room
+  // for, not for every object of the page: first a few, then as many as the documents so far say
+  // still fit, with some to spare.
+  for (let next = 0; next < objects.length && characters <= budget;) {
+    const room =
+      documents.length === 0
+        ? FIRST_EXTRAS
+        : Math.ceil(((budget - characters) / (characters / documents.length)) * EXTRAS_SPARE) + 1;
+    const chunk = objects.slice(next, next + room);
+    next += chunk.length;
+    const { extras, notes: chunkNotes } = await fluxExtras(kube, kind, chunk, now);
+    for (const note of chunkNotes) notes.add(note);
+    await forEachInSlices(chunk, (object) => {
+      if (characters > budget) return;
+      const document = yamlDocuments([withExtras(object, extras.get(objectKey(object)))]);
+      documents.push(document);
+      characters += document.length + DOCUMENT_SEPARATOR.length;
+    });
+  }
   // As long as the documents joined: no separator after the last.
   characters -= documents.length > 0 ? DOCUMENT_SEPARATOR.length : 0;
-  return { documents, objects: objects.length, characters, notes, more: found.more };
+  return { documents, objects: objects.length, characters, notes: [...notes], more: found.more };
 }
+
+/** Objects whose extras are read first, before the documents say how many fit. */
+const FIRST_EXTRAS = 20;
+/** Extras are read for this many times the objects the documents so far say still fit. */
+const EXTRAS_SPARE = 1.2;
 
 /** The API is asked for at most this many objects at a time, however many the answer lists. */
 const API_PAGE_SIZE = 500;
