@@ -39,8 +39,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchArguments } from "./arguments.ts";
+import { withCredentialFiles } from "./credential-files.ts";
 import { Worker } from "node:worker_threads";
-import { parse, stringify } from "yaml";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { ApiServerReady } from "./http-load-apiserver.ts";
 import type { ProbeReport } from "./http-load-probe.ts";
@@ -205,37 +205,6 @@ async function main(): Promise<void> {
     apiServer.postMessage("close");
     await rm(directory, { recursive: true, force: true });
   }
-}
-
-/**
- * The kubeconfig with every `*-data` entry written to a file and named by its path instead, as in a
- * pod (the service account's token and CA are mounted files): a server reads them on its requests.
- */
-async function withCredentialFiles(kubeconfig: string, directory: string): Promise<string> {
-  const config = parse(kubeconfig) as Record<
-    "clusters" | "users",
-    { name: string; [section: string]: unknown }[]
-  >;
-  const files = join(directory, "credentials");
-  await mkdir(files, { recursive: true });
-  for (const [list, section] of [
-    [config.clusters, "cluster"],
-    [config.users, "user"],
-  ] as const) {
-    for (const entry of list) {
-      const fields = entry[section] as Record<string, unknown>;
-      for (const [field, value] of Object.entries(fields)) {
-        if (!field.endsWith("-data") || typeof value !== "string") continue;
-        const file = join(files, `${entry.name}-${field.slice(0, -"-data".length)}`);
-        await writeFile(file, Buffer.from(value, "base64"), { mode: 0o600 });
-        delete fields[field];
-        fields[field.slice(0, -"-data".length)] = file;
-      }
-    }
-  }
-  const path = join(directory, "kubeconfig-files.yaml");
-  await writeFile(path, stringify(config), { mode: 0o600 });
-  return path;
 }
 
 interface Pinning {
