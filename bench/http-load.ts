@@ -18,13 +18,17 @@
 // load script (20 clients and the API server on the other cores) cannot ask faster: then its CPU a
 // question, and the questions a core's second would serve at that cost (1000 ms ÷ CPU a question),
 // are its ceiling, not its questions/s. Its answers carry no key facts and are not checked for
-// them. --no-floor leaves it out (to compare builds only).
+// them. --no-floor leaves it out (to compare builds only). --credential-files gives flux-mcp a
+// kubeconfig whose CA, client certificate and key are files, as a pod's service account token and
+// CA are, to measure what reading them costs; the floor keeps the kubeconfig it decodes once.
 //
 //   node bench/http-load.ts [--runs 3] [--duration 20] [--warmup 5] [--sessions 20] [--fleet]
 //                           [--cli dist/cli.js]...       (builds to compare, in turns)
 //                           [--node-flags=--max-semi-space-size=64]...  (flag sets to compare;
 //                                                        --node-flags= is Node's defaults)
 //                           [--no-floor]                 (no Node + SDK floor server)
+//                           [--credential-files]         (flux-mcp's kubeconfig names its CA, client
+//                                                       certificate and key as files, as a pod's are)
 //                           [--revision 2026-07-28]      (the stateless protocol instead of sessions)
 //                           [--cpu-prof DIR]             (profile the server; print its top functions)
 //                           [--out FILE]                 (write every figure as JSON)
@@ -35,6 +39,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchArguments } from "./arguments.ts";
+import { withCredentialFiles } from "./credential-files.ts";
 import { Worker } from "node:worker_threads";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { ApiServerReady } from "./http-load-apiserver.ts";
@@ -63,6 +68,7 @@ const values = benchArguments(import.meta.url, {
   sessions: { type: "string", default: "20" },
   fleet: { type: "boolean", default: false },
   "no-floor": { type: "boolean", default: false },
+  "credential-files": { type: "boolean", default: false },
   cli: { type: "string", multiple: true },
   "node-flags": { type: "string", multiple: true },
   revision: { type: "string" },
@@ -149,6 +155,9 @@ async function main(): Promise<void> {
     });
     const kubeconfigPath = join(directory, "kubeconfig.yaml");
     await writeFile(kubeconfigPath, ready.kubeconfig, { mode: 0o600 });
+    const serverKubeconfigPath = values["credential-files"]
+      ? await withCredentialFiles(ready.kubeconfig, directory)
+      : kubeconfigPath;
     const questions = standardQuestions(ready.fleet).filter(
       (question) => question.context === DEMO_CONTEXT || (values.fleet && question.context === FLEET_CONTEXT),
     );
@@ -172,6 +181,7 @@ async function main(): Promise<void> {
         const result = await measure(variant, run, {
           directory,
           kubeconfigPath,
+          serverKubeconfigPath,
           questions,
           pinned: pinning.server,
         });
@@ -226,6 +236,8 @@ function pinToCores(): Pinning {
 interface MeasureSetup {
   directory: string;
   kubeconfigPath: string;
+  /** flux-mcp's kubeconfig: the same, or with its credentials in files (--credential-files). */
+  serverKubeconfigPath: string;
   questions: Question[];
   pinned: string[];
 }
@@ -256,7 +268,7 @@ async function measure(variant: Variant, run: number, setup: MeasureSetup): Prom
         "--port",
         "0",
         "--kubeconfig",
-        setup.kubeconfigPath,
+        setup.serverKubeconfigPath,
         "--kube-context",
         DEMO_CONTEXT,
       ];

@@ -4,9 +4,9 @@
 // file, basic auth) are read by our own code; the rest (exec plugins, auth providers, proxies)
 // goes to the client library's KubeConfig, its own instance per context (its credential caches
 // are per instance), so the library is loaded only for a kubeconfig that needs it.
-import { readFile } from "node:fs/promises";
 import type https from "node:https";
 import type * as ClientNode from "./client-library.ts";
+import { CredentialFiles } from "./credential-files.ts";
 import type { ConnectionOverrides, MergedKubeconfig } from "./kubeconfig.ts";
 import { oneLine } from "./errors.ts";
 import type { Credentials } from "./transport.ts";
@@ -95,8 +95,8 @@ export function plainCredentials(entries: ContextEntries): Credentials | undefin
 
 /**
  * kubectl's rules for the plain fields: data wins over its file, a token (or token file) over basic
- * auth, skipping verification drops the CA. Files are read on every request, as the library does,
- * so a rotated token or certificate is picked up.
+ * auth, skipping verification drops the CA. Files are looked at on every request, as the library
+ * does, so a rotated token or certificate is picked up; one that has not changed is not read again.
  */
 class PlainCredentials implements Credentials {
   readonly server: string;
@@ -105,6 +105,7 @@ class PlainCredentials implements Credentials {
 
   /** The kubeconfig's base64 data, decoded once: it cannot change, unlike a file. */
   readonly #decodedData = new Map<string, Buffer>();
+  readonly #files = new CredentialFiles();
 
   constructor(entries: ContextEntries) {
     this.#entries = entries;
@@ -125,7 +126,7 @@ class PlainCredentials implements Credentials {
     // A file that cannot be read fails the request; the transport words the error.
     const material = async (data: unknown, file: unknown): Promise<Buffer | undefined> => {
       if (typeof data === "string" && data !== "") return this.#decoded(data);
-      return typeof file === "string" && file !== "" ? readFile(file) : undefined;
+      return typeof file === "string" && file !== "" ? this.#files.read(file) : undefined;
     };
     if (cluster["insecure-skip-tls-verify"] === true) {
       options.rejectUnauthorized = false;

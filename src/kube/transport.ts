@@ -70,6 +70,8 @@ export class HttpTransport implements Transport {
   readonly #base: URL;
   readonly #secure: boolean;
   readonly #prefix: string;
+  readonly #hostname: string;
+  readonly #port: string | number;
   readonly #impersonationHeaders: OutgoingHttpHeaders;
   #pooled: { material: unknown[]; agent: Agent } | undefined;
   // Requests sent together (discovery sends dozens) share one lookup: an exec plugin runs once, not once each.
@@ -81,6 +83,8 @@ export class HttpTransport implements Transport {
     this.#base = new URL(origin.server);
     this.#secure = this.#base.protocol === "https:";
     this.#prefix = this.#base.pathname.replace(/\/+$/, "");
+    this.#hostname = this.#base.hostname.replace(/^\[|\]$/g, "");
+    this.#port = this.#base.port || (this.#secure ? 443 : 80);
     this.#impersonationHeaders = {
       ...(impersonation?.user !== undefined && { "Impersonate-User": impersonation.user }),
       ...(impersonation?.groups?.length && { "Impersonate-Group": impersonation.groups }),
@@ -165,23 +169,25 @@ export class HttpTransport implements Transport {
 
   #attempt(request: HttpRequest, options: RequestOptions, retryStale: boolean): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const query = new URLSearchParams(
-        Object.entries(request.query ?? {}).filter(
-          (entry): entry is [string, string] => entry[1] !== undefined,
-        ),
-      ).toString();
+      const { signal } = request;
       const body = request.body === undefined ? undefined : Buffer.from(request.body);
-      const fail = (error: unknown) => reject(transportError(error, this.#origin, request.signal));
+      // The call's signal gets one listener per request, dropped when the request settles: Node's own
+      // `signal` option would hang a stream-end watcher on every request for the same job.
+      const onAbort = () => req.destroy(Object.assign(new Error("aborted"), { name: "AbortError" }));
+      const settle = () => signal?.removeEventListener("abort", onAbort);
+      const fail = (error: unknown) => {
+        settle();
+        reject(transportError(error, this.#origin, signal));
+      };
       const req = (this.#secure ? https : http).request(
         {
           protocol: this.#base.protocol,
-          hostname: this.#base.hostname.replace(/^\[|\]$/g, ""),
-          port: this.#base.port || (this.#secure ? 443 : 80),
-          path: `${this.#prefix}${request.path}${query ? `?${query}` : ""}`,
+          hostname: this.#hostname,
+          port: this.#port,
+          path: `${this.#prefix}${request.path}${queryString(request.query)}`,
           method: request.method,
           agent: this.#agentFor(options),
           ...(options.auth !== undefined && { auth: options.auth }),
-          ...(request.signal && { signal: request.signal }),
           headers: {
             ...(options.headers as OutgoingHttpHeaders),
             ...this.#impersonationHeaders,
@@ -196,7 +202,8 @@ export class HttpTransport implements Transport {
         (res) => {
           const chunks: string[] = [];
           res.setEncoding("utf8");
-          const streamed = (res.statusCode ?? 0) < 400 ? request.onChunk : undefined;
+          const status = res.statusCode ?? 0;
+          const streamed = status < 400 ? request.onChunk : undefined;
           res.on("data", (chunk: string) => {
             if (streamed) {
               try {
@@ -209,9 +216,11 @@ export class HttpTransport implements Transport {
             chunks.push(chunk);
           });
           res.on("end", () => {
-            const retryAfter = Number(res.headers["retry-after"]);
+            settle();
+            // Headers are made into an object only when read: only a failed answer needs one.
+            const retryAfter = status >= 400 ? Number(res.headers["retry-after"]) : NaN;
             resolve({
-              status: res.statusCode ?? 0,
+              status,
               body: chunks.join(""),
               ...(Number.isFinite(retryAfter) && { retryAfterSeconds: retryAfter }),
             });
@@ -229,13 +238,20 @@ export class HttpTransport implements Transport {
           retryStale &&
           req.reusedSocket &&
           request.method === "GET" &&
+          !signal?.aborted &&
           (error as NodeJS.ErrnoException).code === "ECONNRESET"
         ) {
+          settle();
           reject(new StaleConnection());
         } else {
           fail(error);
         }
       });
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
       req.on("socket", (socket) => {
         if (request.onChunk) socket.unref();
         if (!socket.connecting) return;
@@ -250,6 +266,18 @@ export class HttpTransport implements Transport {
       req.end(body);
     });
   }
+}
+
+/** `?name=value&…` of the parameters that have a value; "" when none has. */
+function queryString(query: HttpRequest["query"]): string {
+  if (query === undefined) return "";
+  const params = new URLSearchParams();
+  for (const name in query) {
+    const value = query[name];
+    if (value !== undefined) params.append(name, value);
+  }
+  const text = params.toString();
+  return text === "" ? "" : `?${text}`;
 }
 
 class StaleConnection extends Error {}

@@ -62,13 +62,24 @@ export async function runToolCall(
   const done = runtime.calls.begin();
   const started = performance.now();
   const scrubber = new OutputMasker();
-  // Waits for Secret values to mask with end with the call's --timeout, like the call itself; the
-  // timer is ours so that it goes with the call instead of holding it until it fires.
-  const maskTimeout = new AbortController();
-  const maskTimer = setTimeout(() => maskTimeout.abort(), runtime.timeoutMs);
-  const maskDeadline = AbortSignal.any([request.signal, maskTimeout.signal]);
+  // One deadline for the call and for the waits for Secret values to mask its answer with: the
+  // client's cancellation and --timeout. Owned here, not AbortSignal.timeout(): the timer and every
+  // listener on the signal are released when the call ends, so nothing of a finished call stays
+  // reachable until its deadline.
+  const timeout = new AbortController();
+  const timer = setTimeout(
+    () => timeout.abort(new DOMException("the call timed out", "TimeoutError")),
+    runtime.timeoutMs,
+  );
+  const deadline: CallDeadline = {
+    signal: AbortSignal.any([request.signal, timeout.signal]),
+    timedOut: () => timeout.signal.aborted,
+  };
   const maskProgress = async (text: string): Promise<string> => {
-    const result = await masked(runtime, session, request, scrubber, maskDeadline, { text, isError: false });
+    const result = await masked(runtime, session, request, scrubber, deadline.signal, {
+      text,
+      isError: false,
+    });
     if (result.isError) throw new Error("the Secret values to mask it with could not be read");
     return result.text;
   };
@@ -79,17 +90,17 @@ export async function runToolCall(
     let result: Outcome;
     try {
       const maskedRequest = { ...request, ...(progress && { progress: progress.report }) };
-      result = await execute(runtime, session, offered, maskedRequest, scrubber);
+      result = await execute(runtime, session, offered, maskedRequest, scrubber, deadline);
     } catch (error) {
       // A bug: the protocol layer reports it in one (masked) line; the stack goes to stderr, masked too.
       const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      const logged = await masked(runtime, session, request, scrubber, maskDeadline, {
+      const logged = await masked(runtime, session, request, scrubber, deadline.signal, {
         text: stack,
         isError: false,
       });
       runtime.log(`tool ${offered.tool.name} failed: ${logged.isError ? "(stack withheld)" : logged.text}`);
       failure = (
-        await masked(runtime, session, request, scrubber, maskDeadline, {
+        await masked(runtime, session, request, scrubber, deadline.signal, {
           text: messageOf(error),
           isError: true,
         })
@@ -102,7 +113,7 @@ export async function runToolCall(
     // Timeouts, cancellations and argument errors are our own words: nothing of the cluster's in them.
     const answer =
       outcome === "ok" || outcome === "error"
-        ? await masked(runtime, session, request, scrubber, maskDeadline, guarded)
+        ? await masked(runtime, session, request, scrubber, deadline.signal, guarded)
         : guarded;
     if (answer.isError) {
       failure = answer.text;
@@ -115,13 +126,13 @@ export async function runToolCall(
         time: new Date().toISOString(),
         ...(session.id !== undefined && { session: session.id }),
         tool: offered.tool.name,
-        arguments: await argumentsForLog(runtime, session, request, scrubber, maskDeadline),
+        arguments: await argumentsForLog(runtime, session, request, scrubber, deadline.signal),
         outcome,
         durationMs: Math.round(performance.now() - started),
         ...(failure !== undefined && { error: failure }),
       });
     }
-    clearTimeout(maskTimer);
+    clearTimeout(timer);
     done();
   }
 }
@@ -157,28 +168,27 @@ async function masked(
 
 type Outcome = ToolResult & { outcome: CallOutcome };
 
+/** When a call stops: its signal (the client's cancellation or --timeout), and whether it timed out. */
+interface CallDeadline {
+  signal: AbortSignal;
+  timedOut(): boolean;
+}
+
 async function execute(
   runtime: CallRuntime,
   session: McpSession,
   offered: OfferedTool,
   request: CallRequest,
   scrubber: OutputMasker,
+  { signal, timedOut }: CallDeadline,
 ): Promise<Outcome> {
   const parsed = offered.arguments.safeParse(request.arguments ?? {});
   if (!parsed.success) {
     return { text: describeInvalidArguments(offered, parsed.error), isError: true, outcome: "invalid" };
   }
   const { context: callContext, ...arguments_ } = parsed.data as Record<string, unknown>;
-  // Owned here, not AbortSignal.timeout(): the timer and every listener on the call's signal are
-  // released when the call ends, so nothing of a finished call stays reachable until its deadline.
-  const timeout = new AbortController();
-  const timer = setTimeout(
-    () => timeout.abort(new DOMException("the call timed out", "TimeoutError")),
-    runtime.timeoutMs,
-  );
-  const signal = AbortSignal.any([request.signal, timeout.signal]);
   const interrupted = (): Outcome => {
-    if (timeout.signal.aborted) {
+    if (timedOut()) {
       const after = formatAge(runtime.timeoutMs);
       return {
         text: `${offered.tool.name} timed out after ${after} (--timeout); narrow the request or raise --timeout`,
@@ -215,7 +225,6 @@ async function execute(
     if (error instanceof KubeError) return { text: error.message, isError: true, outcome: "error" };
     throw error;
   } finally {
-    clearTimeout(timer);
     deadline.release();
   }
 }

@@ -3,7 +3,7 @@
 // log shows which identity the server saw.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { startClusterProxy, writeKubeconfig } from "../helpers/kube-config.ts";
@@ -16,6 +16,7 @@ let api: TestApiServer;
 const tokens = new Map([
   ["alice-token", { user: "alice", groups: ["system:masters"] }],
   ["file-token", { user: "fiona", groups: ["system:masters"] }],
+  ["next-token", { user: "nora", groups: ["system:masters"] }],
   ["exec-token", { user: "exec-user", groups: ["system:masters"] }],
   ["robot-token", { user: "system:serviceaccount:flux-system:flux-mcp", groups: ["system:masters"] }],
 ]);
@@ -96,6 +97,37 @@ test("token file, relative to the kubeconfig, with a trailing newline", async ()
     { name: "staging", server: api.server.clusterUrl("staging"), user: { tokenFile: "tokens/staging" } },
   ]);
   assert.equal(await userSeenBy(await provider(path).forContext("staging")), "fiona");
+});
+
+test("a token file rewritten in place, same length, just after a request: the next request uses the new token", async () => {
+  await mkdir(join(api.directory, "tokens"), { recursive: true });
+  const file = join(api.directory, "tokens", "rewritten");
+  await writeFile(file, "file-token");
+  const path = await writeKubeconfig(api, "token-file-rewritten.yaml", [
+    { name: "staging", server: api.server.clusterUrl("staging"), user: { tokenFile: "tokens/rewritten" } },
+  ]);
+  const kube = await provider(path).forContext("staging");
+  assert.equal(await userSeenBy(kube), "fiona");
+  // Within the file system's time granularity: the modification time alone may not move.
+  await writeFile(file, "next-token");
+  assert.equal(await userSeenBy(kube), "nora");
+});
+
+test("an old token file rewritten with the same length and modification time: the next request uses the new token", async () => {
+  await mkdir(join(api.directory, "tokens"), { recursive: true });
+  const file = join(api.directory, "tokens", "old");
+  const longAgo = new Date(Date.now() - 3600_000);
+  await writeFile(file, "file-token");
+  await utimes(file, longAgo, longAgo);
+  const path = await writeKubeconfig(api, "token-file-old.yaml", [
+    { name: "staging", server: api.server.clusterUrl("staging"), user: { tokenFile: "tokens/old" } },
+  ]);
+  const kube = await provider(path).forContext("staging");
+  assert.equal(await userSeenBy(kube), "fiona");
+  assert.equal(await userSeenBy(kube), "fiona");
+  await writeFile(file, "next-token");
+  await utimes(file, longAgo, longAgo);
+  assert.equal(await userSeenBy(kube), "nora");
 });
 
 test("a missing token file is a Config error naming the file", async () => {

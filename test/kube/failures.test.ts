@@ -2,6 +2,7 @@
 // a KubeError naming the context and the server, promptly, and nothing hangs.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { readFile, writeFile } from "node:fs/promises";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { closedPort, writeKubeconfig } from "../helpers/kube-config.ts";
@@ -115,6 +116,22 @@ test("a cancelled call: Cancelled, and the request is abandoned", async () => {
     { reason: "Cancelled" },
     "an aborted signal sends nothing more",
   );
+});
+
+test("a call's signal keeps no listener of a request once it is answered, failed or thrown away", async () => {
+  const controller = new AbortController();
+  const provider = createKubeProvider({ kubeconfigPaths: [api.kubeconfigPath], readOnly: false });
+  const call = await provider.forContext("staging", controller.signal);
+  const kustomizations = await kube.resolveKind("ks");
+  const listeners = () => getEventListeners(controller.signal, "abort").length;
+  const before = listeners();
+  await Promise.all(Array.from({ length: 5 }, () => call.list(kustomizations, { namespace: "flux-system" })));
+  await assert.rejects(call.get(kustomizations, "no-such-kustomization", "flux-system"), {
+    reason: "NotFound",
+  });
+  api.server.faults.add({ kind: "drop", pathPrefix: "/clusters/staging/apis" });
+  await assert.rejects(call.get(kustomizations, "apps", "flux-system"), { reason: "Unreachable" });
+  assert.equal(listeners(), before);
 });
 
 test("throttled reads are sent again after Retry-After", async () => {

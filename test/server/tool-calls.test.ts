@@ -169,6 +169,40 @@ describe("tool calls", () => {
     assert.ok(!log.includes(SECRET), log);
   });
 
+  it(
+    "withholds an answer whose Secret values are still loading when --timeout ends the call",
+    { timeout: 30_000 },
+    async () => {
+      // The tool answers at once; the Secret values to mask its answer with never arrive. The call's
+      // deadline ends that wait too: the answer is withheld then, never sent unmasked nor left hanging.
+      const loadingForever: KubeProvider = {
+        ...provider,
+        forContext: async (_context, signal) =>
+          ({
+            context: "test",
+            identity: "",
+            maskText: (text: string) =>
+              new Promise<string>((_resolve, reject) => {
+                if (text === "") return; // the load the call starts when it takes the Kube
+                signal?.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+              }),
+          }) as unknown as Kube,
+      };
+      const client = await connectStreamableHttp(
+        await serve({ createProvider: async () => loadingForever, timeoutMs: 300 }),
+        "2025-11-25",
+      );
+      const result = await client.callTool({ name: "leak_secret", arguments: {} });
+      await client.close();
+      assert.equal(result.isError, true);
+      assert.match(
+        textOf(result),
+        /^the answer was withheld: the Secret values to mask in it could not be read/,
+      );
+      assert.ok(!textOf(result).includes(SECRET));
+    },
+  );
+
   it("leaves Secret values alone with --mask-secrets=false", async () => {
     const client = await connectStreamableHttp(await serve({ maskSecrets: false }), "2025-11-25");
     assert.equal(
