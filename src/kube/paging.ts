@@ -11,12 +11,13 @@ export async function* listPages(
   kube: Kube,
   kind: ResolvedKind,
   options: Omit<ListOptions, "limit" | "continue"> = {},
+  pageSize = PAGE_SIZE,
 ): AsyncGenerator<KubeObject[]> {
   let token: string | undefined;
   do {
     const page = await kube.list(kind, {
       ...options,
-      limit: PAGE_SIZE,
+      limit: pageSize,
       ...(token !== undefined && { continue: token }),
     });
     yield page.items;

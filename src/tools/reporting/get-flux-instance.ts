@@ -23,6 +23,7 @@ import {
 import { describeRef, sourceReferenceOf } from "../../flux/sources.ts";
 import { KubeError, type Kube, type KubeObject, type ResolvedKind } from "../../kube/types.ts";
 import { yamlDocuments } from "../../format/objects.ts";
+import { listPages } from "../../kube/paging.ts";
 import { forEachInSlices, TimeSlice } from "../../kube/time-slice.ts";
 import { defineTool, toolError } from "../tool.ts";
 import { objectName, problemText, statusText } from "../../flux/status.ts";
@@ -171,18 +172,11 @@ async function forEachObject(
   visit: (object: KubeObject) => void,
   labelSelector?: string,
 ): Promise<void> {
-  let continueToken: string | undefined;
   const slice = new TimeSlice();
-  do {
-    const page = await kube.list(kind, {
-      limit: PAGE_SIZE,
-      ...(labelSelector && { labelSelector }),
-      ...(continueToken && { continue: continueToken }),
-    });
-    // Items come typed (Kube.list fills in apiVersion and kind), and are read where they are.
-    await forEachInSlices(page.items, visit, slice);
-    continueToken = page.continue;
-  } while (continueToken);
+  // Items come typed (Kube.list fills in apiVersion and kind), and are read where they are.
+  for await (const items of listPages(kube, kind, { ...(labelSelector && { labelSelector }) }, PAGE_SIZE)) {
+    await forEachInSlices(items, visit, slice);
+  }
 }
 
 interface ObjectSummary {
