@@ -59,12 +59,33 @@ export function withExtras(object: KubeObject, extras: FluxExtras | undefined): 
   return { ...object, status: rest, ...extras };
 }
 
+/**
+ * The event lists read for one answer, by namespace and selector: an answer that reads extras in
+ * chunks lists a namespace its chunks share once.
+ */
+export class EventLists {
+  readonly #lists = new Map<string, Promise<KubeObject[]>>();
+
+  read(kube: Kube, eventKind: ResolvedKind, namespace: string | undefined, fieldSelector: string) {
+    const key = `${namespace ?? ""}\n${fieldSelector}`;
+    let list = this.#lists.get(key);
+    if (list === undefined) {
+      list = kube
+        .list(eventKind, { ...(namespace && { namespace }), fieldSelector })
+        .then((result) => result.items);
+      this.#lists.set(key, list);
+    }
+    return list;
+  }
+}
+
 /** Events and managed objects of the Flux objects among `objects` (all of one kind). */
 export async function fluxExtras(
   kube: Kube,
   kind: ResolvedKind,
   objects: readonly KubeObject[],
   now: number,
+  eventLists = new EventLists(),
 ): Promise<FluxExtrasResult> {
   const flux = objects.filter(isFluxObject);
   const extras = new Map<string, FluxExtras>(flux.map((object) => [objectKey(object), {}]));
@@ -72,7 +93,7 @@ export async function fluxExtras(
   if (flux.length === 0) return { extras, notes };
 
   const [events, managed] = await Promise.all([
-    eventsOf(kube, kind, flux).catch((error: unknown) => {
+    eventsOf(kube, kind, flux, eventLists).catch((error: unknown) => {
       if (!(error instanceof KubeError)) throw error;
       notes.push(`events not shown: ${error.message}`);
       return new Map<string, CompactEvent[]>();
@@ -100,6 +121,7 @@ async function eventsOf(
   kube: Kube,
   kind: ResolvedKind,
   objects: readonly KubeObject[],
+  eventLists: EventLists,
 ): Promise<Map<string, CompactEvent[]>> {
   const eventKind = await kube.resolveKind("Event", "v1");
   const namespaces = new Set(objects.map((object) => object.metadata.namespace));
@@ -110,10 +132,10 @@ async function eventsOf(
     `reason!=${ROUTINE_FLUX_REASON}`,
   ].join(",");
   const lists = await mapLimited([...namespaces], PARALLEL_READS, (namespace) =>
-    kube.list(eventKind, { ...(namespace && { namespace }), fieldSelector: selector }),
+    eventLists.read(kube, eventKind, namespace, selector),
   );
   const byObject = new Map<string, CompactEvent[]>();
-  for (const item of lists.flatMap((list) => list.items)) {
+  for (const item of lists.flat()) {
     const event = compactEvent(item);
     if (event.object.apiVersion && groupOf(event.object.apiVersion) !== kind.group) continue;
     const key = objectKey({ metadata: event.object });

@@ -154,6 +154,65 @@ describe("get_kubernetes_resources on a list of many API pages", () => {
   });
 });
 
+describe("get_kubernetes_resources on a list whose rows get shorter as it goes", () => {
+  let api: TestApiServer;
+  let directory: string;
+  before(async () => {
+    // The first API page's rows are the longest: the room they predict is filled in ever smaller
+    // requests, each judged by the rows so far.
+    directory = await mkdtemp(join(tmpdir(), "flux-mcp-shrinking-rows-"));
+    const manifest = Array.from({ length: 1500 }, (_, index) =>
+      stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `settings-${String(index).padStart(4, "0")}`, namespace: "apps" },
+        data: { note: "x".repeat(index < 500 ? 40 : index < 1000 ? 24 : 20) },
+      }),
+    ).join("---\n");
+    await writeFile(join(directory, "config-maps.yaml"), manifest);
+    api = await startTestApiServer({
+      sources: [{ name: "shrinking", paths: [directory] }],
+      simulation: false,
+    });
+  });
+  after(async () => {
+    await api?.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it("sends no request for a sliver of the answer: the answer ends there, with the token past it", async () => {
+    const ctx = await connectTools(api, { context: "shrinking", responseLimit: 40_000 });
+    const mark = api.server.requestLog.mark();
+    const first = await ctx.call("get_kubernetes_resources", {
+      kind: "ConfigMap",
+      namespace: "apps",
+      fields: [".data.note"],
+      limit: 5000,
+    });
+    const asked = api.server.requestLog
+      .entries({ since: mark, verb: "list" })
+      .map((entry) => Number(/limit=(\d+)/.exec(entry.path)?.[1]));
+    assert.ok(asked.length > 1, asked.join(", "));
+    const shown = Number(/, (\d+) rows;/.exec(first.text)?.[1]);
+    assert.ok(
+      asked.every((limit) => limit >= shown / 100),
+      `a request for a few of ${shown} rows: ${asked.join(", ")}`,
+    );
+    const token = /continue="([^"]+)"/.exec(first.text)?.[1];
+    assert.ok(token, first.text.slice(-300));
+    const rest = await ctx.call("get_kubernetes_resources", {
+      kind: "ConfigMap",
+      namespace: "apps",
+      fields: [".data.note"],
+      limit: 5000,
+      continue: token,
+    });
+    const names = [first, rest].flatMap((result) => [...result.text.matchAll(/^apps\t(settings-\d+)\t/gm)]);
+    assert.ok(names.length > shown, "the second answer goes on");
+    assert.equal(names[shown]?.[1], `settings-${String(shown).padStart(4, "0")}`, "none skipped");
+  });
+});
+
 describe("get_kubernetes_resources on a default YAML page of Flux objects cut by the response limit", () => {
   const KUSTOMIZATIONS = 60;
   let api: TestApiServer;
@@ -198,5 +257,51 @@ describe("get_kubernetes_resources on a default YAML page of Flux objects cut by
       .filter((entry) => entry.path.includes("/events"));
     // The first documents' events, and no more than some to spare for the ones that still fit.
     assert.ok(eventLists.length < KUSTOMIZATIONS / 2, `${eventLists.length} event lists for ${shown} shown`);
+  });
+});
+
+describe("get_kubernetes_resources reading extras in chunks of a page", () => {
+  const NAMESPACES = 30;
+  let api: TestApiServer;
+  before(async () => {
+    // Three Kustomizations a namespace: the first chunk of extras (20 objects) ends inside one.
+    api = await startFluxClusterOf(
+      "shared",
+      Array.from({ length: NAMESPACES }, (_, index) => {
+        const namespace = `team-${String(index).padStart(2, "0")}`;
+        return [
+          { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+          ...["apps", "infra", "tenants"].map((name) => ({
+            apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+            kind: "Kustomization",
+            metadata: { name, namespace },
+            spec: {
+              interval: "10m",
+              path: `./${name}`,
+              prune: true,
+              sourceRef: { kind: "GitRepository", name: "fleet" },
+            },
+          })),
+        ];
+      }).flat(),
+    );
+  });
+  after(() => api?.close());
+
+  it("lists a namespace's events once when two chunks share it", async () => {
+    const ctx = await connectTools(api, { context: "shared", responseLimit: 40_000 });
+    const mark = api.server.requestLog.mark();
+    const result = await ctx.call("get_kubernetes_resources", {
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+    });
+    assert.notEqual(result.isError, true, result.text);
+    const shown = [...result.text.matchAll(/^ {2}namespace: (team-\d+)$/gm)].length;
+    assert.ok(shown > 21, `${shown} shown: the page needs a second chunk of extras`);
+    const eventLists = api.server.requestLog
+      .entries({ since: mark, verb: "list" })
+      .filter((entry) => entry.path.includes("/events"))
+      .map((entry) => entry.path);
+    assert.deepEqual(eventLists, [...new Set(eventLists)], "an event list asked for twice");
   });
 });

@@ -18,7 +18,7 @@ import {
   type ListResult,
   type ResolvedKind,
 } from "../../kube/types.ts";
-import { fluxExtras, objectKey, withExtras } from "../../flux/extras.ts";
+import { EventLists, fluxExtras, objectKey, withExtras } from "../../flux/extras.ts";
 import { cleanObject, moreLine, yamlDocuments } from "../../format/objects.ts";
 import { viewObject } from "../../format/object-view.ts";
 import { invalidFieldExpression, ProjectionTable } from "../../format/projection.ts";
@@ -128,6 +128,7 @@ async function yamlPage(
   const documents: string[] = [];
   const notes = new Set<string>();
   let characters = 0;
+  const eventLists = new EventLists();
   // Extras (events, a HelmRelease's Helm storage) are read for the objects the answer has room
   // for, not for every object of the page: first a few, then as many as the documents so far say
   // still fit, with some to spare.
@@ -138,7 +139,7 @@ async function yamlPage(
         : Math.ceil(((budget - characters) / (characters / documents.length)) * EXTRAS_SPARE) + 1;
     const chunk = objects.slice(next, next + room);
     next += chunk.length;
-    const { extras, notes: chunkNotes } = await fluxExtras(kube, kind, chunk, now);
+    const { extras, notes: chunkNotes } = await fluxExtras(kube, kind, chunk, now, eventLists);
     for (const note of chunkNotes) notes.add(note);
     await forEachInSlices(chunk, (object) => {
       if (characters > budget) return;
@@ -250,7 +251,7 @@ async function listPages(
     });
     count += page.items.length;
     use(page.items);
-    if (!page.continue || Math.min(limit - count, room()) <= 0) {
+    if (!page.continue || count >= limit || room() < minimumFollowUp(count)) {
       if (count > 0) return { more: moreLine(count, page.remainingItemCount, page.continue) };
       break;
     }
@@ -263,6 +264,18 @@ async function listPages(
   }
   return { answer: { text: emptyAnswer(request) } };
 }
+
+/**
+ * The fewest rows worth another request once `count` are in: a round trip (and on a large
+ * collection, the API server's seek past the continue token) for a sliver of the answer costs more
+ * than it brings; the continue token then points just past the rows shown, so nothing is lost.
+ */
+function minimumFollowUp(count: number): number {
+  return Math.max(1, Math.ceil(count * MINIMUM_FOLLOW_UP_SHARE));
+}
+
+/** A follow-up request is sent for at least this share of the rows already in the answer. */
+const MINIMUM_FOLLOW_UP_SHARE = 0.02;
 
 /** "No HelmRelease objects found in namespace apps of context staging" — not an error. */
 function emptyAnswer({ kube, kind, namespace, selector }: Request): string {
