@@ -29,6 +29,7 @@ const runs = Number(values.runs);
 
 const MEASURES = {
   "spawn → initialize": "initializeMs",
+  "spawn → tools/list": "toolsListMs",
   "first call after the handshake": "firstCallMs",
   "spawn → first tool answer": "firstAnswerMs",
 } as const satisfies Record<string, keyof ColdStartResult>;

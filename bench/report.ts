@@ -72,6 +72,7 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
       others.map((other) => other.label),
     ),
     `| spawn → \`initialize\` | ${others.map((other) => ratio(other.id, "initialize")).join(" | ")} |`,
+    `| spawn → \`tools/list\` | ${others.map((other) => ratio(other.id, "toolsList")).join(" | ")} |`,
     `| first tool call after the handshake | ${others.map((other) => ratio(other.id, "firstCall")).join(" | ")} |`,
     `| **spawn → first tool answer** | ${others.map((other) => ratio(other.id, "firstAnswer")).join(" | ")} |`,
     `| resident memory after \`tools/list\` | ${others.map((other) => ratio(other.id, "rss")).join(" | ")} |`,

@@ -197,6 +197,7 @@ export async function runServeCommand(args: string[]): Promise<void> {
   let earlyProvider = earlyHandshake?.answered ? warmedProvider(providerOptions) : undefined;
   // Not failing here: what went wrong is the first call's to report.
   await earlyProvider?.catch(() => undefined);
+  await earlyHandshake?.readArrived();
   const [{ startMcpServer }, { ALL_TOOLS }] = await Promise.all([
     import("../server/serve.ts"),
     import("../tools/index.ts"),

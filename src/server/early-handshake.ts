@@ -1,11 +1,12 @@
-// Over stdio, answers the client's `initialize` while the MCP SDK and the tools are still loading,
-// from the answers the build recorded by asking the SDK itself (handshake-record.ts), one per
-// serving mode and protocol version. A client that spawns a server per session waits for this
-// answer before it sends anything else. Whatever arrives meanwhile is kept, the initialize line
-// included, and handed to the stdio framing once the SDK is up: the SDK sees the whole session
-// from its first byte and its own answer to that initialize is the one left out. Anything but a
-// plain initialize of a recorded version gets no early answer; the SDK answers it as it would.
-// Imports nothing but Node: it runs before the rest of the server has loaded.
+// Over stdio, answers the client's `initialize`, and the `tools/list` a client sends right after
+// it, while the MCP SDK and the tools are still loading, from the answers the build recorded by
+// asking the SDK itself (handshake-record.ts), one per serving mode and protocol version. A client
+// that spawns a server per session waits for these answers before it is ready. Whatever arrives
+// meanwhile is kept, the answered lines included, and handed to the stdio framing once the SDK is
+// up: the SDK sees the whole session from its first byte and its own answers to those requests are
+// the ones left out. Anything but a plain initialize of a recorded version, then at most the
+// initialized notification and a plain tools/list, gets no early answer; the SDK answers it as it
+// would. Imports nothing but Node: it runs before the rest of the server has loaded.
 import type { Readable, Writable } from "node:stream";
 
 export interface HandshakeMode {
@@ -20,6 +21,8 @@ export interface RecordedHandshake {
   versions: string[];
   /** The initialize result without its `protocolVersion`, in the SDK's key order. */
   result: Record<string, unknown>;
+  /** The SDK's tools/list result, as the JSON text it writes; the same for every version. */
+  toolsList: string;
 }
 
 /** Per mode (handshakeModeKey), what the SDK answers. */
@@ -44,8 +47,8 @@ type RequestId = string | number;
 /** The input read before the SDK was up, for the stdio framing to go on with. */
 export interface EarlyInput {
   chunks: Buffer[];
-  /** The initialize request already answered: the SDK's answer to it is not sent again. */
-  answeredId?: RequestId;
+  /** The requests already answered, in order: the SDK's answers to them are not sent again. */
+  answeredIds: RequestId[];
 }
 
 export interface EarlyHandshakeOptions {
@@ -74,7 +77,11 @@ export class EarlyHandshake {
   readonly #chunks: Buffer[] = [];
   #bytes = 0;
   #firstLineSeen = false;
-  #answeredId: RequestId | undefined;
+  readonly #answeredIds: RequestId[] = [];
+  /** After an initialize answered early, until a line other than the initialized notification. */
+  #lookingForToolsList = false;
+  /** Bytes of input up to which lines were looked at for a tools/list. */
+  #looked = 0;
   readonly #onData = (chunk: Buffer) => this.#receive(chunk);
   readonly #onEnd = () => this.#settle();
   #settle: () => void = () => {};
@@ -91,7 +98,18 @@ export class EarlyHandshake {
 
   /** Whether the first line was an initialize, answered from the recording. */
   get answered(): boolean {
-    return this.#answeredId !== undefined;
+    return this.#answeredIds.length > 0;
+  }
+
+  /**
+   * Gives input that has arrived one turn of the event loop: loading the server gives none, and a
+   * client sends its tools/list the moment its initialize is answered.
+   */
+  async readArrived(): Promise<void> {
+    if (!this.#lookingForToolsList) return;
+    // An immediate set from a poll callback runs before the next poll; the one it sets, after it.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Stops reading and gives back everything read so far; the stream stays paused until read again. */
@@ -100,7 +118,7 @@ export class EarlyHandshake {
     for (const event of ["end", "close", "error"]) this.#input.off(event, this.#onEnd);
     this.#input.pause();
     this.#settle();
-    return { chunks: this.#chunks, ...(this.#answeredId !== undefined && { answeredId: this.#answeredId }) };
+    return { chunks: this.#chunks, answeredIds: this.#answeredIds };
   }
 
   #receive(chunk: Buffer): void {
@@ -108,7 +126,10 @@ export class EarlyHandshake {
     this.#bytes += chunk.length;
     const full = this.#bytes > this.#maxHeldBytes;
     if (full) this.#input.pause();
-    if (this.#firstLineSeen) return;
+    if (this.#firstLineSeen) {
+      if (this.#lookingForToolsList && chunk.includes(0x0a)) this.#lookForToolsList();
+      return;
+    }
     if (!chunk.includes(0x0a)) {
       if (full) {
         this.#firstLineSeen = true;
@@ -118,35 +139,88 @@ export class EarlyHandshake {
     }
     this.#firstLineSeen = true;
     const all = Buffer.concat(this.#chunks);
-    const answer = this.#answer(all.subarray(0, all.indexOf(0x0a)).toString("utf8"));
-    if (answer !== undefined) {
-      this.#answeredId = answer.id;
-      this.#output.write(`${JSON.stringify(answer)}\n`);
+    const newline = all.indexOf(0x0a);
+    const initialize = parsed(all.subarray(0, newline));
+    if (
+      isPlainInitialize(initialize) &&
+      this.#recorded.versions.includes(initialize.params.protocolVersion)
+    ) {
+      // protocolVersion first in the result, as the SDK writes it.
+      const result = { protocolVersion: initialize.params.protocolVersion, ...this.#recorded.result };
+      this.#write(JSON.stringify(result), initialize.id);
+      this.#lookingForToolsList = true;
+      this.#looked = newline + 1;
+      this.#lookForToolsList();
     }
     this.#settle();
   }
 
-  /** The answer to a plain initialize of a recorded version; undefined for anything else. */
-  #answer(line: string): { result: Record<string, unknown>; jsonrpc: "2.0"; id: RequestId } | undefined {
-    let message: unknown;
-    try {
-      message = JSON.parse(line);
-    } catch {
-      return undefined;
+  /**
+   * Answers the tools/list a client sends once its initialize is answered, past the initialized
+   * notification; any other line first ends the looking, so answers never pass the SDK's in order.
+   */
+  #lookForToolsList(): void {
+    const all = Buffer.concat(this.#chunks);
+    for (let newline; (newline = all.indexOf(0x0a, this.#looked)) >= 0;) {
+      const message = parsed(all.subarray(this.#looked, newline));
+      this.#looked = newline + 1;
+      if (isPlainInitialized(message)) continue;
+      if (isPlainToolsList(message)) this.#write(this.#recorded.toolsList, message.id);
+      this.#lookingForToolsList = false;
+      return;
     }
-    if (!isPlainInitialize(message)) return undefined;
-    const version = message.params.protocolVersion;
-    if (!this.#recorded.versions.includes(version)) return undefined;
-    // The SDK's key order: result, jsonrpc, id; protocolVersion first in the result.
-    return { result: { protocolVersion: version, ...this.#recorded.result }, jsonrpc: "2.0", id: message.id };
+  }
+
+  /** An answer as the SDK writes it: result, jsonrpc, id. */
+  #write(resultJson: string, id: RequestId): void {
+    this.#answeredIds.push(id);
+    this.#output.write(`{"result":${resultJson},"jsonrpc":"2.0","id":${JSON.stringify(id)}}\n`);
+  }
+}
+
+function parsed(line: Buffer): unknown {
+  try {
+    return JSON.parse(line.toString("utf8"));
+  } catch {
+    return undefined;
   }
 }
 
 const REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params"]);
+const NOTIFICATION_KEYS = new Set(["jsonrpc", "method", "params"]);
 
 interface PlainInitialize {
   id: RequestId;
   params: { protocolVersion: string };
+}
+
+/** A JSON-RPC request of this method with only the keys the SDK's strict request schema allows. */
+function isRequestOf(message: unknown, method: string): message is { id: RequestId; params?: unknown } {
+  if (!isObject(message) || message.jsonrpc !== "2.0" || message.method !== method) return false;
+  if (Object.keys(message).some((key) => !REQUEST_KEYS.has(key))) return false;
+  // zod's int(), as the SDK types the id: a safe integer.
+  const { id } = message;
+  return typeof id === "string" || (typeof id === "number" && Number.isSafeInteger(id));
+}
+
+/** notifications/initialized with nothing but request metadata. */
+function isPlainInitialized(message: unknown): boolean {
+  if (!isObject(message) || message.jsonrpc !== "2.0" || message.method !== "notifications/initialized")
+    return false;
+  if (Object.keys(message).some((key) => !NOTIFICATION_KEYS.has(key))) return false;
+  return isMetaOnly(message.params);
+}
+
+/** A tools/list with no cursor: the whole list, as recorded. */
+function isPlainToolsList(message: unknown): message is { id: RequestId } {
+  return isRequestOf(message, "tools/list") && isMetaOnly(message.params);
+}
+
+function isMetaOnly(params: unknown): boolean {
+  if (params === undefined) return true;
+  return (
+    isObject(params) && Object.keys(params).every((key) => key === "_meta") && isRequestMeta(params._meta)
+  );
 }
 
 /**
@@ -155,12 +229,9 @@ interface PlainInitialize {
  * leaves the request to the SDK: the early answer is a shortcut, never a second validator's say.
  */
 function isPlainInitialize(message: unknown): message is PlainInitialize {
-  if (!isObject(message) || message.jsonrpc !== "2.0" || message.method !== "initialize") return false;
   // The SDK's JSON-RPC request is a strict object: a key beyond these makes it an invalid request.
-  if (Object.keys(message).some((key) => !REQUEST_KEYS.has(key))) return false;
-  const { id, params } = message;
-  // zod's int(), as the SDK types the id: a safe integer.
-  if (typeof id !== "string" && !(typeof id === "number" && Number.isSafeInteger(id))) return false;
+  if (!isRequestOf(message, "initialize")) return false;
+  const { params } = message;
   if (!isObject(params) || typeof params.protocolVersion !== "string") return false;
   return (
     isRequestMeta(params._meta) &&

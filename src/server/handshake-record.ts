@@ -1,11 +1,16 @@
-// Records, at build time, what the SDK answers an `initialize` with in every serving mode and for
-// every protocol version it accepts, by asking it over the same stdio stack `serve` runs, so that
-// early-handshake.ts can give that answer before the SDK has loaded.
+// Records, at build time, what the SDK answers an `initialize` and the `tools/list` after it with,
+// in every serving mode and for every protocol version it accepts, by asking it over the same stdio
+// stack `serve` runs, so that early-handshake.ts can give those answers before the SDK has loaded.
 import { PassThrough } from "node:stream";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
 import type { KubeProvider } from "../kube/types.ts";
 import type { Tool } from "../tools/tool.ts";
-import { handshakeModeKey, type HandshakeMode, type HandshakeTable } from "./early-handshake.ts";
+import {
+  handshakeModeKey,
+  type HandshakeMode,
+  type HandshakeTable,
+  type RecordedHandshake,
+} from "./early-handshake.ts";
 import { createInFlight } from "./in-flight.ts";
 import { defineServer } from "./mcp-server.ts";
 import { serveStdio } from "./stdio.ts";
@@ -32,52 +37,58 @@ export async function recordHandshakes(tools: readonly Tool[], version: string):
   const table: HandshakeTable = {};
   for (const mode of MODES) {
     const versions: string[] = [];
-    let common: Record<string, unknown> | undefined;
+    let common: Omit<RecordedHandshake, "versions"> | undefined;
     for (const protocolVersion of SUPPORTED_PROTOCOL_VERSIONS) {
-      const { protocolVersion: answered, ...result } = await askInitialize(
-        tools,
-        version,
-        mode,
-        protocolVersion,
-      );
+      const { initialize, toolsList } = await askHandshake(tools, version, mode, protocolVersion);
+      const { protocolVersion: answered, ...result } = initialize;
       if (answered !== protocolVersion) continue;
-      // One result for every version, or the recording would need more than it holds.
-      if (common !== undefined && JSON.stringify(common) !== JSON.stringify(result)) {
-        throw new Error(`the SDK's initialize result differs between protocol versions (${protocolVersion})`);
+      // One answer for every version, or the recording would need more than it holds.
+      const answers = { result, toolsList: JSON.stringify(toolsList) };
+      if (common !== undefined && JSON.stringify(common) !== JSON.stringify(answers)) {
+        throw new Error(`the SDK's handshake answers differ between protocol versions (${protocolVersion})`);
       }
-      common = result;
+      common = answers;
       versions.push(protocolVersion);
     }
-    if (common !== undefined) table[handshakeModeKey(mode)] = { versions, result: common };
+    if (common !== undefined) table[handshakeModeKey(mode)] = { versions, ...common };
   }
   return table;
 }
 
-/** The SDK's initialize result, from a server on the stdio stack `serve` runs. */
-async function askInitialize(
+const TOOLS_LIST_ID = 2;
+
+/** The SDK's initialize and tools/list results, from a server on the stdio stack `serve` runs. */
+async function askHandshake(
   tools: readonly Tool[],
   version: string,
   mode: HandshakeMode,
   protocolVersion: string,
-): Promise<Record<string, unknown>> {
+): Promise<{ initialize: Record<string, unknown>; toolsList: Record<string, unknown> }> {
   const definition = defineServer(tools, mode, handshakeOnlyRuntime(mode.maskSecrets), version);
   const input = new PassThrough();
   const output = new PassThrough();
   const server = serveStdio(definition, { input, output });
-  const answer = new Promise<string>((resolve) => {
+  const answers = new Promise<string[]>((resolve) => {
     let text = "";
     output.on("data", (chunk: Buffer) => {
       text += chunk.toString("utf8");
-      if (text.includes("\n")) resolve(text.slice(0, text.indexOf("\n")));
+      const lines = text.split("\n");
+      if (lines.length > 2) resolve(lines.slice(0, 2));
     });
   });
   input.write(`${JSON.stringify(initializeRequest(1, protocolVersion))}\n`);
-  const message = JSON.parse(await answer) as { result?: Record<string, unknown>; error?: unknown };
+  input.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
+  input.write(`${JSON.stringify({ jsonrpc: "2.0", id: TOOLS_LIST_ID, method: "tools/list" })}\n`);
+  const [initialize, toolsList] = (await answers).map(
+    (line) => JSON.parse(line) as { id?: unknown; result?: Record<string, unknown>; error?: unknown },
+  );
   input.end();
   await server.close();
-  if (!message.result)
-    throw new Error(`the SDK refused initialize ${protocolVersion}: ${JSON.stringify(message.error)}`);
-  return message.result;
+  if (!initialize?.result)
+    throw new Error(`the SDK refused initialize ${protocolVersion}: ${JSON.stringify(initialize?.error)}`);
+  if (toolsList?.id !== TOOLS_LIST_ID || !toolsList.result)
+    throw new Error(`the SDK answered tools/list with ${JSON.stringify(toolsList)}`);
+  return { initialize: initialize.result, toolsList: toolsList.result };
 }
 
 /** Enough of a runtime for a server that is asked nothing but initialize (and ping). */

@@ -5,7 +5,7 @@
 // answered as the negotiated revision says: as a batch with 2024-11-05 and 2025-03-26, which allow
 // them, else refused. Each error carries the request's id when it can be read, else null.
 // It goes on from what was read before the SDK loaded (early-handshake.ts), leaving out the SDK's
-// answer to an initialize that was answered then.
+// answers to the requests that were answered then.
 import { PassThrough, Writable, type Readable } from "node:stream";
 import { parseJSONRPCMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { EarlyInput } from "./early-handshake.ts";
@@ -46,8 +46,8 @@ export class StdioFraming {
   #skipping = false;
   #revision: string | undefined;
   #batches: Batch[] = [];
-  /** An initialize answered before the SDK loaded, whose answer from the SDK is left out. */
-  #answeredId: Id | undefined;
+  /** Requests answered before the SDK loaded, whose answers from the SDK are left out. */
+  #answeredIds: Id[];
 
   constructor(options: StdioFramingOptions) {
     this.#output = options.output;
@@ -57,7 +57,7 @@ export class StdioFraming {
       write: (chunk: Buffer, _encoding, done) => this.#fromTransport(chunk, done),
     });
     const { input, earlier } = options;
-    this.#answeredId = earlier?.answeredId;
+    this.#answeredIds = [...(earlier?.answeredIds ?? [])];
     for (const chunk of earlier?.chunks ?? []) this.#receive(chunk);
     // Input that ended before the SDK loaded ends the session once what it held is read.
     if (input.readableEnded || input.destroyed) {
@@ -155,17 +155,19 @@ export class StdioFraming {
   }
 
   #fromTransport(chunk: Buffer, done: (error?: Error | null) => void): void {
-    if (this.#answeredId !== undefined && this.#isEarlyAnswered(chunk)) return done();
+    if (this.#answeredIds.length > 0 && this.#isEarlyAnswered(chunk)) return done();
     if (this.#batches.length > 0 && this.#collect(chunk.toString("utf8"))) return done();
     if (this.#output.write(chunk)) done();
     else this.#output.once("drain", () => done());
   }
 
-  /** The SDK's answer to the initialize answered before it loaded: sent already. */
+  /** The SDK's answer to a request answered before it loaded: sent already. */
   #isEarlyAnswered(chunk: Buffer): boolean {
     const message = JSON.parse(chunk.toString("utf8")) as { id?: Id; method?: string };
-    if (message.method !== undefined || message.id !== this.#answeredId) return false;
-    this.#answeredId = undefined;
+    if (message.method !== undefined || message.id === undefined) return false;
+    const index = this.#answeredIds.indexOf(message.id);
+    if (index < 0) return false;
+    this.#answeredIds.splice(index, 1);
     return true;
   }
 

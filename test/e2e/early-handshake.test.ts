@@ -1,5 +1,5 @@
-// The built server answers the stdio handshake before the SDK has loaded, from what the build
-// recorded. Whatever a client opens with, the session must read exactly as the SDK alone writes
+// The built server answers the stdio handshake, and the tools/list right after it, before the SDK
+// has loaded, from what the build recorded. Whatever a client opens with, the session must read exactly as the SDK alone writes
 // it: the same answers, none twice, none lost. For each serving mode and opening line, the built
 // server (spawned, as a client spawns it) and the server built from source on the same stdio
 // stack without any recording are sent the same lines, and everything they write is compared.
@@ -26,6 +26,8 @@ const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const ANSWER_TIMEOUT_MS = 20_000;
 /** Sent after the opening line: its answer says the server has read everything before it. */
 const PING = `${JSON.stringify({ jsonrpc: "2.0", id: "last", method: "ping" })}\n`;
+const INITIALIZED = `${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`;
+const TOOLS_LIST = `${JSON.stringify({ jsonrpc: "2.0", id: "tools", method: "tools/list" })}\n`;
 
 function initialize(params: Record<string, unknown>, id: unknown = 1): string {
   return `${JSON.stringify({ jsonrpc: "2.0", id, method: "initialize", params })}\n`;
@@ -237,7 +239,7 @@ describe("stdio handshake answered while the server loads", () => {
   for (const [name, serve] of Object.entries(MODES)) {
     it(`answers as the SDK does ${name === "default" ? "with no flags" : name}, for the newest and oldest revision`, async () => {
       for (const version of [SUPPORTED_PROTOCOL_VERSIONS[0], SUPPORTED_PROTOCOL_VERSIONS.at(-1)]) {
-        const lines = [initialize(plain(version ?? "")), PING];
+        const lines = [initialize(plain(version ?? "")), INITIALIZED, TOOLS_LIST, PING];
         assertSameSession(
           await builtSession(CLI_PATH, serve, home, lines),
           await sourceSession(ALL_TOOLS, serve.mode, lines),
@@ -275,6 +277,79 @@ describe("stdio handshake answered while the server loads", () => {
     assertSameSession(written, await sourceSession(ALL_TOOLS, serve.mode, lines));
   });
 
+  const afterInitialize: [string, string[]][] = [
+    ["tools/list right after initialize", [TOOLS_LIST]],
+    [
+      "tools/list with a cursor",
+      [INITIALIZED, TOOLS_LIST.replace('"tools/list"', '"tools/list","params":{"cursor":"x"}')],
+    ],
+    ["tools/list after a ping", [INITIALIZED, PING.replace('"last"', '"p"'), TOOLS_LIST]],
+    ["tools/list twice", [INITIALIZED, TOOLS_LIST, TOOLS_LIST.replace('"tools"', '"again"')]],
+    [
+      "a tools/call before tools/list",
+      [
+        INITIALIZED,
+        '{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"nope"}}\n',
+        TOOLS_LIST,
+      ],
+    ],
+  ];
+  for (const [what, rest] of afterInitialize) {
+    it(`answers ${what} as the SDK does`, async () => {
+      const serve = MODES.default as ServeMode;
+      const lines = [initialize(plain("2025-06-18")), ...rest, PING];
+      assertSameSession(
+        await builtSession(CLI_PATH, serve, home, lines),
+        await sourceSession(ALL_TOOLS, serve.mode, lines),
+      );
+    });
+  }
+
+  it(
+    "answers the tools/list sent once initialize is answered before any of the SDK's code has loaded",
+    { timeout: 60_000 },
+    async () => {
+      const gate = join(home, "sdk-may-load-for-tools");
+      const hook = fileURLToPath(new URL("../helpers/sdk-gate.ts", import.meta.url));
+      const serve = MODES.default as ServeMode;
+      const { child, exited } = spawnServe(CLI_PATH, serve, home, {
+        nodeArgs: ["--import", hook],
+        env: { FLUX_MCP_TEST_SDK_GATE: gate },
+      });
+      const early: { id?: unknown }[] = [];
+      const both = new Promise<void>((resolve) =>
+        eachMessage(child.stdout, (message) => {
+          early.push(message);
+          if (early.length === 2) resolve();
+        }),
+      );
+      const session = linesUntilLast(child.stdout);
+      child.stdin.write(initialize(plain("2025-11-25")));
+      // As a client does: the rest once the initialize is answered.
+      await new Promise<void>((resolve) => eachMessage(child.stdout, () => resolve()));
+      child.stdin.write(INITIALIZED + TOOLS_LIST);
+      await both;
+      assert.deepEqual(
+        early.map((message) => message.id),
+        [1, "tools"],
+      );
+      await writeFile(gate, "");
+      child.stdin.write(PING);
+      const written = await session;
+      child.stdin.end();
+      await exited;
+      assertSameSession(
+        written,
+        await sourceSession(ALL_TOOLS, serve.mode, [
+          initialize(plain("2025-11-25")),
+          INITIALIZED,
+          TOOLS_LIST,
+          PING,
+        ]),
+      );
+    },
+  );
+
   it("reads a client that sends everything and closes at once to the end", async () => {
     const serve = MODES.default as ServeMode;
     const lines = [
@@ -298,7 +373,7 @@ describe("stdio handshake answered while the server loads", () => {
       assert.equal(await new Promise((resolve) => build.once("exit", resolve)), 0);
       const readOnlyTools = ALL_TOOLS.filter((tool) => !tool.writes);
       for (const serve of [MODES.default, MODES["in a pod"]] as ServeMode[]) {
-        const lines = [initialize(plain("2025-11-25")), PING];
+        const lines = [initialize(plain("2025-11-25")), INITIALIZED, TOOLS_LIST, PING];
         assertSameSession(
           await builtSession(join(outdir, "cli.js"), serve, home, lines),
           await sourceSession(readOnlyTools, serve.mode, lines),

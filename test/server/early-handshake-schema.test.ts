@@ -1,5 +1,7 @@
 // The early answer is a shortcut, never a second validator's say: whatever initialize the early
-// check answers, the SDK's own schemas (the JSON-RPC request and the initialize request) accept.
+// check answers, the SDK's own schemas (the JSON-RPC request and the initialize request) accept;
+// and whatever tools/list it answers after one, the SDK's schemas accept, with the initialized
+// notification before it.
 // Generated messages put valid values, missing fields and any JSON at every field the SDK's
 // initialize schema types, so that a field the early check is more lenient about than the SDK
 // shows up as an answered message the SDK refuses.
@@ -9,7 +11,9 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import {
   isInitializeRequest,
+  isJSONRPCNotification,
   isJSONRPCRequest,
+  isSpecType,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/server";
 import { EarlyHandshake } from "../../src/server/early-handshake.ts";
@@ -75,8 +79,33 @@ const initialize = object({
   ),
 });
 
-/** Whether the early check answered this message (the recorded answer was written). */
-async function answeredEarly(message: unknown): Promise<boolean> {
+const params = field(object({ _meta: field(meta), cursor: rarely(fc.string()) }));
+const initialized = object({
+  jsonrpc: field(fc.constant("2.0")),
+  id: rarely(fc.integer()),
+  method: field(fc.constant("notifications/initialized")),
+  params,
+});
+const toolsList = object({
+  jsonrpc: field(fc.constant("2.0")),
+  id: field(fc.oneof(fc.integer(), fc.string(), fc.double())),
+  method: field(fc.constant("tools/list")),
+  params,
+});
+
+const PLAIN_INITIALIZE = {
+  jsonrpc: "2.0",
+  id: 0,
+  method: "initialize",
+  params: {
+    protocolVersion: SUPPORTED_PROTOCOL_VERSIONS[0],
+    capabilities: {},
+    clientInfo: { name: "a", version: "1" },
+  },
+};
+
+/** How many of these messages the early check answered (each answer is a line). */
+async function answeredEarly(...messages: unknown[]): Promise<number> {
   const input = new PassThrough();
   const output = new PassThrough();
   let written = "";
@@ -84,14 +113,14 @@ async function answeredEarly(message: unknown): Promise<boolean> {
   const handshake = new EarlyHandshake({
     input,
     output,
-    recorded: { versions: [...SUPPORTED_PROTOCOL_VERSIONS], result: { capabilities: {} } },
+    recorded: { versions: [...SUPPORTED_PROTOCOL_VERSIONS], result: { capabilities: {} }, toolsList: "{}" },
     maxHeldBytes: 1 << 20,
   });
-  input.write(`${JSON.stringify(message)}\n`);
+  input.write(messages.map((message) => `${JSON.stringify(message)}\n`).join(""));
   await handshake.firstLine;
-  await new Promise((resolve) => setImmediate(resolve));
+  await handshake.readArrived();
   handshake.handOver();
-  return written !== "";
+  return written.split("\n").length - 1;
 }
 
 describe("the early handshake check against the SDK's schemas", () => {
@@ -99,7 +128,7 @@ describe("the early handshake check against the SDK's schemas", () => {
     let answered = 0;
     await fc.assert(
       fc.asyncProperty(initialize, async (message) => {
-        if (!(await answeredEarly(message))) return;
+        if ((await answeredEarly(message)) === 0) return;
         answered++;
         assert.ok(isJSONRPCRequest(message), `not a JSON-RPC request to the SDK: ${JSON.stringify(message)}`);
         assert.ok(isInitializeRequest(message), `an initialize the SDK refuses: ${JSON.stringify(message)}`);
@@ -108,5 +137,28 @@ describe("the early handshake check against the SDK's schemas", () => {
     );
     // The generator reaches the answered case often enough for the property to mean something.
     assert.ok(answered > 100, `only ${answered} of 3000 generated messages were answered early`);
+  });
+
+  it("answers only a tools/list the SDK accepts, after an initialized notification it accepts", async () => {
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.option(initialized, { nil: undefined }), toolsList, async (notification, list) => {
+        const lines = notification === undefined ? [list] : [notification, list];
+        if ((await answeredEarly(PLAIN_INITIALIZE, ...lines)) < 2) return;
+        answered++;
+        if (notification !== undefined) {
+          const shown = JSON.stringify(notification);
+          assert.ok(isJSONRPCNotification(notification), `not a JSON-RPC notification to the SDK: ${shown}`);
+          assert.ok(
+            isSpecType.InitializedNotification(notification),
+            `a notification the SDK refuses: ${shown}`,
+          );
+        }
+        assert.ok(isJSONRPCRequest(list), `not a JSON-RPC request to the SDK: ${JSON.stringify(list)}`);
+        assert.ok(isSpecType.ListToolsRequest(list), `a tools/list the SDK refuses: ${JSON.stringify(list)}`);
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(answered > 100, `only ${answered} of 3000 generated tools/list were answered early`);
   });
 });

@@ -1,6 +1,6 @@
 // The stdio handshake answered before the SDK loads: which first lines get the recorded answer,
-// that every byte read meanwhile reaches the framing, and that the SDK's own answer to that
-// initialize is the one left out.
+// which tools/list after them does, that every byte read meanwhile reaches the framing, and that
+// the SDK's own answers to those requests are the ones left out.
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
@@ -14,6 +14,7 @@ const RECORDED: RecordedHandshake = {
     serverInfo: { name: "flux-mcp" },
     instructions: "x",
   },
+  toolsList: '{"tools":[{"name":"get_flux_instance","inputSchema":{"type":"object"}}]}',
 };
 
 function initializeLine(params: object, id: unknown = 7): string {
@@ -43,8 +44,8 @@ describe("EarlyHandshake", () => {
       written.map((text) => JSON.parse(text) as unknown),
       [{ result: { protocolVersion: "2025-06-18", ...RECORDED.result }, jsonrpc: "2.0", id: 7 }],
     );
-    const { chunks, answeredId } = handshake.handOver();
-    assert.equal(answeredId, 7);
+    const { chunks, answeredIds } = handshake.handOver();
+    assert.deepEqual(answeredIds, [7]);
     assert.equal(Buffer.concat(chunks).toString("utf8"), line + rest);
   });
 
@@ -67,11 +68,72 @@ describe("EarlyHandshake", () => {
       input.write(line);
       await handshake.firstLine;
       assert.deepEqual(written, []);
-      const { chunks, answeredId } = handshake.handOver();
-      assert.equal(answeredId, undefined);
+      const { chunks, answeredIds } = handshake.handOver();
+      assert.deepEqual(answeredIds, []);
       assert.equal(Buffer.concat(chunks).toString("utf8"), line);
     });
   }
+
+  const INITIALIZED = '{"jsonrpc":"2.0","method":"notifications/initialized"}\n';
+  const toolsListLine = (request: object = {}) =>
+    `${JSON.stringify({ jsonrpc: "2.0", id: 8, method: "tools/list", ...request })}\n`;
+  const listAnswer = { result: JSON.parse(RECORDED.toolsList) as unknown, jsonrpc: "2.0", id: 8 };
+
+  it("answers the tools/list after the initialized notification, however the lines are cut", async () => {
+    for (const text of [
+      INITIALIZED + toolsListLine(),
+      toolsListLine({ params: {} }),
+      INITIALIZED + toolsListLine({ params: { _meta: { progressToken: 3 } } }),
+    ]) {
+      const { input, handshake, written } = earlyHandshake();
+      input.write(initializeLine(PLAIN) + text.slice(0, 30));
+      await handshake.firstLine;
+      input.write(text.slice(30));
+      await handshake.readArrived();
+      assert.deepEqual(
+        written.map((answer) => JSON.parse(answer) as { id: number }).map(({ id }) => id),
+        [7, 8],
+        text,
+      );
+      assert.deepEqual(JSON.parse(written[1] ?? ""), listAnswer);
+      const { chunks, answeredIds } = handshake.handOver();
+      assert.deepEqual(answeredIds, [7, 8]);
+      assert.equal(Buffer.concat(chunks).toString("utf8"), initializeLine(PLAIN) + text);
+    }
+  });
+
+  const listsLeftToTheSdk: [string, string][] = [
+    ["a tools/list with a cursor", toolsListLine({ params: { cursor: "next" } })],
+    ["a tools/list with a key beside the request's", toolsListLine({ extra: 1 })],
+    ["a tools/list with params that are not an object", toolsListLine({ params: [] })],
+    ["a tools/list of a fractional id", toolsListLine({ id: 8.5 })],
+    [
+      "another request before the tools/list",
+      '{"jsonrpc":"2.0","id":"p","method":"ping"}\n' + toolsListLine(),
+    ],
+    ["an initialized notification with an id", INITIALIZED.replace("{", '{"id":3,') + toolsListLine()],
+    ["a line that is not JSON before it", "hello\n" + toolsListLine()],
+  ];
+  for (const [what, text] of listsLeftToTheSdk) {
+    it(`leaves ${what} to the SDK`, async () => {
+      const { input, handshake, written } = earlyHandshake();
+      input.write(initializeLine(PLAIN));
+      await handshake.firstLine;
+      input.write(text);
+      await handshake.readArrived();
+      assert.equal(written.length, 1, "only the initialize answered");
+      assert.deepEqual(handshake.handOver().answeredIds, [7]);
+    });
+  }
+
+  it("answers no tools/list after an initialize it did not answer", async () => {
+    const { input, handshake, written } = earlyHandshake();
+    input.write(initializeLine({ ...PLAIN, protocolVersion: "2099-01-01" }) + INITIALIZED + toolsListLine());
+    await handshake.firstLine;
+    await handshake.readArrived();
+    assert.deepEqual(written, []);
+    assert.deepEqual(handshake.handOver().answeredIds, []);
+  });
 
   it("stops reading once it holds more than the limit, and the framing reads the rest", async () => {
     const { input, handshake } = earlyHandshake(64);
@@ -112,7 +174,7 @@ describe("EarlyHandshake", () => {
 });
 
 describe("StdioFraming after an early handshake", () => {
-  function framing(earlierText: string, answeredId: number | undefined, inputEnded: boolean) {
+  function framing(earlierText: string, answeredIds: number[], inputEnded: boolean) {
     const input = new PassThrough();
     const output = new PassThrough();
     if (inputEnded) {
@@ -127,14 +189,14 @@ describe("StdioFraming after an early handshake", () => {
       output,
       maxMessageBytes: 1 << 20,
       log: () => {},
-      earlier: { chunks: [Buffer.from(earlierText)], ...(answeredId !== undefined && { answeredId }) },
+      earlier: { chunks: [Buffer.from(earlierText)], answeredIds },
     });
     framed.toTransport.on("data", (chunk: Buffer) => toTransport.push(chunk.toString("utf8")));
     return { input, framed, sent, toTransport };
   }
 
   it("passes what was read on to the SDK and leaves out the SDK's answer to the answered initialize, once", async () => {
-    const { input, framed, sent, toTransport } = framing(initializeLine(PLAIN), 7, false);
+    const { input, framed, sent, toTransport } = framing(initializeLine(PLAIN), [7], false);
     input.write('{"jsonrpc":"2.0","id":8,"method":"ping"}\n');
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(
@@ -158,8 +220,27 @@ describe("StdioFraming after an early handshake", () => {
     );
   });
 
+  it("leaves out the SDK's answers to an early initialize and tools/list, each once, whatever their order", async () => {
+    const { framed, sent } = framing(initializeLine(PLAIN), [7, 8], false);
+    const write = (message: object) =>
+      new Promise<void>((resolve) =>
+        framed.fromTransport.write(`${JSON.stringify(message)}\n`, () => resolve()),
+      );
+    await write({ result: { tools: [] }, jsonrpc: "2.0", id: 8 });
+    await write({ method: "notifications/message", jsonrpc: "2.0", params: { id: 7 } });
+    await write({ result: {}, jsonrpc: "2.0", id: 7 });
+    await write({ result: {}, jsonrpc: "2.0", id: 9 });
+    await write({ result: {}, jsonrpc: "2.0", id: 8 });
+    assert.deepEqual(
+      sent
+        .map((text) => JSON.parse(text) as { id?: number; method?: string })
+        .map(({ id, method }) => id ?? method),
+      ["notifications/message", 9, 8],
+    );
+  });
+
   it("ends the SDK's input when the client's input ended before the SDK loaded", async () => {
-    const { framed, toTransport } = framing(initializeLine(PLAIN), 7, true);
+    const { framed, toTransport } = framing(initializeLine(PLAIN), [7], true);
     await new Promise((resolve) => framed.toTransport.once("end", resolve));
     assert.equal(toTransport.length, 1);
   });
