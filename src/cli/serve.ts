@@ -194,10 +194,13 @@ export async function runServeCommand(args: string[]): Promise<void> {
   // connection for discovery and the Secret index start before the server loads, so their requests
   // are out while it loads and the first call finds more of them done (the oninitialized warm-up
   // would start them only after the load).
-  let earlyProvider = earlyHandshake?.answered ? warmedProvider(providerOptions) : undefined;
+  // Input gets its turn before the warm-up's answers take the event loop: the tools/list a client
+  // sends the moment its initialize is answered is answered early too.
+  let earlyProvider = earlyHandshake?.answered
+    ? warmedProvider(providerOptions, () => earlyHandshake.readArrived())
+    : undefined;
   // Not failing here: what went wrong is the first call's to report.
   await earlyProvider?.catch(() => undefined);
-  await earlyHandshake?.readArrived();
   const [{ startMcpServer }, { ALL_TOOLS }] = await Promise.all([
     import("../server/serve.ts"),
     import("../tools/index.ts"),
@@ -276,9 +279,16 @@ async function createProvider(options: KubeProviderOptions): Promise<KubeProvide
   return createKubeProvider(options);
 }
 
-/** The provider with its warm-up begun; a failed warm-up is left for the first call to meet and report. */
-async function warmedProvider(options: KubeProviderOptions): Promise<KubeProvider> {
+/**
+ * The provider with its warm-up begun; a failed warm-up is left for the first call to meet and
+ * report. `beforeWarmUp` runs once the provider is made, before the warm-up's requests go out.
+ */
+async function warmedProvider(
+  options: KubeProviderOptions,
+  beforeWarmUp: () => Promise<void>,
+): Promise<KubeProvider> {
   const provider = await createProvider(options);
+  await beforeWarmUp();
   provider.warmUp().catch(() => {});
   return provider;
 }

@@ -25,8 +25,12 @@ export interface RecordedHandshake {
   toolsList: string;
 }
 
-/** Per mode (handshakeModeKey), what the SDK answers. */
-export type HandshakeTable = Record<string, RecordedHandshake>;
+/** What the build records: per mode (handshakeModeKey) what the SDK answers, tool lists once. */
+export interface HandshakeTable {
+  modes: Record<string, Omit<RecordedHandshake, "toolsList"> & { toolsList: number }>;
+  /** The tools/list results as JSON text, each once: modes with the same tools share one. */
+  toolsLists: string[];
+}
 
 export function handshakeModeKey(mode: HandshakeMode): string {
   return `read-only=${mode.readOnly},in-cluster=${mode.inCluster},mask-secrets=${mode.maskSecrets}`;
@@ -39,7 +43,9 @@ declare const FLUX_MCP_HANDSHAKES: string | undefined;
 export function recordedHandshake(mode: HandshakeMode): RecordedHandshake | undefined {
   if (typeof FLUX_MCP_HANDSHAKES === "undefined") return undefined;
   const table = JSON.parse(FLUX_MCP_HANDSHAKES) as HandshakeTable;
-  return table[handshakeModeKey(mode)];
+  const recorded = table.modes[handshakeModeKey(mode)];
+  const toolsList = recorded && table.toolsLists[recorded.toolsList];
+  return recorded && toolsList !== undefined ? { ...recorded, toolsList } : undefined;
 }
 
 type RequestId = string | number;

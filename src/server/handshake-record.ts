@@ -34,7 +34,7 @@ function initializeRequest(id: number, protocolVersion: string): object {
 }
 
 export async function recordHandshakes(tools: readonly Tool[], version: string): Promise<HandshakeTable> {
-  const table: HandshakeTable = {};
+  const table: HandshakeTable = { modes: {}, toolsLists: [] };
   for (const mode of MODES) {
     const versions: string[] = [];
     let common: Omit<RecordedHandshake, "versions"> | undefined;
@@ -50,7 +50,14 @@ export async function recordHandshakes(tools: readonly Tool[], version: string):
       common = answers;
       versions.push(protocolVersion);
     }
-    if (common !== undefined) table[handshakeModeKey(mode)] = { versions, ...common };
+    if (common === undefined) continue;
+    const { result, toolsList } = common;
+    if (!table.toolsLists.includes(toolsList)) table.toolsLists.push(toolsList);
+    table.modes[handshakeModeKey(mode)] = {
+      versions,
+      result,
+      toolsList: table.toolsLists.indexOf(toolsList),
+    };
   }
   return table;
 }
