@@ -39,11 +39,13 @@ export async function measureColdStart(target: Target<HandshakeReference>): Prom
     session = await McpSession.open(target.launch);
     values.initialize = session.initializeMs;
     values.toolsList = session.toolsListMs;
-    values.rss = session.memory()?.rssKiB ?? NaN;
     const outcome = await session.call(firstCall, CALL_TIMEOUT_MS);
     if (!outcome.ok) throw new Error(`first call ${firstCall.tool}: ${outcome.error}`);
     values.firstCall = outcome.ms;
     values.firstAnswer = performance.now() - session.startedAt;
+    // After the first answer, not after tools/list: a server that answers tools/list before it has
+    // loaded (flux-mcp over stdio) would look lighter than it is.
+    values.rss = session.memory()?.rssKiB ?? NaN;
   } catch (error) {
     cold.errors.push((error as Error).message);
   } finally {

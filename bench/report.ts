@@ -31,7 +31,7 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
       (s) => `${msSpread(cold(s.id, "firstCall"))} (\`${firstCallTool(s)}\`)`,
     ),
     row("**spawn → first tool answer**", (s) => msSpread(cold(s.id, "firstAnswer"))),
-    row("resident memory after `tools/list`", (s) => mibSpread(cold(s.id, "rss"))),
+    row("resident memory after the first tool answer", (s) => mibSpread(cold(s.id, "rss"))),
     row("peak resident memory of a question session (every round asked)", (s) =>
       s.reference ? "—" : mib(s.memory?.peakKiB),
     ),
@@ -75,7 +75,7 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
     `| spawn → \`tools/list\` | ${others.map((other) => ratio(other.id, "toolsList")).join(" | ")} |`,
     `| first tool call after the handshake | ${others.map((other) => ratio(other.id, "firstCall")).join(" | ")} |`,
     `| **spawn → first tool answer** | ${others.map((other) => ratio(other.id, "firstAnswer")).join(" | ")} |`,
-    `| resident memory after \`tools/list\` | ${others.map((other) => ratio(other.id, "rss")).join(" | ")} |`,
+    `| resident memory after the first tool answer | ${others.map((other) => ratio(other.id, "rss")).join(" | ")} |`,
     `| \`tools/list\` tokens | ${others.map((other) => tokenRatio(other.id, "toolsList")).join(" | ")} |`,
   ].join("\n");
   const questionRatios = [
@@ -117,6 +117,8 @@ export function markdownReport(results: BenchResults, questions: Question[]): st
     startup,
     "",
     `For scale: Node alone, spawned until it answers a line on stdin, takes ${spreadText(nodeStart)}.`,
+    "",
+    "Over stdio, flux-mcp answers `initialize` and the `tools/list` after it before its MCP server and tools have loaded, from the SDK's answers recorded at build time; a first call sent the moment `tools/list` answers waits for that load. Spawn → first tool answer is the figure to compare.",
     "",
     `### Standard questions: one session per server, each question asked of every server in turn, who goes first rotated each round (${options.rounds * options.runs} rounds)`,
     "",

@@ -35,7 +35,7 @@ export interface ColdStartResult {
   firstCallMs: Series;
   /** Spawn → the first tool call answered. */
   firstAnswerMs: Series;
-  /** RSS right after tools/list answered. */
+  /** RSS right after the first tool answer. */
   rssKiB: Series;
   errors: string[];
 }
