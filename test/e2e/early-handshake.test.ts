@@ -150,6 +150,17 @@ function spawnServe(
   return { child, exited };
 }
 
+/** The built server in its default mode with the SDK's modules held back until `openGate()`. */
+function spawnGated(home: string, gateName: string) {
+  const gate = join(home, gateName);
+  const hook = fileURLToPath(new URL("../helpers/sdk-gate.ts", import.meta.url));
+  const spawned = spawnServe(CLI_PATH, MODES.default as ServeMode, home, {
+    nodeArgs: ["--import", hook],
+    env: { FLUX_MCP_TEST_SDK_GATE: gate },
+  });
+  return { ...spawned, openGate: () => writeFile(gate, "") };
+}
+
 /** Every line the built server writes, until it has answered the ping, then its input ends. */
 async function builtSession(
   cli: string,
@@ -249,13 +260,8 @@ describe("stdio handshake answered while the server loads", () => {
   }
 
   it("answers initialize before any of the SDK's code has loaded", { timeout: 60_000 }, async () => {
-    const gate = join(home, "sdk-may-load");
-    const hook = fileURLToPath(new URL("../helpers/sdk-gate.ts", import.meta.url));
     const serve = MODES.default as ServeMode;
-    const { child, exited } = spawnServe(CLI_PATH, serve, home, {
-      nodeArgs: ["--import", hook],
-      env: { FLUX_MCP_TEST_SDK_GATE: gate },
-    });
+    const { child, exited, openGate } = spawnGated(home, "sdk-may-load");
     const early: unknown[] = [];
     const first = new Promise<void>((resolve) =>
       eachMessage(child.stdout, (message) => {
@@ -270,7 +276,7 @@ describe("stdio handshake answered while the server loads", () => {
     await first;
     assert.equal(early.length, 1);
     assert.equal((early[0] as { id: number }).id, 1);
-    await writeFile(gate, "");
+    await openGate();
     const written = await session;
     child.stdin.end();
     await exited;
@@ -309,13 +315,8 @@ describe("stdio handshake answered while the server loads", () => {
     "answers the tools/list sent once initialize is answered before any of the SDK's code has loaded",
     { timeout: 60_000 },
     async () => {
-      const gate = join(home, "sdk-may-load-for-tools");
-      const hook = fileURLToPath(new URL("../helpers/sdk-gate.ts", import.meta.url));
       const serve = MODES.default as ServeMode;
-      const { child, exited } = spawnServe(CLI_PATH, serve, home, {
-        nodeArgs: ["--import", hook],
-        env: { FLUX_MCP_TEST_SDK_GATE: gate },
-      });
+      const { child, exited, openGate } = spawnGated(home, "sdk-may-load-for-tools");
       const early: { id?: unknown }[] = [];
       const both = new Promise<void>((resolve) =>
         eachMessage(child.stdout, (message) => {
@@ -333,7 +334,7 @@ describe("stdio handshake answered while the server loads", () => {
         early.map((message) => message.id),
         [1, "tools"],
       );
-      await writeFile(gate, "");
+      await openGate();
       child.stdin.write(PING);
       const written = await session;
       child.stdin.end();

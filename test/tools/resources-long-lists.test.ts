@@ -213,48 +213,60 @@ describe("get_kubernetes_resources on a list whose rows get shorter as it goes",
   });
 });
 
+/** Namespaces prefix-00, prefix-01, …, each with a Kustomization of every name. */
+function kustomizationsInNamespaces(prefix: string, count: number, names: string[]): object[] {
+  return Array.from({ length: count }, (_, index) => {
+    const namespace = `${prefix}-${String(index).padStart(2, "0")}`;
+    return [
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+      ...names.map((name) => ({
+        apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+        kind: "Kustomization",
+        metadata: { name, namespace },
+        spec: {
+          interval: "10m",
+          path: `./${name}`,
+          prune: true,
+          sourceRef: { kind: "GitRepository", name: "fleet" },
+        },
+      })),
+    ];
+  }).flat();
+}
+
+/** The default Kustomization page: its text, how many it shows, and the event lists it sent. */
+async function defaultKustomizationPage(api: TestApiServer, context: string, responseLimit: number) {
+  const ctx = await connectTools(api, { context, responseLimit });
+  const mark = api.server.requestLog.mark();
+  const result = await ctx.call("get_kubernetes_resources", {
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+    kind: "Kustomization",
+  });
+  assert.notEqual(result.isError, true, result.text);
+  const eventLists = api.server.requestLog
+    .entries({ since: mark, verb: "list" })
+    .filter((entry) => entry.path.includes("/events"))
+    .map((entry) => entry.path);
+  return {
+    text: result.text,
+    shown: [...result.text.matchAll(/^ {2}namespace: [a-z]+-\d+$/gm)].length,
+    eventLists,
+  };
+}
+
 describe("get_kubernetes_resources on a default YAML page of Flux objects cut by the response limit", () => {
   const KUSTOMIZATIONS = 60;
   let api: TestApiServer;
   before(async () => {
     // One Kustomization a namespace, so every namespace's events are a request of their own.
-    api = await startFluxClusterOf(
-      "spread",
-      Array.from({ length: KUSTOMIZATIONS }, (_, index) => {
-        const namespace = `tenant-${String(index).padStart(2, "0")}`;
-        return [
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
-          {
-            apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-            kind: "Kustomization",
-            metadata: { name: "apps", namespace },
-            spec: {
-              interval: "10m",
-              path: "./apps",
-              prune: true,
-              sourceRef: { kind: "GitRepository", name: "fleet" },
-            },
-          },
-        ];
-      }).flat(),
-    );
+    api = await startFluxClusterOf("spread", kustomizationsInNamespaces("tenant", KUSTOMIZATIONS, ["apps"]));
   });
   after(() => api?.close());
 
   it("reads the events of the objects that fit, not of the whole page", async () => {
-    const ctx = await connectTools(api, { context: "spread", responseLimit: 4_000 });
-    const mark = api.server.requestLog.mark();
-    const result = await ctx.call("get_kubernetes_resources", {
-      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-      kind: "Kustomization",
-    });
-    assert.notEqual(result.isError, true, result.text);
-    const shown = [...result.text.matchAll(/^ {2}namespace: (tenant-\d+)$/gm)].length;
+    const { text, shown, eventLists } = await defaultKustomizationPage(api, "spread", 4_000);
     assert.ok(shown > 0 && shown < KUSTOMIZATIONS, `${shown} shown`);
-    assert.match(result.text, /call again with continue="/);
-    const eventLists = api.server.requestLog
-      .entries({ since: mark, verb: "list" })
-      .filter((entry) => entry.path.includes("/events"));
+    assert.match(text, /call again with continue="/);
     // The first documents' events, and no more than some to spare for the ones that still fit.
     assert.ok(eventLists.length < KUSTOMIZATIONS / 2, `${eventLists.length} event lists for ${shown} shown`);
   });
@@ -267,41 +279,14 @@ describe("get_kubernetes_resources reading extras in chunks of a page", () => {
     // Three Kustomizations a namespace: the first chunk of extras (20 objects) ends inside one.
     api = await startFluxClusterOf(
       "shared",
-      Array.from({ length: NAMESPACES }, (_, index) => {
-        const namespace = `team-${String(index).padStart(2, "0")}`;
-        return [
-          { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
-          ...["apps", "infra", "tenants"].map((name) => ({
-            apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-            kind: "Kustomization",
-            metadata: { name, namespace },
-            spec: {
-              interval: "10m",
-              path: `./${name}`,
-              prune: true,
-              sourceRef: { kind: "GitRepository", name: "fleet" },
-            },
-          })),
-        ];
-      }).flat(),
+      kustomizationsInNamespaces("team", NAMESPACES, ["apps", "infra", "tenants"]),
     );
   });
   after(() => api?.close());
 
   it("lists a namespace's events once when two chunks share it", async () => {
-    const ctx = await connectTools(api, { context: "shared", responseLimit: 40_000 });
-    const mark = api.server.requestLog.mark();
-    const result = await ctx.call("get_kubernetes_resources", {
-      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-      kind: "Kustomization",
-    });
-    assert.notEqual(result.isError, true, result.text);
-    const shown = [...result.text.matchAll(/^ {2}namespace: (team-\d+)$/gm)].length;
+    const { shown, eventLists } = await defaultKustomizationPage(api, "shared", 40_000);
     assert.ok(shown > 21, `${shown} shown: the page needs a second chunk of extras`);
-    const eventLists = api.server.requestLog
-      .entries({ since: mark, verb: "list" })
-      .filter((entry) => entry.path.includes("/events"))
-      .map((entry) => entry.path);
     assert.deepEqual(eventLists, [...new Set(eventLists)], "an event list asked for twice");
   });
 });
