@@ -58,6 +58,17 @@ describe("the installed package", () => {
     assert.deepEqual(await readdir(join(installed, "node_modules")).catch(() => []), []);
   });
 
+  test("the README states the installed size this script measures, to its one decimal", async () => {
+    const readme = await readFile("README.md", "utf8");
+    const stated = /`npm i -g` puts (\d+\.\d) MB on the disk/.exec(readme)?.[1];
+    assert.ok(stated, "the README states the installed size");
+    const measured = installedBytes / 1_000_000;
+    assert.ok(
+      Math.abs(Number(stated) - measured) <= 0.1,
+      `README: ${stated} MB, measured ${measured.toFixed(2)} MB`,
+    );
+  });
+
   test("flux-operator-mcp serve --demo answers an MCP client over stdio", async () => {
     const transport = new StdioClientTransport({
       command: join(prefix, "bin", "flux-operator-mcp"),
