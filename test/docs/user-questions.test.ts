@@ -1,6 +1,8 @@
 // Real questions of Flux users against the offline documentation, with no cluster at all: the
 // share whose answering section ranks in the top three, and how large a default answer is.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { encode } from "gpt-tokenizer";
 import { createDocsLibrary, type DocsView } from "../../src/docs/library.ts";
@@ -13,6 +15,8 @@ const TARGET_HIT_RATE = 0.9;
 
 /** A kubeconfig that does not exist, as on a laptop with no cluster configured. */
 const NO_CLUSTER = { kubeconfigPath: "/nonexistent/flux-mcp/kubeconfig" };
+
+const README = join(import.meta.dirname, "../../README.md");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -45,7 +49,7 @@ describe("questions Flux users asked, answered with no cluster", () => {
     }
   });
 
-  it(`find the answering section in the top ${TOP} for at least ${TARGET_HIT_RATE * 100} %`, (t) => {
+  it(`find the answering section in the top ${TOP} for at least ${TARGET_HIT_RATE * 100} %`, async (t) => {
     const misses: string[] = [];
     for (const { question, expect } of USER_QUESTIONS) {
       const found = view
@@ -61,6 +65,13 @@ describe("questions Flux users asked, answered with no cluster", () => {
     );
     for (const miss of misses) t.diagnostic(`miss: ${miss}`);
     assert.ok(rate >= TARGET_HIT_RATE, misses.join("\n"));
+    const hits = USER_QUESTIONS.length - misses.length;
+    assert.ok(
+      (await readFile(README, "utf8")).includes(
+        `top ${TOP} for ${(rate * 100).toFixed(1)} % of them (${hits}/${USER_QUESTIONS.length})`,
+      ),
+      `the README states the hit rate measured here: ${hits}/${USER_QUESTIONS.length}`,
+    );
   });
 
   it("answer each with the default search, and report the answer size", async (t) => {
@@ -74,6 +85,12 @@ describe("questions Flux users asked, answered with no cluster", () => {
     }
     t.diagnostic(
       `user questions: default answer median ${median(chars)} characters, ${median(tokens)} tokens (largest ${Math.max(...chars)} characters)`,
+    );
+    assert.ok(
+      (await readFile(README, "utf8")).includes(
+        `median ${median(chars)} characters, ${median(tokens)} tokens`,
+      ),
+      `the README states the answer size measured here: median ${median(chars)} characters, ${median(tokens)} tokens`,
     );
   });
 });

@@ -228,6 +228,16 @@ describe("secret masking corpus", { timeout: 300_000 }, () => {
     assert.equal(log.trim().split("\n").length, reads.length + writes.length);
   });
 
+  it("is the measurement the README states: its canary forms and public values counted", async () => {
+    const readme = await readFile(join(import.meta.dirname, "../../README.md"), "utf8");
+    assert.match(
+      readme,
+      new RegExp(
+        `0 leaks in ${secretForms.length} canary forms[\\s\\S]{0,120}0 false masks of ${publicValues.length} names`,
+      ),
+    );
+  });
+
   it("masks values only: keys kept, the YAML still parses", async () => {
     const text = textOf(
       await masking.client.callTool({
