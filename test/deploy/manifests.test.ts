@@ -105,18 +105,33 @@ describe("deploy/ manifests", () => {
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);
     assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"] });
 
-    const service = only(base, "Service") as unknown as { spec: { ports: { port: number }[] } };
+    const pod = (
+      only(base, "Deployment") as unknown as {
+        spec: { template: { spec: { securityContext: { runAsUser?: number; runAsNonRoot?: boolean } } } };
+      }
+    ).spec.template.spec;
+    assert.equal(pod.securityContext.runAsUser, 65532);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+
+    const service = only(base, "Service") as unknown as {
+      spec: { ports: { port: number }[]; sessionAffinity?: string };
+    };
     assert.deepEqual(
       service.spec.ports.map((port) => port.port),
       [9090],
     );
+    // The session-based protocol revisions keep a session in the replica that opened it.
+    assert.equal(service.spec.sessionAffinity, "ClientIP");
     const policy = only(base, "NetworkPolicy") as unknown as {
       spec: { ingress: { from: { namespaceSelector: { matchExpressions: { values: string[] }[] } }[] }[] };
     };
     assert.deepEqual(policy.spec.ingress[0]?.from[0]?.namespaceSelector.matchExpressions[0]?.values, [
       "flux-system",
     ]);
-    only(base, "HorizontalPodAutoscaler");
+    const autoscaler = only(base, "HorizontalPodAutoscaler") as unknown as {
+      spec: { minReplicas: number; maxReplicas: number };
+    };
+    assert.deepEqual([autoscaler.spec.minReplicas, autoscaler.spec.maxReplicas], [2, 5]);
     only(base, "PodDisruptionBudget");
     assert.deepEqual(serverContainer(operations).args.at(-1), "--read-only=false");
   });
