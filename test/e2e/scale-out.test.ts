@@ -10,6 +10,23 @@ import type { FetchLike } from "../helpers/host-header-fetch.ts";
 import { clientFor, MODERN_REVISION, textOf, type Revision } from "../helpers/mcp-clients.ts";
 import { startServeProcess, type ServeProcess } from "../helpers/mcp-server-process.ts";
 
+/** The path of the legacy SSE session's endpoint event, read from the start of its stream. */
+async function sseEndpoint(response: Response): Promise<string> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const match = /event: endpoint\r?\ndata: (\S+)/.exec(text);
+    if (match?.[1]) {
+      await reader.cancel();
+      return match[1];
+    }
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the SSE stream ended without an endpoint event: ${text}`);
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
 const SESSION_REVISIONS = ["2025-03-26", "2025-06-18", "2025-11-25"] as const;
 
 /** A load balancer in front of the replicas: where it sent each JSON-RPC method. */
@@ -123,6 +140,46 @@ describe("two replicas behind one Service", { timeout: 120_000 }, () => {
       });
     });
   }
+
+  it('2024-11-05 (legacy SSE): a message posted to the other replica gets 404 "unknown SSE session"', async () => {
+    const stream = await fetch(`${replicas[0]!.url}/sse`, { headers: { Accept: "text/event-stream" } });
+    assert.equal(stream.status, 200);
+    const endpoint = await sseEndpoint(stream);
+    const sessionId = new URL(endpoint, replicas[0]!.url).searchParams.get("sessionId");
+    assert.ok(sessionId, endpoint);
+    const elsewhere = await fetch(new URL(endpoint, replicas[1]!.url), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+    });
+    assert.equal(elsewhere.status, 404);
+    assert.equal(await elsewhere.text(), `unknown SSE session "${sessionId}"`);
+  });
+
+  it('a replica that restarts ends its sessions: the next request gets 404 "Session not found"', async () => {
+    const restarting = await startServeProcess(["--kubeconfig", api.kubeconfigPath]);
+    let current = restarting.url;
+    const behindService: FetchLike = (url, init) => {
+      const target = new URL(url);
+      target.host = new URL(current).host;
+      return fetch(target, init);
+    };
+    const client = clientFor("2025-06-18");
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${current}/mcp`), { fetch: behindService }),
+    );
+    let restarted: ServeProcess | undefined;
+    try {
+      assert.ok((await client.listTools()).tools.length > 0);
+      await restarting.stop();
+      restarted = await startServeProcess(["--kubeconfig", api.kubeconfigPath]);
+      current = restarted.url;
+      await assert.rejects(client.listTools(), /Session not found: start a new one with initialize/);
+    } finally {
+      await client.close().catch(() => {});
+      await restarted?.stop();
+    }
+  });
 
   it("the session revisions with affinity by Mcp-Session-Id: each session stays on its replica, with its own context", async () => {
     const router = stickyBySession(replicas);
