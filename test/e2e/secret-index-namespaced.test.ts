@@ -176,3 +176,109 @@ describe(
     }
   },
 );
+
+describe(
+  "masking for an identity that may read Secrets in more namespaces than it watches",
+  { timeout: 120_000 },
+  () => {
+    const NAMESPACES = Array.from({ length: 9 }, (_, index) => `tenant-${index}`);
+    let api: TestApiServer;
+    let directory: string;
+    let server: StdioConnection | undefined;
+
+    before(async () => {
+      directory = await mkdtemp(join(tmpdir(), "flux-mcp-many-namespaces-"));
+      const many = NAMESPACES.flatMap((namespace, index) => [
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+        {
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: { name: "token", namespace },
+          data: { token: base64(`${CANARY}-${index}`) },
+        },
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "copy", namespace },
+          data: { token: `${CANARY}-${index}` },
+        },
+        {
+          apiVersion: `${rbac}/v1`,
+          kind: "Role",
+          metadata: { name: "reader", namespace },
+          rules: [{ apiGroups: [""], resources: ["secrets", "configmaps"], verbs: ["get", "list", "watch"] }],
+        },
+        {
+          apiVersion: `${rbac}/v1`,
+          kind: "RoleBinding",
+          metadata: { name: "reader", namespace },
+          roleRef: { apiGroup: rbac, kind: "Role", name: "reader" },
+          subjects: [{ apiGroup: rbac, kind: "User", name: "wide" }],
+        },
+      ]);
+      const lister = [
+        {
+          apiVersion: `${rbac}/v1`,
+          kind: "ClusterRole",
+          metadata: { name: "namespace-lister" },
+          rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list"] }],
+        },
+        {
+          apiVersion: `${rbac}/v1`,
+          kind: "ClusterRoleBinding",
+          metadata: { name: "wide-namespace-lister" },
+          roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "namespace-lister" },
+          subjects: [{ apiGroup: rbac, kind: "User", name: "wide" }],
+        },
+      ];
+      const file = join(directory, "many.yaml");
+      await writeFile(file, [...many, ...lister].map((object) => stringify(object)).join("---\n"));
+      api = await startTestApiServer({ sources: [{ name: "many", paths: [file] }], simulation: false });
+    });
+    after(async () => {
+      await server?.client.close();
+      await api?.close();
+      await rm(directory, { recursive: true, force: true });
+    });
+
+    it("lists each of them, watches none, and masks the values of every one", async () => {
+      const mark = api.server.requestLog.mark();
+      server = await connectStdio(
+        ["--kubeconfig", api.kubeconfigPath, "--kube-context", "many", "--kube-as", "wide"],
+        "2025-11-25",
+      );
+      for (const [index, namespace] of NAMESPACES.entries()) {
+        const text = textOf(
+          await server.client.callTool({
+            name: "get_kubernetes_resources",
+            arguments: { kind: "ConfigMap", name: "copy", namespace },
+          }),
+        );
+        assert.ok(text.includes("copy") && !text.includes(`${CANARY}-${index}`), text);
+      }
+      const secretRequests = api.server.requestLog
+        .entries({ since: mark })
+        .filter((entry) => /\/namespaces\/tenant-\d\/secrets/.test(entry.path));
+      const listed = new Set(
+        secretRequests
+          .filter((entry) => entry.verb === "list")
+          .map((entry) => /\/namespaces\/(tenant-\d)\/secrets/.exec(entry.path)?.[1]),
+      );
+      assert.deepEqual([...listed].sort(), NAMESPACES);
+      assert.match(server.stderr(), /may list Secrets only in some namespaces.*: tenant-0, /m);
+      // More than 8 namespaces: listed again on a timer instead of holding a watch open for each.
+      // A watch is logged when it ends: the server's exit ends any it held.
+      await server.client.close();
+      server = undefined;
+      let watches: string[] = [];
+      for (let waited = 0; waited < 2_000 && watches.length === 0; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        watches = api.server.requestLog
+          .entries({ since: mark, verb: "watch" })
+          .filter((entry) => /\/namespaces\/tenant-\d\/secrets/.test(entry.path))
+          .map((entry) => entry.path);
+      }
+      assert.deepEqual(watches, []);
+    });
+  },
+);
