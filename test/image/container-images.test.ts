@@ -1,7 +1,8 @@
 // The container images, built with podman from the Containerfile and run the way the reference's
 // users run theirs: `run -i ... serve` with a mounted kubeconfig, and the HTTP transport reached
 // through the host network, both against the in-memory API server; read-only root file system,
-// user 65532, no shell; the hardened flavour holds no write tool's code whatever its flags say.
+// user 65532, no shell, no package manager, tzdata and CA certificates, and the sizes the README
+// states; the hardened flavour holds no write tool's code whatever its flags say.
 import assert from "node:assert/strict";
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -50,14 +51,49 @@ async function bundleOf(image: string, into: string): Promise<string> {
   return texts.join("\n");
 }
 
+/** The sizes build-images.ts prints, one `IMAGE BYTES` line per image (podman's own figure). */
+function sizesPrinted(stdout: string): Map<string, number> {
+  return new Map(
+    [...stdout.matchAll(/^(\S+) (\d+)$/gm)].map((line) => [line[1] ?? "", Number(line[2])] as const),
+  );
+}
+
+/** A size in the decimal megabytes podman prints, rounded to the README's precision. */
+function megabytes(bytes: number, decimals: number): string {
+  return (bytes / 1_000_000).toFixed(decimals);
+}
+
+interface LayerSizes {
+  node: number;
+  bundle: number;
+  base: number;
+}
+
+/** The image's layer sizes split by what they hold, told apart by where the Containerfile copies. */
+async function layerSizes(image: string): Promise<LayerSizes> {
+  const history = JSON.parse(await podman("history", "--format", "json", image)) as {
+    CreatedBy: string;
+    size: number;
+  }[];
+  const sizes: LayerSizes = { node: 0, bundle: 0, base: 0 };
+  for (const layer of history) {
+    if (/ in \/usr\/bin\/node /.test(layer.CreatedBy)) sizes.node += layer.size;
+    else if (/ in \/(app\/|flux-operator-mcp )/.test(layer.CreatedBy)) sizes.bundle += layer.size;
+    else sizes.base += layer.size;
+  }
+  return sizes;
+}
+
 describe("container images", { skip }, () => {
   let api: TestApiServer;
   let scratch: string;
+  let builtBytes: Map<string, number>;
 
   before(async () => {
-    await run(process.execPath, ["scripts/build-images.ts", "--tag", TAG, "--no-build"], {
+    const built = await run(process.execPath, ["scripts/build-images.ts", "--tag", TAG, "--no-build"], {
       maxBuffer: 16 * 1024 * 1024,
     });
+    builtBytes = sizesPrinted(built.stdout);
     api = await startTestApiServer();
     scratch = await mkdtemp(join(tmpdir(), "flux-mcp-image-"));
   });
@@ -147,32 +183,97 @@ describe("container images", { skip }, () => {
     }
   });
 
-  test("runs as 65532 with no shell and a root file system it cannot write", async () => {
-    const config = (
-      await podman(
-        "image",
-        "inspect",
-        "--format",
-        "{{.Config.User}} {{json .Config.Entrypoint}}",
-        DEFAULT_IMAGE,
-      )
-    ).trim();
-    assert.equal(config, '65532:65532 ["/flux-operator-mcp"]');
-    const probe =
-      "const fs = require('node:fs'); let written = 'yes'; try { fs.writeFileSync('/probe', '') } catch (e) { written = e.code }" +
-      "; console.log(process.getuid(), process.getgid(), written, fs.existsSync('/bin/sh'), fs.existsSync('/etc/ssl/certs/ca-certificates.crt'))";
-    const output = await podman(
-      ...RUN,
-      "--read-only",
-      "--network",
-      "none",
-      "--entrypoint",
-      "/usr/bin/node",
-      DEFAULT_IMAGE,
-      "-e",
-      probe,
+  for (const image of [DEFAULT_IMAGE, READONLY_IMAGE]) {
+    test(`${image}: distroless-style, runs as 65532, root file system it cannot write (README: Container images)`, async () => {
+      const config = JSON.parse(await podman("image", "inspect", "--format", "{{json .Config}}", image)) as {
+        User: string;
+        Entrypoint: string[];
+      };
+      // The probe runs on the image's Node, which needs glibc: its answering shows glibc is there.
+      // Each package manager is looked for in every directory a shell or PATH would find it in.
+      const probe = `
+        const fs = require("node:fs");
+        let rootWritten = "yes";
+        try { fs.writeFileSync("/probe", "") } catch (error) { rootWritten = error.code }
+        const zone = "/usr/share/zoneinfo/Europe/Paris";
+        const binaries = ["/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"]
+          .flatMap((dir) => ["apt", "apt-get", "dpkg"].map((name) => dir + "/" + name));
+        console.log(JSON.stringify({
+          uid: process.getuid(),
+          gid: process.getgid(),
+          rootWritten,
+          shell: fs.existsSync("/bin/sh"),
+          caBundle: fs.existsSync("/etc/ssl/certs/ca-certificates.crt"),
+          tzdata: fs.existsSync(zone) && fs.readFileSync(zone).subarray(0, 4).toString() === "TZif",
+          packageManagers: binaries.filter((path) => fs.existsSync(path)),
+        }));`;
+      const output = await podman(
+        ...RUN,
+        "--read-only",
+        "--network",
+        "none",
+        "--entrypoint",
+        "/usr/bin/node",
+        image,
+        "-e",
+        probe,
+      );
+      // One comparison, so that a failure shows every claim the image breaks.
+      assert.deepEqual(
+        { user: config.User, entrypoint: config.Entrypoint, ...JSON.parse(output) },
+        {
+          user: "65532:65532",
+          entrypoint: ["/flux-operator-mcp"],
+          uid: 65532,
+          gid: 65532,
+          rootWritten: "EROFS",
+          shell: false,
+          caBundle: true,
+          tzdata: true,
+          packageManagers: [],
+        },
+      );
+    });
+  }
+
+  test("the README states the images' sizes and their parts as the build gives them", async () => {
+    // The images this file built come from the same script, Containerfile, base and Node as
+    // `npm run build:images`' (only the tag differs, and --no-build takes the dist/ that
+    // `npm run build` made, the same scripts/build.ts the release build runs), so their sizes are
+    // the release images'. Each figure must be the build's, rounded to the README's precision (no
+    // wider margin): a new Node or Debian package, or a bundle grown past the rounding, fails it.
+    const readme = await readFile("README.md", "utf8");
+    const stated =
+      /Each image is (\d+) MB\s+\(`podman image inspect`: (\d+\.\d) MB, the read-only one (\d+\.\d) MB\): Node 22 \((\d+) MB\), the base \((\d+) MB\) and the bundle\s+with its fixtures and knowledge base \((\d+) MB\)/.exec(
+        readme,
+      );
+    assert.ok(stated, "the README states the images' sizes");
+    const [, each, ordinary, readOnly, node, base, bundle] = stated;
+    const ordinaryBytes = builtBytes.get(DEFAULT_IMAGE);
+    const readOnlyBytes = builtBytes.get(READONLY_IMAGE);
+    assert.ok(ordinaryBytes && readOnlyBytes, `build-images.ts printed ${JSON.stringify([...builtBytes])}`);
+    // Both images share the base and Node; the read-only one's bundle is smaller by its write tools.
+    const [ordinaryParts, readOnlyParts] = await Promise.all([
+      layerSizes(DEFAULT_IMAGE),
+      layerSizes(READONLY_IMAGE),
+    ]);
+    assert.deepEqual(
+      { each, ordinary, readOnly, node, base, bundle },
+      {
+        each: megabytes(ordinaryBytes, 0),
+        ordinary: megabytes(ordinaryBytes, 1),
+        readOnly: megabytes(readOnlyBytes, 1),
+        node: megabytes(ordinaryParts.node, 0),
+        base: megabytes(ordinaryParts.base, 0),
+        bundle: megabytes(ordinaryParts.bundle, 0),
+      },
     );
-    assert.equal(output.trim(), "65532 65532 EROFS false true");
+    assert.equal(megabytes(readOnlyBytes, 0), each, "both images round to the README's one figure");
+    assert.deepEqual(
+      [readOnlyParts.node, readOnlyParts.base, megabytes(readOnlyParts.bundle, 0)],
+      [ordinaryParts.node, ordinaryParts.base, bundle],
+      "the read-only image has the same Node and base, and a bundle of the README's figure",
+    );
   });
 
   test("Node runs with --max-semi-space-size=64, which -e NODE_OPTIONS= drops (README: Container images)", async () => {
