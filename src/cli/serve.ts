@@ -19,7 +19,15 @@ import { UsageError } from "./usage-error.ts";
 import { kubeconfigPathsFrom } from "./kubeconfig-paths.ts";
 import packageJson from "../../package.json" with { type: "json" };
 
-const DEFAULT_MAX_SESSIONS = 1000;
+/** The defaults of the flags that have one, as written on the command line: the help says these. */
+const SERVE_DEFAULTS = {
+  transport: "stdio",
+  port: "8080",
+  timeout: "1m",
+  "max-sessions": "1000",
+  "session-idle-timeout": "30m",
+  "response-limit": String(DEFAULT_RESPONSE_LIMIT),
+} as const;
 
 export const SERVE_HELP = `Usage: flux-mcp serve [flags]
 
@@ -28,9 +36,9 @@ HTTP. Reads the kubeconfig like kubectl (KUBECONFIG, else ~/.kube/config), or th
 account when running in a cluster. Flags may also come before 'serve'; booleans take =true/=false.
 
 Transport:
-  --transport stdio|sse|http  how clients connect (default stdio); over HTTP, Streamable HTTP is
+  --transport stdio|sse|http  how clients connect (default ${SERVE_DEFAULTS.transport}); over HTTP, Streamable HTTP is
                               at /mcp and legacy SSE at /sse whichever of sse or http is named
-  --port N                    HTTP port (default 8080)
+  --port N                    HTTP port (default ${SERVE_DEFAULTS.port})
   --host ADDRESS              HTTP bind address (default $FLUX_MCP_HOST if set, else 0.0.0.0 in a
                               pod, else 127.0.0.1); 0.0.0.0 listens on every interface
   --allowed-host NAME         Host and Origin names to accept (repeatable); on loopback, in addition
@@ -40,12 +48,12 @@ Transport:
 Tools:
   --read-only                 offer no tool that changes the cluster (default false)
   --mask-secrets              mask Secret values in every answer (default true; --mask-secrets=false)
-  --timeout DURATION          limit per tool call, like 30s, 2m or 1m30s (default 1m)
-  --max-sessions N            most HTTP sessions open at once; more are refused (default ${DEFAULT_MAX_SESSIONS})
+  --timeout DURATION          limit per tool call, like 30s, 2m or 1m30s (default ${SERVE_DEFAULTS.timeout})
+  --max-sessions N            most HTTP sessions open at once; more are refused (default ${SERVE_DEFAULTS["max-sessions"]})
   --session-idle-timeout DURATION
-                              close an HTTP session unused for this long (default 30m)
+                              close an HTTP session unused for this long (default ${SERVE_DEFAULTS["session-idle-timeout"]})
   --response-limit N          longest answer in characters; longer reads get advice on narrowing
-                              them (default ${DEFAULT_RESPONSE_LIMIT})
+                              them (default ${SERVE_DEFAULTS["response-limit"]})
   --tool-call-log-file FILE   append one JSON line per tool call (secrets masked)
   --docs-dir DIR              also search the Markdown files under DIR with search_flux_docs
                               (for example a local copy of the Flux website's docs)
@@ -82,12 +90,13 @@ Environment:
   FLUX_MCP_HOST               default of --host (the container image sets 0.0.0.0)`;
 
 export async function runServeCommand(args: string[]): Promise<void> {
-  const values = parseFlags(args);
+  const values = parseServeFlags(args);
   if (values.help) {
     console.log(SERVE_HELP);
     return;
   }
-  const transport = parseTransport(values.transport ?? "stdio");
+  const { transport, port, maskSecrets, timeoutMs, maxSessions, sessionIdleMs, responseLimit } =
+    serveSettings(values);
   const connectionFlag = [
     "kubeconfig",
     "kube-server",
@@ -114,19 +123,6 @@ export async function runServeCommand(args: string[]): Promise<void> {
   }
   const authToken =
     values["auth-token-file"] === undefined ? undefined : await readToken(values["auth-token-file"]);
-  const timeoutMs = parseDurationFlag("--timeout", values.timeout ?? "1m");
-  const sessionIdleMs = parseDurationFlag("--session-idle-timeout", values["session-idle-timeout"] ?? "30m");
-  const maxSessions = parseNumber(
-    "--max-sessions",
-    values["max-sessions"] ?? String(DEFAULT_MAX_SESSIONS),
-    1,
-  );
-  const port = parseNumber("--port", values.port ?? "8080", 0, 65535);
-  const responseLimit = parseNumber(
-    "--response-limit",
-    values["response-limit"] ?? String(DEFAULT_RESPONSE_LIMIT),
-    1000,
-  );
   const log = (message: string) => console.error(`flux-mcp: ${message}`);
   // The library reads --docs-dir on the first search, so a missing directory is reported there.
   const docsDir = values["docs-dir"];
@@ -141,7 +137,6 @@ export async function runServeCommand(args: string[]): Promise<void> {
   const inCluster = !bringsCluster && configuredKubeconfigs.length === 0 && Boolean(serviceHost);
   // A snapshot is a record of a cluster: nothing in it is there to change.
   const readOnly = values.snapshot !== undefined || (values["read-only"] ?? false);
-  const maskSecrets = values["mask-secrets"] ?? true;
 
   // Every flag is good: a stdio client gets its handshake answered while the rest loads.
   const recorded =
@@ -293,9 +288,9 @@ async function warmedProvider(
   return provider;
 }
 
-type ServeFlags = ReturnType<typeof parseFlags>;
+type ServeFlags = ReturnType<typeof parseServeFlags>;
 
-function parseFlags(args: string[]) {
+export function parseServeFlags(args: string[]) {
   try {
     return parseArgs({
       args: args.flatMap((arg) => fromGoSyntax(arg, "serve")),
@@ -309,6 +304,26 @@ function parseFlags(args: string[]) {
     const message = (error as Error).message.replace(/\s*\n\s*/g, " ");
     throw new UsageError(`serve: ${message}; run 'flux-mcp serve --help'`);
   }
+}
+
+/** What the flags with a default set, defaults filled in and checked. */
+export function serveSettings(values: ServeFlags) {
+  return {
+    transport: parseTransport(values.transport ?? SERVE_DEFAULTS.transport),
+    port: parseNumber("--port", values.port ?? SERVE_DEFAULTS.port, 0, 65535),
+    maskSecrets: values["mask-secrets"] ?? true,
+    timeoutMs: parseDurationFlag("--timeout", values.timeout ?? SERVE_DEFAULTS.timeout),
+    maxSessions: parseNumber("--max-sessions", values["max-sessions"] ?? SERVE_DEFAULTS["max-sessions"], 1),
+    sessionIdleMs: parseDurationFlag(
+      "--session-idle-timeout",
+      values["session-idle-timeout"] ?? SERVE_DEFAULTS["session-idle-timeout"],
+    ),
+    responseLimit: parseNumber(
+      "--response-limit",
+      values["response-limit"] ?? SERVE_DEFAULTS["response-limit"],
+      1000,
+    ),
+  };
 }
 
 /** The kubectl-like connection flags, checked the way kubectl checks them. */

@@ -1,9 +1,9 @@
 // Faults of the API server, injected by the emulator, through the built server and a real MCP
-// client: latency past --timeout, server errors, throttling with Retry-After, dropped connections,
-// the API server killed and started again on the same port. Every call answers within the timeout,
-// as a result (recovered by a retry) or a one-line error; writes are never sent twice; and the same
-// session answers normally once the fault is gone. Prints how many faults were tried, answered by
-// a clean error, and recovered from.
+// client: latency past --timeout, server errors (with Retry-After or not), throttling, dropped
+// connections, the API server killed and started again on the same port. Every call answers within
+// the timeout, as a result (recovered by a retry) or a one-line error; writes are never sent twice;
+// and the same session answers normally once the fault is gone. Prints how many faults were tried,
+// answered by a clean error, and recovered from.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestApiServer, type FaultRule, type TestApiServer } from "../helpers/apiserver.ts";
@@ -61,6 +61,13 @@ const scenarios: Scenario[] = [
     during: /\(HTTP 503\); the API server failed/,
   },
   {
+    name: "503 with Retry-After, once",
+    fault: { kind: "error", status: 503, retryAfterSeconds: 1, times: 1, pathPrefix: KUSTOMIZATIONS },
+    tool: "get_kubernetes_resources",
+    args: listKustomizations,
+    during: "recovered",
+  },
+  {
     name: "429 with Retry-After, twice",
     fault: { kind: "throttle", retryAfterSeconds: 1, times: 2, pathPrefix: KUSTOMIZATIONS },
     tool: "get_kubernetes_resources",
@@ -102,6 +109,14 @@ const scenarios: Scenario[] = [
     tool: "suspend_flux_reconciliation",
     args: suspendApps,
     during: /\(HTTP 429\); the API server is throttling requests/,
+    writes: 1,
+  },
+  {
+    name: "503 with Retry-After on a write",
+    fault: { kind: "error", status: 503, retryAfterSeconds: 0, method: "PATCH", pathPrefix: KUSTOMIZATIONS },
+    tool: "suspend_flux_reconciliation",
+    args: suspendApps,
+    during: /\(HTTP 503\); the API server failed/,
     writes: 1,
   },
   {

@@ -15,6 +15,7 @@ import {
   textOf,
 } from "../helpers/mcp-clients.ts";
 import { startServeProcess, type ServeProcess } from "../helpers/mcp-server-process.ts";
+import { paddedMessage, statedMessageLimitBytes } from "../helpers/message-limit.ts";
 
 interface RawResponse {
   status: number;
@@ -83,6 +84,53 @@ function postOversized(
     };
     pump();
   });
+}
+
+/** The message of a POST answered as a one-event stream. */
+function eventData(body: string): unknown {
+  const data = /^data: (.*)$/m.exec(body)?.[1];
+  assert.ok(data, body);
+  return JSON.parse(data);
+}
+
+/** A raw legacy SSE stream: the URL it names for posts, and its messages one by one. */
+async function openSseStream(baseUrl: string): Promise<{
+  messageUrl: string;
+  next(): Promise<unknown>;
+  close(): void;
+}> {
+  const events: { event: string; data: string }[] = [];
+  const waiters: (() => void)[] = [];
+  const request = httpRequest(new URL("/sse", baseUrl), { headers: { Accept: "text/event-stream" } });
+  request.on("response", (response) => {
+    let buffered = "";
+    response.setEncoding("utf8");
+    response.on("data", (chunk: string) => {
+      buffered += chunk;
+      let end: number;
+      while ((end = buffered.indexOf("\n\n")) >= 0) {
+        const lines = buffered.slice(0, end).split("\n");
+        buffered = buffered.slice(end + 2);
+        const field = (name: string) =>
+          lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+        const data = field("data");
+        if (data !== undefined) events.push({ event: field("event") ?? "message", data });
+        for (const wake of waiters.splice(0)) wake();
+      }
+    });
+  });
+  request.end();
+  const nextEvent = async () => {
+    while (events.length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
+    return events.shift() as { event: string; data: string };
+  };
+  const endpoint = await nextEvent();
+  assert.equal(endpoint.event, "endpoint");
+  return {
+    messageUrl: new URL(endpoint.data, baseUrl).toString(),
+    next: async () => JSON.parse((await nextEvent()).data) as unknown,
+    close: () => request.destroy(),
+  };
 }
 
 const INITIALIZE = JSON.stringify({
@@ -243,6 +291,72 @@ describe("serve over HTTP", { timeout: 120_000 }, () => {
       body: INITIALIZE,
     });
     assert.equal(local.status, 200);
+  });
+
+  it("Streamable HTTP takes a body of exactly the limit the README states, and answers one a byte longer with a JSON-RPC 413; the session goes on", async () => {
+    const limit = await statedMessageLimitBytes();
+    const initialize = JSON.parse(INITIALIZE) as { params: object };
+    const opened = await raw(server.url, "/mcp", {
+      method: "POST",
+      headers: POST_HEADERS,
+      body: paddedMessage(initialize, limit),
+    });
+    assert.equal(opened.status, 200, opened.body);
+    assert.equal(
+      (eventData(opened.body) as { result?: { protocolVersion?: string } }).result?.protocolVersion,
+      "2025-06-18",
+    );
+    const session = { ...POST_HEADERS, "Mcp-Session-Id": String(opened.headers["mcp-session-id"]) };
+    const ping = (id: number, bytes: number) => paddedMessage({ jsonrpc: "2.0", id, method: "ping" }, bytes);
+    const refused = await raw(server.url, "/mcp", {
+      method: "POST",
+      headers: session,
+      body: ping(2, limit + 1),
+    });
+    assert.equal(refused.status, 413);
+    assert.deepEqual(JSON.parse(refused.body), {
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: -32000, message: `Payload Too Large: Request body must not exceed ${limit} bytes` },
+    });
+    const answered = await raw(server.url, "/mcp", {
+      method: "POST",
+      headers: session,
+      body: ping(3, limit),
+    });
+    assert.equal(answered.status, 200, answered.body);
+    assert.deepEqual(eventData(answered.body), { jsonrpc: "2.0", id: 3, result: {} });
+  });
+
+  it("legacy SSE takes a post of exactly the limit, and answers one a byte longer or not JSON with plain text, not JSON-RPC; the session goes on", async () => {
+    const limit = await statedMessageLimitBytes();
+    const stream = await openSseStream(server.url);
+    try {
+      const post = (body: string) =>
+        raw(stream.messageUrl, "", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+      assert.equal((await post(INITIALIZE)).status, 202);
+      assert.equal(((await stream.next()) as { id: unknown }).id, 1);
+      const ping = (id: number, bytes: number) =>
+        paddedMessage({ jsonrpc: "2.0", id, method: "ping" }, bytes);
+      assert.equal((await post(ping(2, limit))).status, 202);
+      assert.deepEqual(await stream.next(), { jsonrpc: "2.0", id: 2, result: {} });
+
+      const tooLarge = await post(ping(3, limit + 1));
+      assert.equal(tooLarge.status, 413);
+      assert.equal(tooLarge.headers["content-type"], "text/plain");
+      assert.equal(tooLarge.headers.connection, "close");
+      assert.equal(tooLarge.body, `request body over the ${limit}-byte limit`);
+      const notJson = await post("{not json");
+      assert.equal(notJson.status, 400);
+      assert.equal(notJson.headers["content-type"], "text/plain");
+      assert.equal(notJson.body, "the body is not a JSON-RPC message");
+
+      assert.equal((await post(JSON.stringify({ jsonrpc: "2.0", id: 4, method: "ping" }))).status, 202);
+      // Neither refused post was answered down the stream: the next message there answers the ping.
+      assert.deepEqual(await stream.next(), { jsonrpc: "2.0", id: 4, result: {} });
+    } finally {
+      stream.close();
+    }
   });
 
   it("answers 413 to a request body over 4 MiB, declared or streamed", async () => {

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { startTestApiServer, type TestApiServer } from "../helpers/apiserver.ts";
 import { serverEnvironment } from "../helpers/mcp-clients.ts";
+import { paddedMessage, statedMessageLimitBytes } from "../helpers/message-limit.ts";
 import { CLI_PATH } from "../helpers/run-cli.ts";
 
 interface Answer {
@@ -114,6 +115,24 @@ describe("stdio input that no client should send", { timeout: 60_000 }, () => {
         arguments: { context: "staging" },
       });
       assert.ok(call.result, JSON.stringify(call));
+    } finally {
+      client.close();
+    }
+  });
+
+  it("takes a message of exactly the limit the README states, refuses one a byte longer, and keeps working", async () => {
+    const limit = await statedMessageLimitBytes();
+    const ping = (id: number, bytes: number) => paddedMessage({ jsonrpc: "2.0", id, method: "ping" }, bytes);
+    const client = new RawStdioClient(api.kubeconfigPath);
+    try {
+      await client.initialize("2025-06-18");
+      await client.send(`${ping(1, limit)}\n`);
+      assert.deepEqual(await client.next(), { jsonrpc: "2.0", id: 1, result: {} });
+      await client.send(`${ping(2, limit + 1)}\n`);
+      const refused = (await client.next()) as Answer;
+      assert.equal(refused.error?.code, -32600);
+      assert.match(refused.error?.message ?? "", /message too large/);
+      assert.deepEqual(await client.request(3, "ping"), { jsonrpc: "2.0", id: 3, result: {} });
     } finally {
       client.close();
     }

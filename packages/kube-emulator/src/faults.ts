@@ -19,7 +19,12 @@ type FaultAction =
   | { kind: "latency"; delayMs: number }
   /** Holds the request until `opened` resolves, then lets it through: a slow cluster a test controls. */
   | { kind: "gate"; opened: Promise<void> }
-  | { kind: "error"; status: number; reason?: string; message?: string }
+  /**
+   * A Status answer. With `retryAfterSeconds`, the Status details carry it and the Retry-After
+   * header says it too, as kube-apiserver writes any Status that asks the client to come back
+   * (a 503 while it starts or shuts down, a 504 server timeout).
+   */
+  | { kind: "error"; status: number; reason?: string; message?: string; retryAfterSeconds?: number }
   | { kind: "throttle"; retryAfterSeconds: number }
   /** Closes the connection without answering. */
   | { kind: "drop" };
@@ -101,10 +106,13 @@ export class FaultInjector {
           req.socket.destroy();
           return true;
         case "throttle":
-          writeStatus(res, 429, "TooManyRequests", "Too many requests, please try again later.", {
-            headers: { "Retry-After": String(rule.retryAfterSeconds) },
-            details: { retryAfterSeconds: rule.retryAfterSeconds },
-          });
+          writeStatus(
+            res,
+            429,
+            "TooManyRequests",
+            "Too many requests, please try again later.",
+            retryAfter(rule.retryAfterSeconds),
+          );
           return true;
         case "error":
           writeStatus(
@@ -112,6 +120,7 @@ export class FaultInjector {
             rule.status,
             rule.reason ?? defaultReasons[rule.status] ?? "InternalError",
             rule.message ?? "injected fault",
+            rule.retryAfterSeconds === undefined ? {} : retryAfter(rule.retryAfterSeconds),
           );
           return true;
       }
@@ -164,6 +173,10 @@ async function waitWhileConnected(
   } finally {
     res.off("close", abort);
   }
+}
+
+function retryAfter(seconds: number): { headers: OutgoingHttpHeaders; details: object } {
+  return { headers: { "Retry-After": String(seconds) }, details: { retryAfterSeconds: seconds } };
 }
 
 function writeStatus(

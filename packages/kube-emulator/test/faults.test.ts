@@ -77,6 +77,16 @@ test("a throttle fault answers 429 with Retry-After", async () => {
   assert.deepEqual(status.details, { retryAfterSeconds: 3 });
 });
 
+test("an error fault that asks to come back carries Retry-After, as kube-apiserver sends it", async () => {
+  injector.add({ kind: "error", status: 503, retryAfterSeconds: 2 });
+  const res = await request(server.port);
+  assert.equal(res.status, 503);
+  assert.equal(res.headers["retry-after"], "2");
+  const status = JSON.parse(res.body);
+  assert.equal(status.reason, "ServiceUnavailable");
+  assert.deepEqual(status.details, { retryAfterSeconds: 2 });
+});
+
 test("a drop fault closes the connection without an answer", async () => {
   injector.add({ kind: "drop" });
   await assert.rejects(request(server.port), (error: NodeJS.ErrnoException) => {
