@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 
-/** The limit in bytes, from the README's "a message over N MiB". */
+/** The limit in bytes, from the README's "A message over N MiB". */
 export async function statedMessageLimitBytes(): Promise<number> {
-  const mebibytes = /a message over (\d+) MiB/.exec(await readFile("README.md", "utf8"))?.[1];
+  const mebibytes = /A message over (\d+) MiB/.exec(await readFile("README.md", "utf8"))?.[1];
   assert.ok(mebibytes, "the README states the message size limit");
   return Number(mebibytes) * 1024 * 1024;
 }
