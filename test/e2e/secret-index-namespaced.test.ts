@@ -24,6 +24,25 @@ const forms = [...encodingsOf(CANARY), ...encodingsOf(PRIVATE_KEY)];
 
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 const rbac = "rbac.authorization.k8s.io";
+/** A ClusterRole that may list namespaces, bound to `user`. */
+function namespaceLister(user: string): object[] {
+  return [
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: "ClusterRole",
+      metadata: { name: "namespace-lister" },
+      rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list"] }],
+    },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: "ClusterRoleBinding",
+      metadata: { name: `${user}-namespace-lister` },
+      roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "namespace-lister" },
+      subjects: [{ apiGroup: rbac, kind: "User", name: user }],
+    },
+  ];
+}
+
 const objects = [
   ...["team-a", "team-b"].map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })),
   {
@@ -58,19 +77,7 @@ const objects = [
       { apiGroup: rbac, kind: "User", name: "confined" },
     ],
   },
-  {
-    apiVersion: `${rbac}/v1`,
-    kind: "ClusterRole",
-    metadata: { name: "namespace-lister" },
-    rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list"] }],
-  },
-  {
-    apiVersion: `${rbac}/v1`,
-    kind: "ClusterRoleBinding",
-    metadata: { name: "tenant-namespace-lister" },
-    roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "namespace-lister" },
-    subjects: [{ apiGroup: rbac, kind: "User", name: "tenant" }],
-  },
+  ...namespaceLister("tenant"),
 ];
 
 const calls: [tool: string, args: Record<string, unknown>][] = [
@@ -216,21 +223,7 @@ describe(
           subjects: [{ apiGroup: rbac, kind: "User", name: "wide" }],
         },
       ]);
-      const lister = [
-        {
-          apiVersion: `${rbac}/v1`,
-          kind: "ClusterRole",
-          metadata: { name: "namespace-lister" },
-          rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list"] }],
-        },
-        {
-          apiVersion: `${rbac}/v1`,
-          kind: "ClusterRoleBinding",
-          metadata: { name: "wide-namespace-lister" },
-          roleRef: { apiGroup: rbac, kind: "ClusterRole", name: "namespace-lister" },
-          subjects: [{ apiGroup: rbac, kind: "User", name: "wide" }],
-        },
-      ];
+      const lister = namespaceLister("wide");
       const file = join(directory, "many.yaml");
       await writeFile(file, [...many, ...lister].map((object) => stringify(object)).join("---\n"));
       api = await startTestApiServer({ sources: [{ name: "many", paths: [file] }], simulation: false });
