@@ -186,17 +186,11 @@ export function lastPushVerdict(
   automation: KubeObject,
   kustomizations: readonly KubeObject[],
 ): PushVerdict | undefined {
-  const spec = (automation.spec ?? {}) as {
-    sourceRef?: { name?: string; namespace?: string };
-    update?: { path?: string };
-  };
+  const spec = (automation.spec ?? {}) as { update?: { path?: string } };
   const status = (automation.status ?? {}) as { lastPushCommit?: string; lastPushTime?: string };
   if (!status.lastPushCommit) return undefined;
   const commit = status.lastPushCommit;
   const short = commit.slice(0, 8);
-  const namespace = automation.metadata.namespace ?? "";
-  const sourceName = spec.sourceRef?.name;
-  const sourceNamespace = spec.sourceRef?.namespace ?? namespace;
   const repository = pushedRepository(automation);
   const updated = normalPath(spec.update?.path ?? "");
   const candidates = kustomizations
@@ -216,7 +210,7 @@ export function lastPushVerdict(
   if (!best) {
     return {
       ...base,
-      deployedBy: `no Kustomization of GitRepository ${sourceNamespace}/${sourceName} deploys ${updated || "the repository root"}`,
+      deployedBy: `no Kustomization of GitRepository ${repository} deploys ${updated || "the repository root"}`,
       applied: "unknown",
       detail: "nothing found that applies the updated path",
     };
