@@ -200,10 +200,26 @@ interface PlainInitialize {
   params: { protocolVersion: string };
 }
 
+/**
+ * A JSON-RPC message of this method with only these keys: the SDK's request and notification
+ * schemas are strict objects, a key beyond theirs makes the message invalid.
+ */
+function isMessageOf(
+  message: unknown,
+  method: string,
+  keys: ReadonlySet<string>,
+): message is Record<string, unknown> {
+  return (
+    isObject(message) &&
+    message.jsonrpc === "2.0" &&
+    message.method === method &&
+    Object.keys(message).every((key) => keys.has(key))
+  );
+}
+
 /** A JSON-RPC request of this method with only the keys the SDK's strict request schema allows. */
 function isRequestOf(message: unknown, method: string): message is { id: RequestId; params?: unknown } {
-  if (!isObject(message) || message.jsonrpc !== "2.0" || message.method !== method) return false;
-  if (Object.keys(message).some((key) => !REQUEST_KEYS.has(key))) return false;
+  if (!isMessageOf(message, method, REQUEST_KEYS)) return false;
   // zod's int(), as the SDK types the id: a safe integer.
   const { id } = message;
   return typeof id === "string" || (typeof id === "number" && Number.isSafeInteger(id));
@@ -211,10 +227,7 @@ function isRequestOf(message: unknown, method: string): message is { id: Request
 
 /** notifications/initialized with nothing but request metadata. */
 function isPlainInitialized(message: unknown): boolean {
-  if (!isObject(message) || message.jsonrpc !== "2.0" || message.method !== "notifications/initialized")
-    return false;
-  if (Object.keys(message).some((key) => !NOTIFICATION_KEYS.has(key))) return false;
-  return isMetaOnly(message.params);
+  return isMessageOf(message, "notifications/initialized", NOTIFICATION_KEYS) && isMetaOnly(message.params);
 }
 
 /** A tools/list with no cursor: the whole list, as recorded. */
@@ -235,7 +248,6 @@ function isMetaOnly(params: unknown): boolean {
  * leaves the request to the SDK: the early answer is a shortcut, never a second validator's say.
  */
 function isPlainInitialize(message: unknown): message is PlainInitialize {
-  // The SDK's JSON-RPC request is a strict object: a key beyond these makes it an invalid request.
   if (!isRequestOf(message, "initialize")) return false;
   const { params } = message;
   if (!isObject(params) || typeof params.protocolVersion !== "string") return false;
