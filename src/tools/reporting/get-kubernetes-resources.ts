@@ -206,7 +206,11 @@ async function find(
   if (args.name && !args.selector && (namespace || !kind.namespaced)) {
     return getOne(request, args.name, use);
   }
-  return listPages(request, { limit: args.limit, continueToken: args.continue, room, metadataOnly }, use);
+  return listWithinRoom(
+    request,
+    { limit: args.limit, continueToken: args.continue, room, metadataOnly },
+    use,
+  );
 }
 
 async function getOne(
@@ -230,7 +234,7 @@ async function getOne(
  * Up to `limit` objects, and no more than `room` says the answer has room for, fetched
  * API_PAGE_SIZE at a time: only one page of whole objects is held at once.
  */
-async function listPages(
+async function listWithinRoom(
   request: Request,
   paging: { limit: number; continueToken: string | undefined; room: Room; metadataOnly: boolean },
   use: (items: KubeObject[]) => void,
